@@ -1,0 +1,113 @@
+namespace TensorDsl.FrontEnd.Model;
+
+/// <summary>Mirrors <c>TensorDsl.Layout</c> (the front end may not reference the runtime assembly).</summary>
+internal enum OperandLayout
+{
+    Bhsd,
+    Bshd,
+    Tokens,
+    Pages,
+    Bias,
+    PerHead,
+}
+
+internal enum ElementKind
+{
+    Float,
+    Half,
+    BFloat16,
+}
+
+/// <summary>What an operand is to the attention expression; decided by where the expression uses it.</summary>
+internal enum OperandRole
+{
+    Unused,
+    Query,
+    Key,
+    Value,
+    Bias,
+    Sinks,
+    AlibiSlopes,
+    Output,
+}
+
+/// <summary>Where a piece of the declaration sits in source, without Roslyn types.</summary>
+internal sealed record SourceSpan(string FilePath, int Start, int Length)
+{
+    public static readonly SourceSpan None = new(string.Empty, 0, 0);
+}
+
+/// <summary>A tensor parameter (or the result) of the declaration.</summary>
+internal sealed record OperandModel(
+    string Name,
+    OperandRole Role,
+    OperandLayout Layout,
+    ElementKind Element,
+    EquatableArray<DimExpr> Shape,
+    SourceSpan ShapeLocation);
+
+internal abstract record ScoreStepModel;
+
+internal sealed record ScaleStepModel(float Scale) : ScoreStepModel;
+
+internal sealed record SoftcapStepModel(float Cap) : ScoreStepModel;
+
+internal sealed record BiasStepModel(string Operand) : ScoreStepModel;
+
+internal sealed record AlibiStepModel(string Operand) : ScoreStepModel;
+
+/// <summary>A score modifier lambda, lowered to C# that uses only its parameters, literals and System.Math(F).</summary>
+internal sealed record ModifierStepModel(LoweredLambda Lambda) : ScoreStepModel;
+
+internal abstract record MaskModel;
+
+internal sealed record CausalMaskModel : MaskModel;
+
+internal sealed record WindowMaskModel(int Left, int Right) : MaskModel;
+
+internal sealed record ChunkedMaskModel(int Size) : MaskModel;
+
+internal sealed record PredicateMaskModel(LoweredLambda Lambda) : MaskModel;
+
+/// <summary>A user lambda ready to be inlined: parameter names in order and the rewritten body.</summary>
+internal sealed record LoweredLambda(EquatableArray<string> Parameters, string Body);
+
+/// <summary>A containing type, outermost first, so the emitter can reopen it as a partial declaration.</summary>
+internal sealed record TypeDeclarationModel(string Keyword, string Name);
+
+/// <summary>
+/// Everything the emitters need to know about one kernel, as an equatable value: no symbols, no syntax.
+/// Two compilations that declare the same kernel produce equal models, which is what keeps emission cached.
+/// </summary>
+internal sealed record KernelModel(
+    string? Namespace,
+    EquatableArray<TypeDeclarationModel> TypeChain,
+    string MethodName,
+    string ExpressionText,
+    int Targets,
+    ElementKind Element,
+    EquatableArray<OperandModel> Parameters,
+    OperandModel Output,
+    EquatableArray<ScoreStepModel> Steps,
+    EquatableArray<MaskModel> Masks,
+    string? Sinks,
+    SourceSpan Location)
+{
+    public const int CpuTarget = 1;
+    public const int SpyreTarget = 2;
+
+    public string TypeName => TypeChain[TypeChain.Count - 1].Name;
+
+    public OperandModel? Find(OperandRole role)
+    {
+        foreach (var parameter in Parameters)
+        {
+            if (parameter.Role == role)
+            {
+                return parameter;
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,81 @@
+using Microsoft.CodeAnalysis;
+using TensorDsl.FrontEnd.Model;
+
+namespace TensorDsl.FrontEnd.Parsing;
+
+/// <summary>Recognises the DSL's types and methods by metadata name, so user types with the same short names never match.</summary>
+internal static class DslSymbols
+{
+    public const string Namespace = "TensorDsl";
+    public const string AttributeName = "TensorDsl.AttentionKernelAttribute";
+    public const string ShapeAttributeName = "TensorDsl.ShapeAttribute";
+
+    public static bool IsDslType(ITypeSymbol? type, string metadataName) =>
+        type is INamedTypeSymbol named
+        && named.MetadataName == metadataName
+        && named.ContainingNamespace is { Name: Namespace, ContainingNamespace.IsGlobalNamespace: true };
+
+    public static bool IsDslMethod(ISymbol? symbol, string containingType, string name) =>
+        symbol is IMethodSymbol method
+        && method.Name == name
+        && IsDslType(method.ContainingType, containingType);
+
+    /// <summary>The layout of a DSL operand type (<c>Bhsd&lt;float&gt;</c> …), or null for any other type.</summary>
+    public static OperandLayout? LayoutOf(ITypeSymbol? type)
+    {
+        if (type is not INamedTypeSymbol { Arity: 1 } named || !IsDslType(named, named.MetadataName))
+        {
+            return null;
+        }
+
+        return named.MetadataName switch
+        {
+            "Bhsd`1" => OperandLayout.Bhsd,
+            "Bshd`1" => OperandLayout.Bshd,
+            "Tokens`1" => OperandLayout.Tokens,
+            "Pages`1" => OperandLayout.Pages,
+            "Bias`1" => OperandLayout.Bias,
+            "PerHead`1" => OperandLayout.PerHead,
+            _ => null,
+        };
+    }
+
+    /// <summary>The element type argument of a DSL operand type, or null when it is not float, Half or BFloat16.</summary>
+    public static ElementKind? ElementOf(ITypeSymbol? type)
+    {
+        if (type is not INamedTypeSymbol { Arity: 1 } named)
+        {
+            return null;
+        }
+
+        var element = named.TypeArguments[0];
+        if (element.SpecialType == SpecialType.System_Single)
+        {
+            return ElementKind.Float;
+        }
+
+        if (element is INamedTypeSymbol { Name: "Half", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } })
+        {
+            return ElementKind.Half;
+        }
+
+        return IsDslType(element, "BFloat16") ? ElementKind.BFloat16 : null;
+    }
+
+    public static int Rank(OperandLayout layout) => layout switch
+    {
+        OperandLayout.Bhsd or OperandLayout.Bshd or OperandLayout.Pages or OperandLayout.Bias => 4,
+        OperandLayout.Tokens => 3,
+        _ => 1,
+    };
+
+    public static string Axes(OperandLayout layout) => layout switch
+    {
+        OperandLayout.Bhsd => "[B, H, S, D]",
+        OperandLayout.Bshd => "[B, S, H, D]",
+        OperandLayout.Tokens => "[T, H, D]",
+        OperandLayout.Pages => "[N, BlockSize, H, D]",
+        OperandLayout.Bias => "[B, Hq, Sq, Sk]",
+        _ => "[Hq]",
+    };
+}

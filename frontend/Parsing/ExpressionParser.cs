@@ -1,0 +1,362 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using TensorDsl.FrontEnd.Diagnostics;
+using TensorDsl.FrontEnd.Model;
+
+namespace TensorDsl.FrontEnd.Parsing;
+
+/// <summary>
+/// Walks the attention expression — <c>Softmax(scores[, sinks]).MatMul(v)</c> over
+/// <c>scores := q.MatMul(k.T) | scores * c | c * scores | scores + mask | scores + bias | scores + Alibi(s)
+/// | Softcap(scores, c) | ScoreMod(scores, λ) | (scores)</c> — and records roles, score steps and masks.
+/// Anything else is reported where it stands.
+/// </summary>
+internal sealed class ExpressionParser
+{
+    private readonly SemanticModel model;
+    private readonly ImmutableArray<IParameterSymbol> parameters;
+    private readonly List<DiagnosticInfo> diagnostics;
+    private readonly CancellationToken cancellationToken;
+    private readonly Dictionary<IParameterSymbol, OperandRole> roles = new(SymbolEqualityComparer.Default);
+    private bool failed;
+
+    public ExpressionParser(
+        SemanticModel model, ImmutableArray<IParameterSymbol> parameters, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    {
+        this.model = model;
+        this.parameters = parameters;
+        this.diagnostics = diagnostics;
+        this.cancellationToken = cancellationToken;
+    }
+
+    public List<ScoreStepModel> Steps { get; } = new();
+
+    public List<MaskModel> Masks { get; } = new();
+
+    public string? Sinks { get; private set; }
+
+    public OperandRole RoleOf(IParameterSymbol parameter) =>
+        roles.TryGetValue(parameter, out var role) ? role : OperandRole.Unused;
+
+    /// <summary>Parses the whole expression; false when something was reported.</summary>
+    public bool Parse(ExpressionSyntax expression)
+    {
+        ParseAttention(Unwrap(expression));
+        return !failed;
+    }
+
+    private void ParseAttention(ExpressionSyntax expression)
+    {
+        if (expression is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access, ArgumentList.Arguments.Count: 1 } invocation
+            && DslSymbols.IsDslMethod(Symbol(invocation), "Probabilities", "MatMul"))
+        {
+            ParseSoftmax(Unwrap(access.Expression));
+            Operand(invocation.ArgumentList.Arguments[0].Expression, OperandRole.Value);
+            return;
+        }
+
+        Unsupported(expression, "an attention expression has the form Softmax(scores).MatMul(v)");
+    }
+
+    private void ParseSoftmax(ExpressionSyntax expression)
+    {
+        if (expression is not InvocationExpressionSyntax invocation
+            || Symbol(invocation) is not IMethodSymbol method
+            || !DslSymbols.IsDslMethod(method, "Dsl", "Softmax"))
+        {
+            Unsupported(expression, "the probabilities must be Softmax(scores) or Softmax(scores, sinks)");
+            return;
+        }
+
+        foreach (var (argument, parameter) in Arguments(invocation, method))
+        {
+            switch (parameter)
+            {
+                case "scores":
+                    ParseScores(Unwrap(argument.Expression));
+                    break;
+                case "sinks":
+                    Sinks = Operand(argument.Expression, OperandRole.Sinks);
+                    break;
+                case "axis":
+                    if (Constant(argument.Expression) is not int axis)
+                    {
+                        Unsupported(argument.Expression, "the softmax axis must be a compile-time constant");
+                    }
+                    else if (axis is not (-1 or 3))
+                    {
+                        Report(DiagnosticCatalog.SoftmaxAxis, argument.Expression, axis.ToString());
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    private void ParseScores(ExpressionSyntax expression)
+    {
+        expression = Unwrap(expression);
+        switch (expression)
+        {
+            case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access, ArgumentList.Arguments.Count: 1 } invocation
+                when IsDslMethod(invocation, "AttentionTensor`1", "MatMul"):
+                Operand(access.Expression, OperandRole.Query);
+                var keys = invocation.ArgumentList.Arguments[0];
+                if (Unwrap(keys.Expression) is MemberAccessExpressionSyntax { Name.Identifier.Text: "T" } transposed
+                    && model.GetSymbolInfo(transposed, cancellationToken).Symbol is IPropertySymbol { ContainingType: var owner } && DslSymbols.IsDslType(owner, "AttentionTensor`1"))
+                {
+                    Operand(transposed.Expression, OperandRole.Key);
+                }
+                else
+                {
+                    Unsupported(keys.Expression, "the keys must be written k.T");
+                }
+
+                return;
+
+            case BinaryExpressionSyntax binary when binary.IsKind(SyntaxKind.MultiplyExpression) && IsScoresOperator(binary):
+                var scoresOnLeft = IsScores(binary.Left);
+                ParseScores(scoresOnLeft ? binary.Left : binary.Right);
+                var factor = scoresOnLeft ? binary.Right : binary.Left;
+                if (FloatConstant(factor) is { } scale)
+                {
+                    Steps.Add(new ScaleStepModel(scale));
+                }
+                else
+                {
+                    Unsupported(factor, "the scale must be a compile-time constant (a literal, a const, or Rsqrt of one)");
+                }
+
+                return;
+
+            case BinaryExpressionSyntax binary when binary.IsKind(SyntaxKind.AddExpression) && IsScores(binary.Left):
+                ParseScores(binary.Left);
+                ParseAddend(Unwrap(binary.Right));
+                return;
+
+            case InvocationExpressionSyntax invocation when IsDslMethod(invocation, "Dsl", "Softcap"):
+                ParseScores(invocation.ArgumentList.Arguments[0].Expression);
+                if (FloatConstant(invocation.ArgumentList.Arguments[1].Expression) is { } cap && cap > 0)
+                {
+                    Steps.Add(new SoftcapStepModel(cap));
+                }
+                else
+                {
+                    Unsupported(invocation.ArgumentList.Arguments[1].Expression, "the softcap must be a positive compile-time constant");
+                }
+
+                return;
+
+            case InvocationExpressionSyntax invocation when IsDslMethod(invocation, "Dsl", "ScoreMod"):
+                ParseScores(invocation.ArgumentList.Arguments[0].Expression);
+                if (Lambda(invocation.ArgumentList.Arguments[1].Expression) is { } modifier)
+                {
+                    Steps.Add(new ModifierStepModel(modifier));
+                }
+
+                return;
+
+            default:
+                Unsupported(expression, "scores are built from q.MatMul(k.T) with *, +, Softcap and ScoreMod");
+                return;
+        }
+    }
+
+    private void ParseAddend(ExpressionSyntax addend)
+    {
+        var type = model.GetTypeInfo(addend, cancellationToken).Type;
+        if (DslSymbols.IsDslType(type, "Bias`1"))
+        {
+            Steps.Add(new BiasStepModel(Operand(addend, OperandRole.Bias) ?? string.Empty));
+        }
+        else if (addend is InvocationExpressionSyntax alibi && IsDslMethod(alibi, "Dsl", "Alibi"))
+        {
+            Steps.Add(new AlibiStepModel(Operand(alibi.ArgumentList.Arguments[0].Expression, OperandRole.AlibiSlopes) ?? string.Empty));
+        }
+        else if (addend is InvocationExpressionSyntax mask && DslSymbols.IsDslType(type, "Mask"))
+        {
+            ParseMask(mask);
+        }
+        else
+        {
+            Unsupported(addend, "add a mask (Causal(), SlidingWindow(l, r), ChunkedLocal(c), Mask(λ)), a Bias<T> parameter or Alibi(slopes)");
+        }
+    }
+
+    private void ParseMask(InvocationExpressionSyntax invocation)
+    {
+        var arguments = invocation.ArgumentList.Arguments;
+        if (IsDslMethod(invocation, "Dsl", "Causal"))
+        {
+            Masks.Add(new CausalMaskModel());
+        }
+        else if (IsDslMethod(invocation, "Dsl", "SlidingWindow") && Symbol(invocation) is IMethodSymbol window)
+        {
+            int? left = null, right = 0;
+            foreach (var (argument, parameter) in Arguments(invocation, window))
+            {
+                var size = NonNegativeInt(argument.Expression, "window size");
+                if (parameter == "left") left = size;
+                else right = size;
+            }
+
+            if (left is { } l && right is { } r)
+            {
+                Masks.Add(new WindowMaskModel(l, r));
+            }
+        }
+        else if (IsDslMethod(invocation, "Dsl", "ChunkedLocal") && arguments.Count == 1)
+        {
+            if (NonNegativeInt(arguments[0].Expression, "chunk size") is { } size)
+            {
+                if (size == 0)
+                {
+                    Unsupported(arguments[0].Expression, "the chunk size must be > 0");
+                }
+                else
+                {
+                    Masks.Add(new ChunkedMaskModel(size));
+                }
+            }
+        }
+        else if (IsDslMethod(invocation, "Dsl", "Mask") && arguments.Count == 1)
+        {
+            if (Lambda(arguments[0].Expression) is { } predicate)
+            {
+                Masks.Add(new PredicateMaskModel(predicate));
+            }
+        }
+        else
+        {
+            Unsupported(invocation, "masks are Causal(), SlidingWindow(left, right), ChunkedLocal(size) or Mask(λ)");
+        }
+    }
+
+    private LoweredLambda? Lambda(ExpressionSyntax expression)
+    {
+        if (Unwrap(expression) is not LambdaExpressionSyntax lambda)
+        {
+            Unsupported(expression, "write the mask or score modifier as a lambda, so it can be inlined");
+            return null;
+        }
+
+        var lowered = LambdaLowering.Lower(lambda, model, diagnostics, cancellationToken);
+        failed |= lowered is null;
+        return lowered;
+    }
+
+    private string? Operand(ExpressionSyntax expression, OperandRole role)
+    {
+        expression = Unwrap(expression);
+        if (model.GetSymbolInfo(expression, cancellationToken).Symbol is IParameterSymbol parameter
+            && parameters.Any(p => SymbolEqualityComparer.Default.Equals(p, parameter)))
+        {
+            if (roles.TryGetValue(parameter, out var existing) && existing != role)
+            {
+                Unsupported(expression, $"'{parameter.Name}' is already the {existing.ToString().ToLowerInvariant()} operand; each parameter plays one role");
+                return null;
+            }
+
+            roles[parameter] = role;
+            return parameter.Name;
+        }
+
+        Unsupported(expression, $"the {role.ToString().ToLowerInvariant()} operand must be a parameter of the kernel method");
+        return null;
+    }
+
+    private int? NonNegativeInt(ExpressionSyntax expression, string what)
+    {
+        if (Constant(expression) is int value && value >= 0)
+        {
+            return value;
+        }
+
+        Unsupported(expression, $"the {what} must be a compile-time constant ≥ 0");
+        return null;
+    }
+
+    private float? FloatConstant(ExpressionSyntax expression)
+    {
+        expression = Unwrap(expression);
+        if (expression is InvocationExpressionSyntax { ArgumentList.Arguments.Count: 1 } invocation
+            && IsDslMethod(invocation, "Dsl", "Rsqrt")
+            && Constant(invocation.ArgumentList.Arguments[0].Expression) is { } radicand)
+        {
+            // Same formula as the runtime's Dsl.Rsqrt, so the reference and the kernel use the same float.
+            return (float)(1.0 / Math.Sqrt(Convert.ToDouble(radicand, System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        return Constant(expression) switch
+        {
+            float f => f,
+            double d => (float)d,
+            int i => i,
+            long l => l,
+            _ => null,
+        };
+    }
+
+    private object? Constant(ExpressionSyntax expression)
+    {
+        var constant = model.GetConstantValue(expression, cancellationToken);
+        return constant.HasValue ? constant.Value : null;
+    }
+
+    private bool IsScores(ExpressionSyntax expression) =>
+        DslSymbols.IsDslType(model.GetTypeInfo(expression, cancellationToken).Type, "Scores");
+
+    private bool IsScoresOperator(BinaryExpressionSyntax binary) =>
+        Symbol(binary) is IMethodSymbol { ContainingType: var owner } && DslSymbols.IsDslType(owner, "Scores");
+
+    private bool IsDslMethod(InvocationExpressionSyntax invocation, string type, string name)
+    {
+        var symbol = Symbol(invocation);
+        return DslSymbols.IsDslMethod(symbol is IMethodSymbol { ReducedFrom: { } reduced } ? reduced : (symbol as IMethodSymbol)?.OriginalDefinition, type, name);
+    }
+
+    private ISymbol? Symbol(SyntaxNode node) => model.GetSymbolInfo(node, cancellationToken).Symbol;
+
+    /// <summary>Pairs each argument with its parameter's name, honouring named arguments.</summary>
+    private static IEnumerable<(ArgumentSyntax Argument, string Parameter)> Arguments(InvocationExpressionSyntax invocation, IMethodSymbol method)
+    {
+        var arguments = invocation.ArgumentList.Arguments;
+        for (var i = 0; i < arguments.Count; i++)
+        {
+            var name = arguments[i].NameColon?.Name.Identifier.Text
+                ?? (i < method.Parameters.Length ? method.Parameters[i].Name : string.Empty);
+            yield return (arguments[i], name);
+        }
+    }
+
+    private static ExpressionSyntax Unwrap(ExpressionSyntax expression)
+    {
+        while (expression is ParenthesizedExpressionSyntax parenthesized)
+        {
+            expression = parenthesized.Expression;
+        }
+
+        return expression;
+    }
+
+    private void Unsupported(SyntaxNode node, string reason) =>
+        Report(DiagnosticCatalog.UnsupportedConstruct, node, Truncate(node.ToString()), reason);
+
+    private void Report(DiagnosticSpec spec, SyntaxNode node, params string[] arguments)
+    {
+        failed |= spec.Level == DiagnosticLevel.Error;
+        diagnostics.Add(DiagnosticInfo.Create(spec, SourceSpans.Of(node), arguments));
+    }
+
+    private static string Truncate(string text)
+    {
+        text = string.Join(" ", text.Split(new[] { ' ', '\t', '\r', '\n' }, StringSplitOptions.RemoveEmptyEntries));
+        return text.Length <= 60 ? text : text.Substring(0, 57) + "...";
+    }
+}

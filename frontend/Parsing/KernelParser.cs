@@ -1,0 +1,292 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using TensorDsl.FrontEnd.Diagnostics;
+using TensorDsl.FrontEnd.Model;
+using TensorDsl.FrontEnd.Shapes;
+
+namespace TensorDsl.FrontEnd.Parsing;
+
+/// <summary>What the front end makes of one kernel declaration: a model when it is valid, and its diagnostics.</summary>
+internal sealed record ParseResult(KernelModel? Model, EquatableArray<DiagnosticInfo> Diagnostics)
+{
+    public bool HasErrors => Model is null;
+}
+
+/// <summary>
+/// Reads a <c>[AttentionKernel]</c> type: declaration rules, parameters and their shapes, then hands the
+/// expression to <see cref="ExpressionParser"/> and the shapes to the solver. The only stage that sees Roslyn.
+/// </summary>
+internal static class KernelParser
+{
+    public static ParseResult Parse(INamedTypeSymbol type, Compilation compilation, CancellationToken cancellationToken)
+    {
+        var diagnostics = new List<DiagnosticInfo>();
+        var model = ParseCore(type, compilation, diagnostics, cancellationToken);
+        if (model is not null)
+        {
+            diagnostics.AddRange(Solver.ShapeSolver.Check(model));
+        }
+
+        var errors = diagnostics.Any(d => IsError(d.Id));
+        return new ParseResult(errors ? null : model, diagnostics.ToEquatableArray());
+    }
+
+    private static bool IsError(string id) =>
+        DiagnosticCatalog.All.First(spec => spec.Id == id).Level == DiagnosticLevel.Error;
+
+    private static KernelModel? ParseCore(
+        INamedTypeSymbol type, Compilation compilation, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    {
+        var typeLocation = SourceSpans.Of(type.Locations.FirstOrDefault() ?? Location.None);
+        CheckPartial(type, diagnostics);
+        if (type.IsGenericType)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticCatalog.UnsupportedConstruct, typeLocation, type.Name, "an attention kernel type cannot be generic"));
+        }
+
+        var methods = type.GetMembers().OfType<IMethodSymbol>()
+            .Where(m => m.MethodKind == MethodKind.Ordinary && DslSymbols.LayoutOf(m.ReturnType) is not null)
+            .ToList();
+        if (methods.Count != 1)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticCatalog.KernelMethodCount, typeLocation, type.Name, methods.Count.ToString()));
+            return null;
+        }
+
+        var method = methods[0];
+        if (method.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken) is not MethodDeclarationSyntax syntax)
+        {
+            return null;
+        }
+
+        if (!method.IsStatic)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticCatalog.KernelMethodNotStatic, SourceSpans.Of(syntax.Identifier), method.Name));
+        }
+
+        var semanticModel = compilation.GetSemanticModel(syntax.SyntaxTree);
+        var constants = ReadConstants(type);
+        var operands = new List<(IParameterSymbol Symbol, OperandModel Model)>();
+        foreach (var parameter in method.Parameters)
+        {
+            if (ReadOperand(parameter, parameter.Type, parameter.Name, parameter.GetAttributes(),
+                    SourceSpans.Of(parameter.Locations.FirstOrDefault() ?? Location.None), constants, diagnostics) is { } operand)
+            {
+                operands.Add((parameter, operand));
+            }
+        }
+
+        var output = ReadOperand(null, method.ReturnType, "output", method.GetReturnTypeAttributes(),
+            SourceSpans.Of(syntax.ReturnType), constants, diagnostics, shapeOptional: true);
+
+        var body = syntax.ExpressionBody?.Expression
+            ?? (syntax.Body?.Statements is { Count: 1 } statements && statements[0] is ReturnStatementSyntax { Expression: { } returned } ? returned : null);
+        if (body is null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticCatalog.UnsupportedConstruct,
+                SourceSpans.Of((SyntaxNode?)syntax.Body ?? syntax),
+                method.Name,
+                "the body must be a single attention expression ('=> expression' or '{ return expression; }')"));
+            return null;
+        }
+
+        if (output is null || operands.Count != method.Parameters.Length)
+        {
+            return null;
+        }
+
+        var expression = new ExpressionParser(semanticModel, operands.Select(o => o.Symbol).ToImmutableArray(), diagnostics, cancellationToken);
+        if (!expression.Parse(body))
+        {
+            return null;
+        }
+
+        var parameters = operands
+            .Select(o => o.Model with { Role = expression.RoleOf(o.Symbol) })
+            .ToList();
+        foreach (var (symbol, operand) in operands)
+        {
+            if (expression.RoleOf(symbol) == OperandRole.Unused)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticCatalog.UnsupportedConstruct,
+                    SourceSpans.Of(symbol.Locations.FirstOrDefault() ?? Location.None),
+                    operand.Name,
+                    "the parameter is not used by the attention expression"));
+            }
+        }
+
+        var query = parameters.FirstOrDefault(p => p.Role == OperandRole.Query);
+        var value = parameters.FirstOrDefault(p => p.Role == OperandRole.Value);
+        if (query is null || value is null)
+        {
+            return null;
+        }
+
+        if (value.Element != query.Element || output.Element != query.Element)
+        {
+            var odd = value.Element != query.Element ? value : output;
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticCatalog.OperandType, odd.ShapeLocation, odd.Name, odd.Element.ToString(),
+                $"q, k, v and the output must share one element type, and q has {query.Element}"));
+            return null;
+        }
+
+        return new KernelModel(
+            type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString(),
+            TypeChain(type),
+            method.Name,
+            Normalize(body.ToString()),
+            ReadTargets(type),
+            query.Element,
+            parameters.ToEquatableArray(),
+            output with { Role = OperandRole.Output },
+            expression.Steps.ToEquatableArray(),
+            expression.Masks.ToEquatableArray(),
+            expression.Sinks,
+            typeLocation);
+    }
+
+    private static void CheckPartial(INamedTypeSymbol type, List<DiagnosticInfo> diagnostics)
+    {
+        for (var current = type; current is not null; current = current.ContainingType)
+        {
+            foreach (var reference in current.DeclaringSyntaxReferences)
+            {
+                if (reference.GetSyntax() is TypeDeclarationSyntax declaration
+                    && !declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(
+                        DiagnosticCatalog.KernelNotPartial, SourceSpans.Of(declaration.Identifier), current.Name));
+                }
+            }
+        }
+    }
+
+    private static Dictionary<string, long> ReadConstants(INamedTypeSymbol type)
+    {
+        var constants = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var field in type.GetMembers().OfType<IFieldSymbol>())
+        {
+            if (field.IsConst && field.ConstantValue is int or long or short or byte or sbyte or ushort or uint)
+            {
+                constants[field.Name] = Convert.ToInt64(field.ConstantValue, System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        return constants;
+    }
+
+    private static OperandModel? ReadOperand(
+        IParameterSymbol? parameter,
+        ITypeSymbol type,
+        string name,
+        ImmutableArray<AttributeData> attributes,
+        SourceSpan location,
+        IReadOnlyDictionary<string, long> constants,
+        List<DiagnosticInfo> diagnostics,
+        bool shapeOptional = false)
+    {
+        var layout = DslSymbols.LayoutOf(type);
+        var element = DslSymbols.ElementOf(type);
+        if (layout is null || element is null || parameter is { RefKind: not RefKind.None })
+        {
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticCatalog.OperandType, location, name, type.ToDisplayString(),
+                "kernel parameters are Bhsd<T>, Bshd<T>, Tokens<T>, Pages<T>, Bias<T> or PerHead<float>, passed by value, with T float, Half or BFloat16"));
+            return null;
+        }
+
+        if (layout == OperandLayout.PerHead && element != ElementKind.Float)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticCatalog.OperandType, location, name, type.ToDisplayString(), "per-head values are PerHead<float>"));
+            return null;
+        }
+
+        var shapeAttribute = attributes.FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == DslSymbols.ShapeAttributeName);
+        if (shapeAttribute is null)
+        {
+            if (shapeOptional || layout == OperandLayout.PerHead)
+            {
+                return new OperandModel(name, OperandRole.Unused, layout.Value, element.Value, EquatableArray<DimExpr>.Empty, location);
+            }
+
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticCatalog.InvalidShape, location, name, $"it has no [Shape(\"...\")] attribute; a {layout} tensor needs one, e.g. \"{Example(layout.Value)}\""));
+            return null;
+        }
+
+        var argumentSyntax = (shapeAttribute.ApplicationSyntaxReference?.GetSyntax() as AttributeSyntax)?.ArgumentList?.Arguments.FirstOrDefault()?.Expression;
+        var shapeLocation = argumentSyntax is null ? location : SourceSpans.Of(argumentSyntax);
+        if (shapeAttribute.ConstructorArguments.Length != 1 || shapeAttribute.ConstructorArguments[0].Value is not string text)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.InvalidShape, shapeLocation, name, "the shape must be a constant string"));
+            return null;
+        }
+
+        if (!ShapeParser.TryParse(text, constants, out var shape, out var offset, out var error))
+        {
+            var at = argumentSyntax is LiteralExpressionSyntax literal && !literal.Token.Text.StartsWith("@", StringComparison.Ordinal)
+                ? new SourceSpan(shapeLocation.FilePath, shapeLocation.Start + 1 + offset, 1)
+                : shapeLocation;
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.InvalidShape, at, name, $"{error} (in \"{text}\")"));
+            return null;
+        }
+
+        var rank = DslSymbols.Rank(layout.Value);
+        if (shape.Count != rank)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticCatalog.RankMismatch, shapeLocation, name, layout.Value.ToString(), rank.ToString(),
+                DslSymbols.Axes(layout.Value), text, shape.Count.ToString()));
+            return null;
+        }
+
+        return new OperandModel(name, OperandRole.Unused, layout.Value, element.Value, shape, shapeLocation);
+    }
+
+    private static string Example(OperandLayout layout) => layout switch
+    {
+        OperandLayout.Bhsd => "B, Hq, Sq, D",
+        OperandLayout.Bshd => "B, Sq, Hq, D",
+        OperandLayout.Tokens => "T, Hq, D",
+        OperandLayout.Pages => "N, BlockSize, Hkv, D",
+        OperandLayout.Bias => "B, Hq, Sq, Sk",
+        _ => "Hq",
+    };
+
+    private static int ReadTargets(INamedTypeSymbol type)
+    {
+        var attribute = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == DslSymbols.AttributeName);
+        return attribute?.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is int targets ? targets : KernelModel.CpuTarget;
+    }
+
+    private static EquatableArray<TypeDeclarationModel> TypeChain(INamedTypeSymbol type)
+    {
+        var chain = new List<TypeDeclarationModel>();
+        for (var current = type; current is not null; current = current.ContainingType)
+        {
+            var keyword = current.IsRecord
+                ? (current.TypeKind == TypeKind.Struct ? "record struct" : "record")
+                : current.TypeKind == TypeKind.Struct ? "struct" : "class";
+            var modifiers = current.IsStatic ? "static partial " : "partial ";
+            chain.Insert(0, new TypeDeclarationModel(modifiers + keyword, current.Name));
+        }
+
+        return chain.ToEquatableArray();
+    }
+
+    private static string Normalize(string text) =>
+        string.Join(" ", text.Split(new[] { ' ', '\t', '\r', '\n' }, StringSplitOptions.RemoveEmptyEntries));
+}

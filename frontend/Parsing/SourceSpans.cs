@@ -1,0 +1,15 @@
+using Microsoft.CodeAnalysis;
+using TensorDsl.FrontEnd.Model;
+
+namespace TensorDsl.FrontEnd.Parsing;
+
+internal static class SourceSpans
+{
+    public static SourceSpan Of(SyntaxNode node) => Of(node.GetLocation());
+
+    public static SourceSpan Of(SyntaxToken token) => Of(token.GetLocation());
+
+    public static SourceSpan Of(Location location) => location.SourceTree is null
+        ? SourceSpan.None
+        : new SourceSpan(location.SourceTree.FilePath, location.SourceSpan.Start, location.SourceSpan.Length);
+}

@@ -1,0 +1,36 @@
+using TensorDsl.FrontEnd.Model;
+
+namespace TensorDsl.FrontEnd.Solver;
+
+/// <summary>
+/// The dimensions of a q/k/v/output operand by meaning rather than position. Dense layouts have a batch and a
+/// sequence axis; flat varlen has tokens; a paged cache has blocks and a block size.
+/// </summary>
+internal sealed record RoleAxes(DimExpr? Batch, DimExpr? Sequence, DimExpr Heads, DimExpr HeadSize, DimExpr? Tokens, DimExpr? Blocks, DimExpr? BlockSize)
+{
+    public static RoleAxes? Of(OperandModel operand)
+    {
+        var s = operand.Shape;
+        if (s.Count == 0)
+        {
+            return null;
+        }
+
+        return operand.Layout switch
+        {
+            OperandLayout.Bhsd => new RoleAxes(s[0], s[2], s[1], s[3], null, null, null),
+            OperandLayout.Bshd => new RoleAxes(s[0], s[1], s[2], s[3], null, null, null),
+            OperandLayout.Tokens => new RoleAxes(null, null, s[1], s[2], s[0], null, null),
+            OperandLayout.Pages => new RoleAxes(null, null, s[2], s[3], null, s[0], s[1]),
+            _ => null,
+        };
+    }
+
+    public bool IsDense => Batch is not null;
+}
+
+/// <summary>The attention's named sizes for a dense kernel, as dimension expressions of the declaration.</summary>
+internal sealed record DenseDims(DimExpr B, DimExpr Hq, DimExpr Hkv, DimExpr Sq, DimExpr Sk, DimExpr D);
+
+/// <summary>An equality between two declared dimensions that only run-time sizes can decide.</summary>
+internal sealed record DimCheck(string Parameter, string Dimension, DimExpr Expected, DimExpr Actual);

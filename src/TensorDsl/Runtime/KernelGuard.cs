@@ -1,0 +1,167 @@
+using System;
+using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+
+namespace TensorDsl.Runtime;
+
+/// <summary>
+/// Shape checks called by generated entry points before they touch memory. Each check is a compare and a
+/// branch on the success path (inlined, no allocation); formatting the message happens only in the
+/// non-inlined throw helpers, so a kernel's hot prologue stays small.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class KernelGuard
+{
+    /// <summary>A run-time dimension size: returns <paramref name="actual"/> when it is ≥ 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Dim(string parameter, string dimension, int actual)
+    {
+        if (actual < 0)
+        {
+            Throw(parameter, dimension, "≥ 0", actual);
+        }
+
+        return actual;
+    }
+
+    /// <summary>A dimension that must equal a size fixed elsewhere (a constant or another parameter's dimension).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Equal(string parameter, string dimension, long expected, long actual)
+    {
+        if (expected != actual)
+        {
+            ThrowEqual(parameter, dimension, expected, actual);
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="actual"/> must be a multiple of <paramref name="divisor"/> (e.g. <c>Hq % Hkv == 0</c>).
+    /// A divisor ≤ 0 is itself reported (dimension "<paramref name="dimension"/> divisor", expected "&gt; 0").
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void MultipleOf(string parameter, string dimension, long divisor, long actual)
+    {
+        if (divisor <= 0)
+        {
+            ThrowDivisor(parameter, dimension, divisor);
+        }
+
+        if (actual % divisor != 0)
+        {
+            ThrowMultipleOf(parameter, dimension, divisor, actual);
+        }
+    }
+
+    /// <summary>The element count of a 1-dimensional tensor (checks the size is ≥ 0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Elements(string parameter, int d0)
+    {
+        if (d0 < 0)
+        {
+            Throw(parameter, "dimension 0", "≥ 0", d0);
+        }
+
+        return d0;
+    }
+
+    /// <summary>The element count of a 2-dimensional tensor; throws if a size is negative or the count exceeds int.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Elements(string parameter, int d0, int d1)
+    {
+        // Each factor is < 2^31, so every partial product of two non-negative ints fits a long.
+        long n = (long)Elements(parameter, d0) * NonNegative(parameter, 1, d1);
+        return Narrow(parameter, n);
+    }
+
+    /// <summary>The element count of a 3-dimensional tensor; throws if a size is negative or the count exceeds int.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Elements(string parameter, int d0, int d1, int d2)
+    {
+        long n = (long)Elements(parameter, d0, d1) * NonNegative(parameter, 2, d2);
+        return Narrow(parameter, n);
+    }
+
+    /// <summary>The element count of a 4-dimensional tensor; throws if a size is negative or the count exceeds int.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Elements(string parameter, int d0, int d1, int d2, int d3)
+    {
+        long n = (long)Elements(parameter, d0, d1, d2) * NonNegative(parameter, 3, d3);
+        return Narrow(parameter, n);
+    }
+
+    /// <summary>A span must hold exactly the tensor's element count.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void SpanLength(string parameter, int expected, int actual)
+    {
+        if (expected != actual)
+        {
+            ThrowEqual(parameter, "length", expected, actual);
+        }
+    }
+
+    /// <summary>An optional output span (e.g. LSE): empty means "not requested", otherwise exactly the count.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void OptionalSpanLength(string parameter, int expected, int actual)
+    {
+        if (actual != 0 && actual != expected)
+        {
+            ThrowOptional(parameter, expected, actual);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int NonNegative(string parameter, int index, int size)
+    {
+        if (size < 0)
+        {
+            ThrowNegative(parameter, index, size);
+        }
+
+        return size;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Narrow(string parameter, long count)
+    {
+        if (count > int.MaxValue)
+        {
+            Throw(parameter, "element count", "≤ 2147483647", count);
+        }
+
+        return (int)count;
+    }
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Throw(string parameter, string dimension, string expected, long actual) =>
+        throw new ShapeException(parameter, dimension, expected, actual);
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowEqual(string parameter, string dimension, long expected, long actual) =>
+        throw new ShapeException(parameter, dimension, expected.ToString(CultureInfo.InvariantCulture), actual);
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowDivisor(string parameter, string dimension, long divisor) =>
+        throw new ShapeException(parameter, dimension + " divisor", "> 0", divisor);
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowMultipleOf(string parameter, string dimension, long divisor, long actual) =>
+        throw new ShapeException(
+            parameter, dimension, "a multiple of " + divisor.ToString(CultureInfo.InvariantCulture), actual);
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowOptional(string parameter, long expected, long actual) =>
+        throw new ShapeException(
+            parameter, "length", "0 (not requested) or " + expected.ToString(CultureInfo.InvariantCulture), actual);
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowNegative(string parameter, int index, int size) =>
+        throw new ShapeException(parameter, "dimension " + index.ToString(CultureInfo.InvariantCulture), "≥ 0", size);
+}
