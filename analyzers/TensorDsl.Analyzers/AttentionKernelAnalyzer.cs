@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using TensorDsl.FrontEnd.Diagnostics;
 using TensorDsl.FrontEnd.Parsing;
@@ -36,15 +38,51 @@ public sealed class AttentionKernelAnalyzer : DiagnosticAnalyzer
     private static void Analyze(SymbolAnalysisContext context, INamedTypeSymbol attribute)
     {
         var type = (INamedTypeSymbol)context.Symbol;
-        if (!type.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, attribute)))
+        if (!IsKernel(type, attribute))
         {
+            // A type that contains a kernel must be partial too (the generator reopens it). That is reported here,
+            // while the containing type itself is analysed, so the diagnostic is local to it: the IDE shows it
+            // with its code fix, and two kernels in one type do not report it twice.
+            if (ContainsKernel(type, attribute))
+            {
+                ReportNotPartial(context, type);
+            }
+
             return;
         }
 
         var result = KernelParser.Parse(type, context.Compilation, context.CancellationToken);
         foreach (var info in result.Diagnostics)
         {
-            context.ReportDiagnostic(RoslynDiagnostics.Create(info, context.Compilation));
+            var diagnostic = RoslynDiagnostics.Create(info, context.Compilation);
+            if (info.Id == DiagnosticCatalog.KernelNotPartial.Id && !IsInside(type, diagnostic.Location))
+            {
+                continue; // about a containing type: reported when that type is analysed (above)
+            }
+
+            context.ReportDiagnostic(diagnostic);
         }
     }
+
+    private static bool IsKernel(INamedTypeSymbol type, INamedTypeSymbol attribute) =>
+        type.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, attribute));
+
+    private static bool ContainsKernel(INamedTypeSymbol type, INamedTypeSymbol attribute) =>
+        type.GetTypeMembers().Any(nested => IsKernel(nested, attribute) || ContainsKernel(nested, attribute));
+
+    private static void ReportNotPartial(SymbolAnalysisContext context, INamedTypeSymbol type)
+    {
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax(context.CancellationToken) is TypeDeclarationSyntax declaration
+                && !declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+            {
+                context.ReportDiagnostic(Diagnostic.Create(
+                    RoslynDiagnostics.Descriptor(DiagnosticCatalog.KernelNotPartial.Id), declaration.Identifier.GetLocation(), type.Name));
+            }
+        }
+    }
+
+    private static bool IsInside(INamedTypeSymbol type, Location location) =>
+        type.DeclaringSyntaxReferences.Any(r => r.SyntaxTree == location.SourceTree && r.Span.Contains(location.SourceSpan));
 }

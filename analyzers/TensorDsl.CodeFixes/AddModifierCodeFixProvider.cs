@@ -64,7 +64,8 @@ public sealed class AddModifierCodeFixProvider : CodeFixProvider
         SyntaxTokenList updated;
         if (kind == SyntaxKind.PartialKeyword || modifiers.Count == 0)
         {
-            // 'partial' must come last; with no modifiers at all the new one takes over the member's leading trivia.
+            // 'partial' must come last; with no modifiers at all the new one takes over the keyword's (or return
+            // type's) leading trivia: the indentation, not the attributes' or doc comment's trivia before them.
             updated = modifiers.Count == 0
                 ? SyntaxFactory.TokenList(token.WithTrailingTrivia(SyntaxFactory.Space))
                 : modifiers.Add(token.WithTrailingTrivia(SyntaxFactory.Space));
@@ -79,11 +80,11 @@ public sealed class AddModifierCodeFixProvider : CodeFixProvider
         var replaced = member switch
         {
             TypeDeclarationSyntax type when modifiers.Count == 0 =>
-                type.WithModifiers(updated.Replace(updated[0], updated[0].WithLeadingTrivia(type.GetLeadingTrivia())))
+                type.WithModifiers(updated.Replace(updated[0], updated[0].WithLeadingTrivia(type.Keyword.LeadingTrivia)))
                     .WithKeyword(type.Keyword.WithLeadingTrivia()),
             TypeDeclarationSyntax type => type.WithModifiers(updated),
             MethodDeclarationSyntax method when modifiers.Count == 0 =>
-                method.WithModifiers(updated.Replace(updated[0], updated[0].WithLeadingTrivia(method.GetLeadingTrivia())))
+                method.WithModifiers(updated.Replace(updated[0], updated[0].WithLeadingTrivia(method.ReturnType.GetLeadingTrivia())))
                     .WithReturnType(method.ReturnType.WithLeadingTrivia()),
             MethodDeclarationSyntax method => method.WithModifiers(updated),
             _ => member,

@@ -40,7 +40,7 @@ internal sealed record NamedDim(string Name, long? ConstantValue) : DimExpr
     public override IEnumerable<string> RuntimeNames => ConstantValue is null ? new[] { Name } : Array.Empty<string>();
 
     public override string ToCSharp() =>
-        ConstantValue?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? Name;
+        ConstantValue?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "@" + Name; // verbatim: a dimension may be named like a C# keyword
 
     public override string ToString() => Name;
 }

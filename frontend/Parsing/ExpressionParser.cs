@@ -66,6 +66,21 @@ internal sealed class ExpressionParser
 
     private void ParseSoftmax(ExpressionSyntax expression)
     {
+        if (expression is InvocationExpressionSyntax unbound && Symbol(unbound) is null
+            && model.GetSymbolInfo(unbound, cancellationToken).CandidateSymbols is { Length: > 0 } candidates
+            && candidates.All(c => DslSymbols.IsDslMethod(c, "Dsl", "Softmax")))
+        {
+            // A Softmax call the compiler could not bind (it reports why, usually an error inside the scores): look
+            // inside the scores for constructs outside the grammar rather than flag the call itself.
+            failed = true;
+            if (unbound.ArgumentList.Arguments.FirstOrDefault(a => a.NameColon is null || a.NameColon.Name.Identifier.Text == "scores") is { } scores)
+            {
+                ParseScores(Unwrap(scores.Expression));
+            }
+
+            return;
+        }
+
         if (expression is not InvocationExpressionSyntax invocation
             || Symbol(invocation) is not IMethodSymbol method
             || !DslSymbols.IsDslMethod(method, "Dsl", "Softmax"))
@@ -141,21 +156,23 @@ internal sealed class ExpressionParser
                 return;
 
             case InvocationExpressionSyntax invocation when IsDslMethod(invocation, "Dsl", "Softcap"):
-                ParseScores(invocation.ArgumentList.Arguments[0].Expression);
-                if (FloatConstant(invocation.ArgumentList.Arguments[1].Expression) is { } cap && cap > 0)
+                var (capped, capArgument) = ScoresAndOperand(invocation, "cap");
+                ParseScores(capped);
+                if (FloatConstant(capArgument) is { } cap && cap > 0)
                 {
                     Steps.Add(new SoftcapStepModel(cap));
                 }
                 else
                 {
-                    Unsupported(invocation.ArgumentList.Arguments[1].Expression, "the softcap must be a positive compile-time constant");
+                    Unsupported(capArgument, "the softcap must be a positive compile-time constant");
                 }
 
                 return;
 
             case InvocationExpressionSyntax invocation when IsDslMethod(invocation, "Dsl", "ScoreMod"):
-                ParseScores(invocation.ArgumentList.Arguments[0].Expression);
-                if (Lambda(invocation.ArgumentList.Arguments[1].Expression) is { } modifier)
+                var (modified, modifierArgument) = ScoresAndOperand(invocation, "modifier");
+                ParseScores(modified);
+                if (Lambda(modifierArgument) is { } modifier)
                 {
                     Steps.Add(new ModifierStepModel(modifier));
                 }
@@ -166,6 +183,24 @@ internal sealed class ExpressionParser
                 Unsupported(expression, "scores are built from q.MatMul(k.T) with *, +, Softcap and ScoreMod");
                 return;
         }
+    }
+
+    /// <summary>The 'scores' argument and the other one of a bound two-parameter DSL call, whatever order they are written in.</summary>
+    private (ExpressionSyntax Scores, ExpressionSyntax Other) ScoresAndOperand(InvocationExpressionSyntax invocation, string other)
+    {
+        var arguments = invocation.ArgumentList.Arguments;
+        var scores = arguments[0].Expression;
+        var operand = arguments[1].Expression;
+        if (Symbol(invocation) is IMethodSymbol method)
+        {
+            foreach (var (argument, parameter) in Arguments(invocation, method))
+            {
+                if (parameter == "scores") scores = argument.Expression;
+                else if (parameter == other) operand = argument.Expression;
+            }
+        }
+
+        return (scores, operand);
     }
 
     private void ParseAddend(ExpressionSyntax addend)

@@ -137,8 +137,8 @@ internal static class KernelParser
         {
             var odd = value.Element != query.Element ? value : output;
             diagnostics.Add(DiagnosticInfo.Create(
-                DiagnosticCatalog.OperandType, odd.ShapeLocation, odd.Name, odd.Element.ToString(),
-                $"q, k, v and the output must share one element type, and q has {query.Element}"));
+                DiagnosticCatalog.OperandType, odd.ShapeLocation, odd.Name, ElementName(odd.Element),
+                $"q, k, v and the output must share one element type, and q has {ElementName(query.Element)}"));
             return null;
         }
 
@@ -237,7 +237,9 @@ internal static class KernelParser
 
         if (!ShapeParser.TryParse(text, constants, out var shape, out var offset, out var error))
         {
-            var at = argumentSyntax is LiteralExpressionSyntax literal && !literal.Token.Text.StartsWith("@", StringComparison.Ordinal)
+            // Point at the offending character when the source spells the string character for character (no
+            // escapes, not verbatim or raw); otherwise the whole argument is the most exact location there is.
+            var at = argumentSyntax is LiteralExpressionSyntax literal && literal.Token.Text == "\"" + text + "\""
                 ? new SourceSpan(shapeLocation.FilePath, shapeLocation.Start + 1 + offset, 1)
                 : shapeLocation;
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.InvalidShape, at, name, $"{error} (in \"{text}\")"));
@@ -255,6 +257,9 @@ internal static class KernelParser
 
         return new OperandModel(name, OperandRole.Unused, layout.Value, element.Value, shape, shapeLocation);
     }
+
+    /// <summary>The element type as the declaration spells it.</summary>
+    private static string ElementName(ElementKind element) => element == ElementKind.Float ? "float" : element.ToString();
 
     private static string Example(OperandLayout layout) => layout switch
     {

@@ -39,8 +39,15 @@ internal static class LambdaLowering
         var text = rewriter.Write(body);
         return text is null
             ? null
-            : new LoweredLambda(method.Parameters.Select(p => p.Name).ToEquatableArray(), text);
+            : new LoweredLambda(method.Parameters.Select(ParameterName).ToEquatableArray(), text);
     }
+
+    /// <summary>
+    /// The name the inlined lambda's parameter gets. Discards (<c>(_, _, i, j) =&gt; …</c>) cannot be referenced, but
+    /// several of them would be duplicate parameter names in the generated method, so each gets a name of its own.
+    /// </summary>
+    private static string ParameterName(IParameterSymbol parameter) =>
+        parameter.IsDiscard ? "__discard" + parameter.Ordinal.ToString(CultureInfo.InvariantCulture) : parameter.Name;
 
     private sealed class Writer
     {

@@ -28,13 +28,29 @@ internal static class ShapeParser
         var dims = ImmutableArray.CreateBuilder<DimExpr>();
         var factors = new List<DimExpr>();
         var position = 0;
+        var dimensionStart = 0;
+        long knownProduct = 1;
 
         while (true)
         {
             SkipSpace(text, ref position);
+            if (factors.Count == 0)
+            {
+                dimensionStart = position;
+                knownProduct = 1;
+            }
+
             if (!TryFactor(text, constants, ref position, out var factor, out error))
             {
                 errorOffset = position;
+                return false;
+            }
+
+            // Sizes are ints at run time; a product of known sizes must fit too (and never overflow the solver).
+            if (factor.StaticValue is { } known && (knownProduct *= known) > int.MaxValue)
+            {
+                errorOffset = dimensionStart;
+                error = "the size is larger than int.MaxValue";
                 return false;
             }
 
@@ -105,7 +121,14 @@ internal static class ShapeParser
             }
 
             var name = text.Substring(start, position - start);
-            factor = new NamedDim(name, constants.TryGetValue(name, out var constant) ? constant : null);
+            if (constants.TryGetValue(name, out var constant) && constant is < 0 or > int.MaxValue)
+            {
+                position = start;
+                error = name + " = " + constant.ToString(System.Globalization.CultureInfo.InvariantCulture) + " is not a size (0 to int.MaxValue)";
+                return false;
+            }
+
+            factor = new NamedDim(name, constants.TryGetValue(name, out constant) ? constant : null);
             return true;
         }
 

@@ -28,6 +28,7 @@ internal static class ShapeSolver
         checks = runtime;
         dims = null;
 
+        CheckNames(kernel, found);
         var q = kernel.Find(OperandRole.Query);
         var k = kernel.Find(OperandRole.Key);
         var v = kernel.Find(OperandRole.Value);
@@ -213,6 +214,36 @@ internal static class ShapeSolver
         {
             found.Add(DiagnosticInfo.Create(DiagnosticCatalog.TargetCannotLower, kernel.Location, "Spyre", kernel.TypeName,
                 "this version does not generate Spyre programs yet"));
+        }
+    }
+
+    /// <summary>
+    /// The generated <c>Run(…, output, &lt;sizes&gt;, lse)</c> takes one parameter per tensor, per run-time size, and
+    /// <c>output</c>/<c>lse</c>: those names must not collide.
+    /// </summary>
+    private static void CheckNames(KernelModel kernel, List<DiagnosticInfo> found)
+    {
+        var reserved = new HashSet<string>(System.StringComparer.Ordinal) { "output", "lse" };
+        foreach (var operand in kernel.Parameters)
+        {
+            if (reserved.Contains(operand.Name))
+            {
+                found.Add(DiagnosticInfo.Create(DiagnosticCatalog.UnsupportedConstruct, operand.ShapeLocation, operand.Name,
+                    "'output' and 'lse' name the generated methods' own parameters; rename this one"));
+            }
+        }
+
+        var tensors = new HashSet<string>(kernel.Parameters.Select(p => p.Name), System.StringComparer.Ordinal) { "output", "lse" };
+        foreach (var operand in kernel.Parameters.Concat(new[] { kernel.Output }))
+        {
+            foreach (var name in operand.Shape.SelectMany(d => d.RuntimeNames).Distinct())
+            {
+                if (tensors.Contains(name))
+                {
+                    found.Add(DiagnosticInfo.Create(DiagnosticCatalog.InvalidShape, operand.ShapeLocation, operand.Name,
+                        $"the size '{name}' has the name of a tensor parameter; the generated methods take both, so rename one"));
+                }
+            }
         }
     }
 

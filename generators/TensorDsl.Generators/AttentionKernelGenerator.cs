@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -45,7 +46,7 @@ public sealed class AttentionKernelGenerator : IIncrementalGenerator
         try
         {
             var result = KernelParser.Parse(type, context.SemanticModel.Compilation, cancellationToken);
-            return new Outcome(result.Model is { } model && IsEmittable(model) ? model : null, null);
+            return new Outcome(result.Model is { } model && IsEmittable(model) ? WithoutOffsets(model) : null, null);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -54,6 +55,18 @@ public sealed class AttentionKernelGenerator : IIncrementalGenerator
                 DiagnosticCatalog.GeneratorFailure, SourceSpans.Of(context.TargetNode), type.Name, exception.GetType().Name + ": " + exception.Message));
         }
     }
+
+    /// <summary>
+    /// Source offsets move with every edit above the kernel in its file; the emitter never reads them, so they are
+    /// dropped here to keep the model equal (and emission cached) across such edits. The file stays, so a TDSL9999
+    /// from the emit step still names it.
+    /// </summary>
+    private static KernelModel WithoutOffsets(KernelModel model) => model with
+    {
+        Location = new SourceSpan(model.Location.FilePath, 0, 0),
+        Parameters = model.Parameters.Select(p => p with { ShapeLocation = SourceSpan.None }).ToEquatableArray(),
+        Output = model.Output with { ShapeLocation = SourceSpan.None },
+    };
 
     /// <summary>This version emits dense kernels; the analyzers say so (TDSL0015) for the other layouts.</summary>
     private static bool IsEmittable(KernelModel model) =>

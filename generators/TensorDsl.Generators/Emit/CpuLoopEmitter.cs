@@ -25,9 +25,9 @@ internal static class CpuLoopEmitter
     private static string Parameters(KernelModel kernel, DensePlan plan)
     {
         var parts = kernel.Parameters
-            .Select(p => $"global::System.ReadOnlySpan<{(p.Layout == OperandLayout.PerHead ? "float" : EmitNames.Element(p.Element))}> {p.Name}")
+            .Select(p => $"global::System.ReadOnlySpan<{(p.Layout == OperandLayout.PerHead ? "float" : EmitNames.Element(p.Element))}> @{p.Name}")
             .Concat(new[] { $"global::System.Span<{EmitNames.Element(kernel.Element)}> output", "global::System.Span<float> lse" })
-            .Concat(EmitNames.RuntimeDims(kernel).Select(d => $"int {d}"));
+            .Concat(EmitNames.RuntimeDims(kernel).Select(d => $"int @{d}"));
         return string.Join(", ", parts);
     }
 
@@ -37,7 +37,7 @@ internal static class CpuLoopEmitter
         writer.Line("    {");
         foreach (var dim in EmitNames.RuntimeDims(kernel))
         {
-            writer.Line($"        global::TensorDsl.Runtime.KernelGuard.Dim({EmitNames.Literal(dim)}, {EmitNames.Literal(dim)}, {dim});");
+            writer.Line($"        global::TensorDsl.Runtime.KernelGuard.Dim({EmitNames.Literal(dim)}, {EmitNames.Literal(dim)}, @{dim});");
         }
 
         foreach (var check in plan.Checks)
@@ -48,13 +48,13 @@ internal static class CpuLoopEmitter
         if (plan.Dims.Hq.StaticValue is null || plan.Dims.Hkv.StaticValue is null)
         {
             var q = kernel.Find(OperandRole.Query)!;
-            writer.Line($"        global::TensorDsl.Runtime.KernelGuard.MultipleOf({EmitNames.Literal(q.Name)}, {EmitNames.Literal("Hq (" + plan.Dims.Hq + ")")}, {plan.Dims.Hkv.ToCSharp()}, {plan.Dims.Hq.ToCSharp()});");
+            writer.Line($"        global::TensorDsl.Runtime.KernelGuard.MultipleOf({EmitNames.Literal(q.Name)}, {EmitNames.Literal(plan.Dims.Hq.ToString() == "Hq" ? "Hq" : "Hq (" + plan.Dims.Hq + ")")}, {plan.Dims.Hkv.ToCSharp()}, {plan.Dims.Hq.ToCSharp()});");
         }
 
         foreach (var operand in kernel.Parameters.Concat(new[] { plan.Output }))
         {
             var name = operand.Role == OperandRole.Output ? "output" : operand.Name;
-            writer.Line($"        global::TensorDsl.Runtime.KernelGuard.SpanLength({EmitNames.Literal(name)}, {Elements(name, plan.ShapeOf(operand))}, {name}.Length);");
+            writer.Line($"        global::TensorDsl.Runtime.KernelGuard.SpanLength({EmitNames.Literal(name)}, {Elements(name, plan.ShapeOf(operand))}, @{name}.Length);");
         }
 
         writer.Line($"        global::TensorDsl.Runtime.KernelGuard.OptionalSpanLength(\"lse\", {Elements("lse", new[] { plan.Dims.B, plan.Dims.Hq, plan.Dims.Sq })}, lse.Length);");
@@ -73,65 +73,65 @@ internal static class CpuLoopEmitter
         writer.Line($"    public static void Kernel({Parameters(kernel, plan)})");
         writer.Line("    {");
         var w = new Indented(writer, 2);
-        Size(w, "nB", d.B);
-        Size(w, "nHq", d.Hq);
-        Size(w, "nHkv", d.Hkv);
-        Size(w, "nSq", d.Sq);
-        Size(w, "nSk", d.Sk);
-        Size(w, "nD", d.D);
-        w.Line("if (nB == 0 || nHq == 0 || nSq == 0) return;");
-        w.Line("int group = nHq / nHkv;");
+        Size(w, "__nB", d.B);
+        Size(w, "__nHq", d.Hq);
+        Size(w, "__nHkv", d.Hkv);
+        Size(w, "__nSq", d.Sq);
+        Size(w, "__nSk", d.Sk);
+        Size(w, "__nD", d.D);
+        w.Line("if (__nB == 0 || __nHq == 0 || __nSq == 0) return;");
+        w.Line("int __group = __nHq / __nHkv;");
         if (!kernel.Steps.Any(s => s is ScaleStepModel))
         {
             w.Line(d.D.StaticValue is { } dv
-                ? $"const float defaultScale = {EmitNames.Float((float)(1.0 / System.Math.Sqrt(dv)))}; // 1/sqrt(D)"
-                : "float defaultScale = (float)(1.0 / global::System.Math.Sqrt(nD)); // 1/sqrt(D)");
+                ? $"const float __defaultScale = {EmitNames.Float((float)(1.0 / System.Math.Sqrt(dv)))}; // 1/sqrt(D)"
+                : "float __defaultScale = (float)(1.0 / global::System.Math.Sqrt(__nD)); // 1/sqrt(D)");
         }
 
-        w.Line("float[]? rented = null;");
-        w.Line("global::System.Span<float> scratch = nD <= 512");
+        w.Line("float[]? __rented = null;");
+        w.Line("global::System.Span<float> __scratch = __nD <= 512");
         w.Line("    ? stackalloc float[2 * 512]");
-        w.Line("    : (rented = global::System.Buffers.ArrayPool<float>.Shared.Rent(2 * nD));");
-        w.Line("global::System.Span<float> qRow = scratch.Slice(0, nD);");
-        w.Line("global::System.Span<float> acc = scratch.Slice(nD, nD);");
+        w.Line("    : (__rented = global::System.Buffers.ArrayPool<float>.Shared.Rent(2 * __nD));");
+        w.Line("global::System.Span<float> __qRow = __scratch.Slice(0, __nD);");
+        w.Line("global::System.Span<float> __acc = __scratch.Slice(__nD, __nD);");
         w.Line("try");
         w.Line("{");
         w.Depth++;
-        w.Line("for (int b = 0; b < nB; b++)");
-        w.Line("for (int h = 0; h < nHq; h++)");
+        w.Line("for (int __b = 0; __b < __nB; __b++)");
+        w.Line("for (int __h = 0; __h < __nHq; __h++)");
         w.Line("{");
         w.Depth++;
-        w.Line("int kvh = h / group;");
-        w.Line("for (int i = 0; i < nSq; i++)");
+        w.Line("int __kvh = __h / __group;");
+        w.Line("for (int __i = 0; __i < __nSq; __i++)");
         w.Line("{");
         w.Depth++;
-        w.Line("int p = nSk - nSq + i; // bottom-right aligned absolute position");
-        w.Line($"int qBase = {RowBase(q.Layout, "b", "h", "i", "nHq", "nSq")};");
-        w.Line("for (int x = 0; x < nD; x++) qRow[x] = (float)q[qBase + x];");
+        w.Line("int __p = __nSk - __nSq + __i; // bottom-right aligned absolute position");
+        w.Line($"int __qBase = {RowBase(q.Layout, "__b", "__h", "__i", "__nHq", "__nSq")};");
+        w.Line($"for (int __x = 0; __x < __nD; __x++) __qRow[__x] = (float)@{q.Name}[__qBase + __x];");
         WriteVisibleRange(w, kernel);
-        w.Line("float m = float.NegativeInfinity, l = 0f;");
-        w.Line("acc.Clear();");
-        w.Line("for (int j = jLo; j <= jHi; j++)");
+        w.Line("float __m = float.NegativeInfinity, __l = 0f;");
+        w.Line("__acc.Clear();");
+        w.Line("for (int __j = __jLo; __j <= __jHi; __j++)");
         w.Line("{");
         w.Depth++;
         var predicateIndex = 0;
         foreach (var mask in kernel.Masks.OfType<PredicateMaskModel>())
         {
-            w.Line($"if (!Mask{predicateIndex++}(b, h, p, j)) continue;");
+            w.Line($"if (!Mask{predicateIndex++}(__b, __h, __p, __j)) continue;");
         }
 
-        w.Line($"int kBase = {RowBase(k.Layout, "b", "kvh", "j", "nHkv", "nSk")};");
-        w.Line("float s = 0f;");
-        w.Line("for (int x = 0; x < nD; x++) s += qRow[x] * (float)k[kBase + x];");
+        w.Line($"int __kBase = {RowBase(k.Layout, "__b", "__kvh", "__j", "__nHkv", "__nSk")};");
+        w.Line("float __s = 0f;");
+        w.Line($"for (int __x = 0; __x < __nD; __x++) __s += __qRow[__x] * (float)@{k.Name}[__kBase + __x];");
         WriteSteps(w, kernel, plan);
-        w.Line("if (float.IsNegativeInfinity(s)) continue; // e^-inf adds nothing; an all -inf row counts as empty");
-        w.Line("float mNew = global::System.MathF.Max(m, s); // NaN propagates");
-        w.Line("float correction = global::System.MathF.Exp(m - mNew);");
-        w.Line("float weight = global::System.MathF.Exp(s - mNew);");
-        w.Line("l = l * correction + weight;");
-        w.Line($"int vBase = {RowBase(v.Layout, "b", "kvh", "j", "nHkv", "nSk")};");
-        w.Line("for (int x = 0; x < nD; x++) acc[x] = acc[x] * correction + weight * (float)v[vBase + x];");
-        w.Line("m = mNew;");
+        w.Line("if (float.IsNegativeInfinity(__s)) continue; // e^-inf adds nothing; an all -inf row counts as empty");
+        w.Line("float __mNew = global::System.MathF.Max(__m, __s); // NaN propagates");
+        w.Line("float __correction = global::System.MathF.Exp(__m - __mNew);");
+        w.Line("float __weight = global::System.MathF.Exp(__s - __mNew);");
+        w.Line("__l = __l * __correction + __weight;");
+        w.Line($"int __vBase = {RowBase(v.Layout, "__b", "__kvh", "__j", "__nHkv", "__nSk")};");
+        w.Line($"for (int __x = 0; __x < __nD; __x++) __acc[__x] = __acc[__x] * __correction + __weight * (float)@{v.Name}[__vBase + __x];");
+        w.Line("__m = __mNew;");
         w.Depth--;
         w.Line("}");
         WriteFinish(w, kernel, plan);
@@ -143,7 +143,7 @@ internal static class CpuLoopEmitter
         w.Line("}");
         w.Line("finally");
         w.Line("{");
-        w.Line("    if (rented is not null) global::System.Buffers.ArrayPool<float>.Shared.Return(rented);");
+        w.Line("    if (__rented is not null) global::System.Buffers.ArrayPool<float>.Shared.Return(__rented);");
         w.Line("}");
         writer.Line("    }");
     }
@@ -154,40 +154,40 @@ internal static class CpuLoopEmitter
     /// <summary>Flat index of element 0 of row (batch, head, position) in a dense layout.</summary>
     private static string RowBase(OperandLayout layout, string batch, string head, string position, string heads, string length) =>
         layout == OperandLayout.Bshd
-            ? $"(({batch} * {length} + {position}) * {heads} + {head}) * nD"
-            : $"(({batch} * {heads} + {head}) * {length} + {position}) * nD";
+            ? $"(({batch} * {length} + {position}) * {heads} + {head}) * __nD"
+            : $"(({batch} * {heads} + {head}) * {length} + {position}) * __nD";
 
     /// <summary>Narrows the key loop to what causal/window/chunk masks allow, so masked keys are never computed.</summary>
     private static void WriteVisibleRange(Indented w, KernelModel kernel)
     {
-        w.Line("long lo = 0, hi = nSk - 1;");
+        w.Line("long __lo = 0, __hi = __nSk - 1;");
         foreach (var mask in kernel.Masks)
         {
             switch (mask)
             {
                 case CausalMaskModel:
-                    w.Line("hi = global::System.Math.Min(hi, (long)p);");
+                    w.Line("__hi = global::System.Math.Min(__hi, (long)__p);");
                     break;
                 case WindowMaskModel window:
-                    w.Line($"lo = global::System.Math.Max(lo, (long)p - {window.Left}L);");
-                    w.Line($"hi = global::System.Math.Min(hi, (long)p + {window.Right}L);");
+                    w.Line($"__lo = global::System.Math.Max(__lo, (long)__p - {window.Left}L);");
+                    w.Line($"__hi = global::System.Math.Min(__hi, (long)__p + {window.Right}L);");
                     break;
                 case ChunkedMaskModel chunk:
-                    w.Line($"long chunkStart = (p >= 0 ? p / {chunk.Size} : (p + 1) / {chunk.Size} - 1) * (long){chunk.Size};");
-                    w.Line("lo = global::System.Math.Max(lo, chunkStart);");
-                    w.Line($"hi = global::System.Math.Min(hi, chunkStart + {chunk.Size - 1}L);");
+                    w.Line($"long __chunkStart = (__p >= 0 ? __p / {chunk.Size} : (__p + 1) / {chunk.Size} - 1) * (long){chunk.Size};");
+                    w.Line("__lo = global::System.Math.Max(__lo, __chunkStart);");
+                    w.Line($"__hi = global::System.Math.Min(__hi, __chunkStart + {chunk.Size - 1}L);");
                     break;
             }
         }
 
-        w.Line("int jLo = (int)lo, jHi = hi < lo ? (int)lo - 1 : (int)hi;");
+        w.Line("int __jLo = (int)__lo, __jHi = __hi < __lo ? (int)__lo - 1 : (int)__hi;");
     }
 
     private static void WriteSteps(Indented w, KernelModel kernel, DensePlan plan)
     {
         if (!kernel.Steps.Any(s => s is ScaleStepModel))
         {
-            w.Line("s *= defaultScale;");
+            w.Line("__s *= __defaultScale;");
         }
 
         var modifierIndex = 0;
@@ -196,19 +196,19 @@ internal static class CpuLoopEmitter
             switch (step)
             {
                 case ScaleStepModel scale:
-                    w.Line($"s *= {EmitNames.Float(scale.Scale)};");
+                    w.Line($"__s *= {EmitNames.Float(scale.Scale)};");
                     break;
                 case SoftcapStepModel softcap:
-                    w.Line($"s = {EmitNames.Float(softcap.Cap)} * global::System.MathF.Tanh(s / {EmitNames.Float(softcap.Cap)});");
+                    w.Line($"__s = {EmitNames.Float(softcap.Cap)} * global::System.MathF.Tanh(__s / {EmitNames.Float(softcap.Cap)});");
                     break;
                 case BiasStepModel bias:
-                    w.Line($"s += (float){bias.Operand}[{BiasIndex(kernel.Parameters.First(p => p.Name == bias.Operand), plan)}];");
+                    w.Line($"__s += (float)@{bias.Operand}[{BiasIndex(kernel.Parameters.First(p => p.Name == bias.Operand), plan)}];");
                     break;
                 case AlibiStepModel alibi:
-                    w.Line($"s += {alibi.Operand}[h] * (float)(j - p);");
+                    w.Line($"__s += @{alibi.Operand}[__h] * (float)(__j - __p);");
                     break;
                 case ModifierStepModel:
-                    w.Line($"s = Modifier{modifierIndex++}(b, h, p, j, s);");
+                    w.Line($"__s = Modifier{modifierIndex++}(__b, __h, __p, __j, __s);");
                     break;
             }
         }
@@ -217,7 +217,7 @@ internal static class CpuLoopEmitter
     /// <summary>Bias index with size-1 dimensions broadcast (their index is 0, known at compile time).</summary>
     private static string BiasIndex(OperandModel bias, DensePlan plan)
     {
-        var indices = new[] { "b", "h", "i", "j" };
+        var indices = new[] { "__b", "__h", "__i", "__j" };
         var text = "0";
         for (var axis = 0; axis < 4; axis++)
         {
@@ -233,31 +233,31 @@ internal static class CpuLoopEmitter
     {
         var o = plan.Output;
         var element = EmitNames.Element(kernel.Element);
-        w.Line($"int oBase = {RowBase(o.Layout, "b", "h", "i", "nHq", "nSq")};");
-        w.Line("int lseIndex = (b * nHq + h) * nSq + i;");
-        w.Line("if (l == 0f)");
+        w.Line($"int __oBase = {RowBase(o.Layout, "__b", "__h", "__i", "__nHq", "__nSq")};");
+        w.Line("int __lseIndex = (__b * __nHq + __h) * __nSq + __i;");
+        w.Line("if (__l == 0f)");
         w.Line("{");
         w.Line("    // No visible key: output 0 and LSE -inf, never NaN (sinks included).");
-        w.Line($"    for (int x = 0; x < nD; x++) output[oBase + x] = ({element})0f;");
-        w.Line("    if (!lse.IsEmpty) lse[lseIndex] = float.NegativeInfinity;");
+        w.Line($"    for (int __x = 0; __x < __nD; __x++) output[__oBase + __x] = ({element})0f;");
+        w.Line("    if (!lse.IsEmpty) lse[__lseIndex] = float.NegativeInfinity;");
         w.Line("    continue;");
         w.Line("}");
         if (kernel.Sinks is { } sinks)
         {
-            w.Line($"float sink = {sinks}[h];");
-            w.Line("float mAll = global::System.MathF.Max(m, sink);");
-            w.Line("float keep = global::System.MathF.Exp(m - mAll);");
-            w.Line("float denominator = l * keep + global::System.MathF.Exp(sink - mAll);");
-            w.Line("float factor = keep / denominator;");
-            w.Line("if (!lse.IsEmpty) lse[lseIndex] = mAll + global::System.MathF.Log(denominator);");
+            w.Line($"float __sink = @{sinks}[__h];");
+            w.Line("float __mAll = global::System.MathF.Max(__m, __sink);");
+            w.Line("float __keep = global::System.MathF.Exp(__m - __mAll);");
+            w.Line("float __denominator = __l * __keep + global::System.MathF.Exp(__sink - __mAll);");
+            w.Line("float __factor = __keep / __denominator;");
+            w.Line("if (!lse.IsEmpty) lse[__lseIndex] = __mAll + global::System.MathF.Log(__denominator);");
         }
         else
         {
-            w.Line("float factor = 1f / l;");
-            w.Line("if (!lse.IsEmpty) lse[lseIndex] = m + global::System.MathF.Log(l);");
+            w.Line("float __factor = 1f / __l;");
+            w.Line("if (!lse.IsEmpty) lse[__lseIndex] = __m + global::System.MathF.Log(__l);");
         }
 
-        w.Line($"for (int x = 0; x < nD; x++) output[oBase + x] = ({element})(acc[x] * factor);");
+        w.Line($"for (int __x = 0; __x < __nD; __x++) output[__oBase + __x] = ({element})(__acc[__x] * __factor);");
     }
 
     private static void WriteLambdas(SourceWriter writer, KernelModel kernel)

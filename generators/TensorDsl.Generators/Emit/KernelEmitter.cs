@@ -60,14 +60,14 @@ internal static class KernelEmitter
                     $"Sq = {DimText.Describe(plan.Dims.Sq)}, Sk = {DimText.Describe(plan.Dims.Sk)}, D = {DimText.Describe(plan.Dims.D)}; " +
                     $"given at run time: {(runtime.Count == 0 ? "none" : string.Join(", ", runtime))}");
         writer.Line("#nullable enable");
-        writer.Line("#pragma warning disable CS1591, CS0162 // missing XML docs on generated members; constant-size guards");
+        writer.Line("#pragma warning disable CS1591, CS1573, CS0162 // missing XML docs on generated members and parameters; constant-size guards");
         writer.Line();
     }
 
     private static void WriteEntryPoints(SourceWriter writer, KernelModel kernel, DensePlan plan)
     {
         var signature = Signature(kernel, plan);
-        var arguments = string.Join(", ", plan.SpanArguments.Concat(EmitNames.RuntimeDims(kernel)));
+        var arguments = string.Join(", ", plan.SpanArguments.Concat(EmitNames.RuntimeDims(kernel)).Select(name => "@" + name));
         var doc = $"/// <param name=\"output\">{kernel.Output.Layout} {EmitNames.Shape(plan.Output)}.</param>";
 
         if ((kernel.Targets & KernelModel.CpuTarget) != 0)
@@ -92,23 +92,23 @@ internal static class KernelEmitter
         writer.Open($"public static void Reference({signature})");
         writer.Line($"{plan.ClassName}.Validate({arguments});");
         var placeholders = string.Join(", ", kernel.Parameters.Select(p => $"new {EmitNames.OperandType(p)}({EmitNames.Literal(p.Name)})"));
-        writer.Line("var bindings = new global::TensorDsl.ReferenceBindings()");
+        writer.Line("var __bindings = new global::TensorDsl.ReferenceBindings()");
         foreach (var operand in kernel.Parameters)
         {
-            writer.Line($"    .Add({EmitNames.Literal(operand.Name)}, {operand.Name}, {string.Join(", ", plan.ShapeOf(operand).Select(d => d.ToCSharp()))})");
+            writer.Line($"    .Add({EmitNames.Literal(operand.Name)}, @{operand.Name}, {string.Join(", ", plan.ShapeOf(operand).Select(d => d.ToCSharp()))})");
         }
 
         writer.Line("    ;");
-        writer.Line($"global::TensorDsl.ReferenceEngine.Run({kernel.MethodName}({placeholders}), bindings, new int[] {{ {string.Join(", ", plan.Output.Shape.Select(d => d.ToCSharp()))} }}, output, lse);");
+        writer.Line($"global::TensorDsl.ReferenceEngine.Run({kernel.MethodName}({placeholders}), __bindings, new int[] {{ {string.Join(", ", plan.Output.Shape.Select(d => d.ToCSharp()))} }}, @output, @lse);");
         writer.Close();
     }
 
     private static string Signature(KernelModel kernel, DensePlan plan)
     {
         var parts = new List<string>();
-        parts.AddRange(kernel.Parameters.Select(p => $"global::System.ReadOnlySpan<{(p.Layout == OperandLayout.PerHead ? "float" : EmitNames.Element(p.Element))}> {p.Name}"));
+        parts.AddRange(kernel.Parameters.Select(p => $"global::System.ReadOnlySpan<{(p.Layout == OperandLayout.PerHead ? "float" : EmitNames.Element(p.Element))}> @{p.Name}"));
         parts.Add($"global::System.Span<{EmitNames.Element(kernel.Element)}> output");
-        parts.AddRange(EmitNames.RuntimeDims(kernel).Select(d => $"int {d}"));
+        parts.AddRange(EmitNames.RuntimeDims(kernel).Select(d => $"int @{d}"));
         parts.Add("global::System.Span<float> lse = default");
         return string.Join(", ", parts);
     }
