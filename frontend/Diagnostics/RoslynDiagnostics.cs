@@ -34,7 +34,8 @@ internal static class RoslynDiagnostics
         var tree = compilation?.SyntaxTrees.FirstOrDefault(t => t.FilePath == span.FilePath);
         return tree is not null
             ? Location.Create(tree, textSpan)
-            : Location.Create(span.FilePath, textSpan, default);
+            : Location.Create(span.FilePath, textSpan, new LinePositionSpan(
+                new LinePosition(span.StartLine, span.StartColumn), new LinePosition(span.EndLine, span.EndColumn)));
     }
 
     private static DiagnosticDescriptor ToDescriptor(DiagnosticSpec spec) => new(

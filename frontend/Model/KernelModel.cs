@@ -31,8 +31,11 @@ internal enum OperandRole
     Output,
 }
 
-/// <summary>Where a piece of the declaration sits in source, without Roslyn types.</summary>
-internal sealed record SourceSpan(string FilePath, int Start, int Length)
+/// <summary>
+/// Where a piece of the declaration sits in source, without Roslyn types. The line positions (zero-based) let a
+/// diagnostic be placed even where no syntax tree is at hand (the generator's own TDSL9999).
+/// </summary>
+internal sealed record SourceSpan(string FilePath, int Start, int Length, int StartLine = 0, int StartColumn = 0, int EndLine = 0, int EndColumn = 0)
 {
     public static readonly SourceSpan None = new(string.Empty, 0, 0);
 }

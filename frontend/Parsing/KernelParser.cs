@@ -45,10 +45,24 @@ internal static class KernelParser
     {
         var typeLocation = SourceSpans.Of(type.Locations.FirstOrDefault() ?? Location.None);
         CheckPartial(type, diagnostics);
+        if (type.IsRecord)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticCatalog.UnsupportedConstruct, typeLocation, type.Name, "an attention kernel is a (static) partial class, not a record"));
+        }
+
         if (type.IsGenericType)
         {
             diagnostics.Add(DiagnosticInfo.Create(
                 DiagnosticCatalog.UnsupportedConstruct, typeLocation, type.Name, "an attention kernel type cannot be generic"));
+        }
+
+        if (type.Name is "Run" or "Reference")
+        {
+            // The generated entry points are members with these names, and C# forbids a member named like its type.
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticCatalog.UnsupportedConstruct, typeLocation, type.Name,
+                "the generator adds the methods Run and Reference to the kernel type, so the type cannot have either name"));
         }
 
         var methods = type.GetMembers().OfType<IMethodSymbol>()

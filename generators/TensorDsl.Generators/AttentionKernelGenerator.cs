@@ -51,8 +51,9 @@ public sealed class AttentionKernelGenerator : IIncrementalGenerator
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             // Never crash the compilation: say what broke, where, and move on.
+            var location = (context.TargetNode as TypeDeclarationSyntax)?.Identifier.GetLocation() ?? context.TargetNode.GetLocation();
             return new Outcome(null, DiagnosticInfo.Create(
-                DiagnosticCatalog.GeneratorFailure, SourceSpans.Of(context.TargetNode), type.Name, exception.GetType().Name + ": " + exception.Message));
+                DiagnosticCatalog.GeneratorFailure, SourceSpans.Of(location), type.Name, exception.GetType().Name + ": " + exception.Message));
         }
     }
 
@@ -63,7 +64,7 @@ public sealed class AttentionKernelGenerator : IIncrementalGenerator
     /// </summary>
     private static KernelModel WithoutOffsets(KernelModel model) => model with
     {
-        Location = new SourceSpan(model.Location.FilePath, 0, 0),
+        Location = new SourceSpan(model.Location.FilePath, 0, 0), // TDSL9999 from emit names the file, at its start
         Parameters = model.Parameters.Select(p => p with { ShapeLocation = SourceSpan.None }).ToEquatableArray(),
         Output = model.Output with { ShapeLocation = SourceSpan.None },
     };

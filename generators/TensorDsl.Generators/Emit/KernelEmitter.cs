@@ -50,15 +50,16 @@ internal static class KernelEmitter
         writer.Line("// Shapes:");
         foreach (var operand in kernel.Parameters)
         {
-            writer.Line($"//   {operand.Name} ({operand.Role}): {operand.Layout}<{operand.Element}> {EmitNames.Shape(operand)}");
+            var shaped = operand with { Shape = plan.ShapeOf(operand).ToEquatableArray() };
+            writer.Line($"//   {operand.Name} ({operand.Role}): {operand.Layout}<{operand.Element}> {EmitNames.Shape(shaped)}");
         }
 
         writer.Line($"//   output: {kernel.Output.Layout}<{kernel.Output.Element}> {EmitNames.Shape(plan.Output)}");
         writer.Line($"//   lse (optional): float [{plan.Dims.B}, {plan.Dims.Hq}, {plan.Dims.Sq}]");
         var runtime = EmitNames.RuntimeDims(kernel);
-        writer.Line($"// Resolved: B = {DimText.Describe(plan.Dims.B)}, Hq = {DimText.Describe(plan.Dims.Hq)}, Hkv = {DimText.Describe(plan.Dims.Hkv)}, " +
-                    $"Sq = {DimText.Describe(plan.Dims.Sq)}, Sk = {DimText.Describe(plan.Dims.Sk)}, D = {DimText.Describe(plan.Dims.D)}; " +
-                    $"given at run time: {(runtime.Count == 0 ? "none" : string.Join(", ", runtime))}");
+        var sizes = new[] { ("B", plan.Dims.B), ("Hq", plan.Dims.Hq), ("Hkv", plan.Dims.Hkv), ("Sq", plan.Dims.Sq), ("Sk", plan.Dims.Sk), ("D", plan.Dims.D) }
+            .Select(size => size.Item2.ToString() == size.Item1 ? DimText.Describe(size.Item2) : size.Item1 + " = " + DimText.Describe(size.Item2));
+        writer.Line($"// Resolved: {string.Join(", ", sizes)}; given at run time: {(runtime.Count == 0 ? "none" : string.Join(", ", runtime))}");
         writer.Line("#nullable enable");
         writer.Line("#pragma warning disable CS1591, CS1573, CS0162 // missing XML docs on generated members and parameters; constant-size guards");
         writer.Line();

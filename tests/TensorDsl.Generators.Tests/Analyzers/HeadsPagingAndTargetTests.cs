@@ -1,0 +1,335 @@
+using System.Threading.Tasks;
+using static TensorDsl.Generators.Tests.Analyzers.KernelAnalyzerTest;
+
+namespace TensorDsl.Generators.Tests.Analyzers;
+
+/// <summary>
+/// TDSL0012–TDSL0015: head ratios, the varlen (<c>Tokens&lt;T&gt;</c> [T, H, D]) and paged
+/// (<c>Pages&lt;T&gt;</c> [N, BlockSize, Hkv, D]) shape rules, and what the targets cannot lower yet (SPEC §2, §3, §6).
+/// </summary>
+public class HeadsPagingAndTargetTests
+{
+    // ---- TDSL0012 ----------------------------------------------------------------------------------------------
+
+    [Fact]
+    public Task TDSL0012_HqNotAMultipleOfHkv() => VerifyAsync("""
+        [AttentionKernel]
+        public static partial class Gqa
+        {
+            const int Hq = 6, Hkv = 4;
+
+            static Bhsd<float> Attend(
+                [Shape("B, Hq, Sq, 64")] Bhsd<float> q,
+                [Shape({|#0:"B, Hkv, Sk, 64"|})] Bhsd<float> k,
+                [Shape("B, Hkv, Sk, 64")] Bhsd<float> v)
+                => Softmax(q.MatMul(k.T)).MatMul(v);
+        }
+        """,
+        Error("TDSL0012", 0, "Hq must be a multiple of Hkv: 'q' has Hq = 6 but 'k' has Hkv = 4"));
+
+    [Fact]
+    public Task TDSL0012_ZeroKvHeads() => VerifyAsync("""
+        [AttentionKernel]
+        public static partial class Gqa
+        {
+            static Bhsd<float> Attend(
+                [Shape("B, 8, Sq, 64")] Bhsd<float> q,
+                [Shape({|#0:"B, 0, Sk, 64"|})] Bhsd<float> k,
+                [Shape("B, 0, Sk, 64")] Bhsd<float> v)
+                => Softmax(q.MatMul(k.T)).MatMul(v);
+        }
+        """,
+        Error("TDSL0012", 0, "Hq must be a multiple of Hkv: 'q' has Hq = 8 but 'k' has Hkv = 0"));
+
+    [Fact]
+    public Task TDSL0012_VarlenHeadRatio() => VerifyAsync("""
+        [AttentionKernel]
+        public static partial class {|#1:Varlen|}
+        {
+            const int Hq = 6, Hkv = 4, D = 64;
+
+            static Tokens<Half> Attend(
+                [Shape("T, Hq, D")] Tokens<Half> q,
+                [Shape({|#0:"Tk, Hkv, D"|})] Tokens<Half> k,
+                [Shape("Tk, Hkv, D")] Tokens<Half> v)
+                => Softmax(q.MatMul(k.T) + Causal()).MatMul(v);
+        }
+        """,
+        Error("TDSL0012", 0, "Hq must be a multiple of Hkv: 'q' has Hq = 6 but 'k' has Hkv = 4"),
+        NotYetGenerated(1, "Varlen"));
+
+    // ---- TDSL0013 ----------------------------------------------------------------------------------------------
+
+    [Fact]
+    public Task TDSL0013_KAndVHeadCounts() => VerifyAsync("""
+        [AttentionKernel]
+        public static partial class Gqa
+        {
+            static Bhsd<float> Attend(
+                [Shape("B, 8, Sq, 64")] Bhsd<float> q,
+                [Shape("B, 8, Sk, 64")] Bhsd<float> k,
+                [Shape({|#0:"B, 4, Sk, 64"|})] Bhsd<float> v)
+                => Softmax(q.MatMul(k.T)).MatMul(v);
+        }
+        """,
+        Error("TDSL0013", 0, "K and V must have the same number of heads: 'k' has Hkv = 8 but 'v' has Hkv = 4"));
+
+    [Fact]
+    public Task TDSL0013_PagedHeadCounts() => VerifyAsync("""
+        [AttentionKernel]
+        public static partial class {|#1:Paged|}
+        {
+            const int Hkv = 8;
+
+            static Tokens<float> Attend(
+                [Shape("T, 32, 128")] Tokens<float> q,
+                [Shape("N, 16, Hkv, 128")] Pages<float> k,
+                [Shape({|#0:"N, 16, 2, 128"|})] Pages<float> v)
+                => Softmax(q.MatMul(k.T)).MatMul(v);
+        }
+        """,
+        Error("TDSL0013", 0, "K and V must have the same number of heads: 'k' has Hkv = 8 but 'v' has Hkv = 2"),
+        NotYetGenerated(1, "Paged"));
+
+    // ---- TDSL0014 ----------------------------------------------------------------------------------------------
+
+    [Fact]
+    public Task TDSL0014_BlockSizeNotAPowerOfTwo() => VerifyAsync("""
+        [AttentionKernel]
+        public static partial class {|#2:Paged|}
+        {
+            const int BlockSize = 24;
+
+            static Tokens<float> Attend(
+                [Shape("T, 32, 128")] Tokens<float> q,
+                [Shape({|#0:"N, BlockSize, 8, 128"|})] Pages<float> k,
+                [Shape({|#1:"N, BlockSize, 8, 128"|})] Pages<float> v)
+                => Softmax(q.MatMul(k.T) * Rsqrt(128) + Causal()).MatMul(v);
+        }
+        """,
+        Error("TDSL0014", 0, "The paged cache 'k' has BlockSize = 24: the block size must be a power of two"),
+        Error("TDSL0014", 1, "The paged cache 'v' has BlockSize = 24: the block size must be a power of two"),
+        NotYetGenerated(2, "Paged"));
+
+    [Fact]
+    public Task TDSL0014_KAndVDeclareDifferentBlockSizes() => VerifyAsync("""
+        [AttentionKernel]
+        public static partial class {|#1:Paged|}
+        {
+            static Tokens<float> Attend(
+                [Shape("T, 32, 128")] Tokens<float> q,
+                [Shape("N, 16, 8, 128")] Pages<float> k,
+                [Shape({|#0:"N, 32, 8, 128"|})] Pages<float> v)
+                => Softmax(q.MatMul(k.T)).MatMul(v);
+        }
+        """,
+        Error("TDSL0014", 0, "The paged cache 'v' has BlockSize = 32: the cache declares BlockSize = 16 for 'k'"),
+        NotYetGenerated(1, "Paged"));
+
+    [Fact]
+    public Task TDSL0014_BlockSizeKnownOnlyAtRunTime() => VerifyAsync("""
+        [AttentionKernel]
+        public static partial class {|#2:Paged|}
+        {
+            static Tokens<float> Attend(
+                [Shape("T, 32, 128")] Tokens<float> q,
+                [Shape({|#0:"N, Bs, 8, 128"|})] Pages<float> k,
+                [Shape({|#1:"N, Bs, 8, 128"|})] Pages<float> v)
+                => Softmax(q.MatMul(k.T)).MatMul(v);
+        }
+        """,
+        Error("TDSL0014", 0, "The paged cache 'k' has BlockSize = Bs: the block size must be a compile-time constant (a literal or a const)"),
+        Error("TDSL0014", 1, "The paged cache 'v' has BlockSize = Bs: the block size must be a compile-time constant (a literal or a const)"),
+        NotYetGenerated(2, "Paged"));
+
+    [Fact]
+    public Task TDSL0014_ZeroBlockSize() => VerifyAsync("""
+        [AttentionKernel]
+        public static partial class {|#2:Paged|}
+        {
+            static Tokens<float> Attend(
+                [Shape("T, 32, 128")] Tokens<float> q,
+                [Shape({|#0:"N, 0, 8, 128"|})] Pages<float> k,
+                [Shape({|#1:"N, 0, 8, 128"|})] Pages<float> v)
+                => Softmax(q.MatMul(k.T)).MatMul(v);
+        }
+        """,
+        Error("TDSL0014", 0, "The paged cache 'k' has BlockSize = 0: the block size must be a power of two"),
+        Error("TDSL0014", 1, "The paged cache 'v' has BlockSize = 0: the block size must be a power of two"),
+        NotYetGenerated(2, "Paged"));
+
+    // ---- paged / varlen layout rules ---------------------------------------------------------------------------
+
+    [Fact]
+    public Task Paged_BlockCountBoundToTwoSizes() => VerifyAsync("""
+        [AttentionKernel]
+        public static partial class {|#1:Paged|}
+        {
+            static Tokens<float> Attend(
+                [Shape("T, 32, 128")] Tokens<float> q,
+                [Shape("100, 16, 8, 128")] Pages<float> k,
+                [Shape({|#0:"200, 16, 8, 128"|})] Pages<float> v)
+                => Softmax(q.MatMul(k.T)).MatMul(v);
+        }
+        """,
+        Error("TDSL0006", 0, "Dimension N is bound to two sizes: 'k' has N = 100 but 'v' has N = 200"),
+        NotYetGenerated(1, "Paged"));
+
+    [Fact]
+    public Task Paged_HeadSizeMismatchAgainstTokensQuery() => VerifyAsync("""
+        [AttentionKernel]
+        public static partial class {|#1:Paged|}
+        {
+            static Tokens<float> Attend(
+                [Shape("T, 32, 128")] Tokens<float> q,
+                [Shape({|#0:"N, 16, 8, 64"|})] Pages<float> k,
+                [Shape("N, 16, 8, 64")] Pages<float> v)
+                => Softmax(q.MatMul(k.T)).MatMul(v);
+        }
+        """,
+        Error("TDSL0007", 0, "q·kᵀ contracts different head sizes: 'q' has D = 128 but 'k' has D = 64"),
+        NotYetGenerated(1, "Paged"));
+
+    [Fact]
+    public Task Paged_KeysAndValuesMustShareALayout() => VerifyAsync("""
+        [AttentionKernel]
+        public static partial class {|#1:Paged|}
+        {
+            static Tokens<float> Attend(
+                [Shape("T, 32, 128")] Tokens<float> q,
+                [Shape("N, 16, 8, 128")] Pages<float> k,
+                [Shape({|#0:"Tk, 8, 128"|})] Tokens<float> v)
+                => Softmax(q.MatMul(k.T)).MatMul(v);
+        }
+        """,
+        Unsupported(0, "v", "keys and values must share a layout, and 'k' is Pages"),
+        NotYetGenerated(1, "Paged"));
+
+    [Fact]
+    public Task Paged_QueryCannotBeAPagedCache() => VerifyAsync("""
+        [AttentionKernel]
+        public static partial class Paged
+        {
+            static Tokens<float> Attend(
+                [Shape({|#0:"N, 16, 8, 128"|})] Pages<float> q,
+                [Shape("N, 16, 8, 128")] Pages<float> k,
+                [Shape("N, 16, 8, 128")] Pages<float> v)
+                => Softmax(q.MatMul(k.T)).MatMul(v);
+        }
+        """,
+        Unsupported(0, "q", "a dense query (Bhsd/Bshd) needs dense keys and values; a Tokens query needs Tokens or Pages keys and values"));
+
+    [Fact]
+    public Task Varlen_OutputMustBeTokens() => VerifyAsync("""
+        [AttentionKernel]
+        public static partial class {|#1:Varlen|}
+        {
+            static {|#0:Bhsd<float>|} Attend(
+                [Shape("T, 8, 64")] Tokens<float> q,
+                [Shape("Tk, 8, 64")] Tokens<float> k,
+                [Shape("Tk, 8, 64")] Tokens<float> v)
+                => Softmax(q.MatMul(k.T)).MatMul(v);
+        }
+        """,
+        Unsupported(0, "output", "the output of a Tokens query is Tokens<T>"),
+        NotYetGenerated(1, "Varlen"));
+
+    [Fact]
+    public Task Varlen_BiasNeedsDenseOperands() => VerifyAsync("""
+        [AttentionKernel]
+        public static partial class {|#1:Varlen|}
+        {
+            static Tokens<float> Attend(
+                [Shape("T, 8, 64")] Tokens<float> q,
+                [Shape("Tk, 8, 64")] Tokens<float> k,
+                [Shape("Tk, 8, 64")] Tokens<float> v,
+                [Shape({|#0:"1, 8, Sq, Sk"|})] Bias<float> bias)
+                => Softmax(q.MatMul(k.T) + bias).MatMul(v);
+        }
+        """,
+        Unsupported(0, "bias", "a bias tensor needs dense [B, H, S, D] query and keys"),
+        NotYetGenerated(1, "Varlen"));
+
+    [Fact]
+    public Task Varlen_OutputShapeIsChecked() => VerifyAsync("""
+        [AttentionKernel]
+        public static partial class {|#1:Varlen|}
+        {
+            [return: Shape({|#0:"T, 8, 32"|})]
+            static Tokens<float> Attend(
+                [Shape("T, 8, 64")] Tokens<float> q,
+                [Shape("Tk, 8, 64")] Tokens<float> k,
+                [Shape("Tk, 8, 64")] Tokens<float> v)
+                => Softmax(q.MatMul(k.T)).MatMul(v);
+        }
+        """,
+        Error("TDSL0009", 0, "The declared output has D = 32 but the expression yields D = 64"),
+        NotYetGenerated(1, "Varlen"));
+
+    // ---- TDSL0015 ----------------------------------------------------------------------------------------------
+
+    [Fact]
+    public Task TDSL0015_ValidVarlenKernelIsCheckedButNotGenerated() => VerifyAsync("""
+        [AttentionKernel]
+        public static partial class {|#0:Varlen|}
+        {
+            const int Hq = 32, Hkv = 8, D = 128;
+
+            [return: Shape("T, Hq, D")]
+            static Tokens<BFloat16> Attend(
+                [Shape("T, Hq, D")] Tokens<BFloat16> q,
+                [Shape("Tk, Hkv, D")] Tokens<BFloat16> k,
+                [Shape("Tk, Hkv, D")] Tokens<BFloat16> v,
+                [Shape("Hq")] PerHead<float> sinks)
+                => Softmax(q.MatMul(k.T) * Rsqrt(D) + Causal() + SlidingWindow(1024), sinks).MatMul(v);
+        }
+        """,
+        NotYetGenerated(0, "Varlen"));
+
+    [Fact]
+    public Task TDSL0015_ValidPagedKernelIsCheckedButNotGenerated() => VerifyAsync("""
+        [AttentionKernel]
+        public static partial class {|#0:PagedGqa|}
+        {
+            const int Hq = 32, Hkv = 8, D = 128, BlockSize = 16;
+
+            static Tokens<Half> Attend(
+                [Shape("T, Hq, D")] Tokens<Half> q,
+                [Shape("N, BlockSize, Hkv, D")] Pages<Half> k,
+                [Shape("N, BlockSize, Hkv, D")] Pages<Half> v)
+                => Softmax(q.MatMul(k.T) * Rsqrt(D) + Causal()).MatMul(v);
+        }
+        """,
+        NotYetGenerated(0, "PagedGqa"));
+
+    [Fact]
+    public Task TDSL0015_SpyreTargetIsNotGeneratedYet() => VerifyAsync("""
+        [AttentionKernel(Targets.Spyre)]
+        public static partial class {|#0:Gqa|}
+        {
+            static Bhsd<Half> Attend(
+                [Shape("B, 32, Sq, 128")] Bhsd<Half> q,
+                [Shape("B, 8, Sk, 128")] Bhsd<Half> k,
+                [Shape("B, 8, Sk, 128")] Bhsd<Half> v)
+                => Softmax(q.MatMul(k.T) + Causal()).MatMul(v);
+        }
+        """,
+        Warning("TDSL0015", 0, "The Spyre target cannot lower kernel 'Gqa': this version does not generate Spyre programs yet"));
+
+    [Fact]
+    public Task TDSL0015_BothTargetsOnAPagedKernel() => VerifyAsync("""
+        [AttentionKernel(Targets.Cpu | Targets.Spyre)]
+        public static partial class {|#0:PagedGqa|}
+        {
+            const int Hq = 32, Hkv = 8, D = 128, BlockSize = 64;
+
+            static Tokens<Half> Attend(
+                [Shape("T, Hq, D")] Tokens<Half> q,
+                [Shape("N, BlockSize, Hkv, D")] Pages<Half> k,
+                [Shape("N, BlockSize, Hkv, D")] Pages<Half> v)
+                => Softmax(q.MatMul(k.T) * Rsqrt(D) + Causal()).MatMul(v);
+        }
+        """,
+        NotYetGenerated(0, "PagedGqa"),
+        Warning("TDSL0015", 0, "The Spyre target cannot lower kernel 'PagedGqa': this version does not generate Spyre programs yet"));
+}

@@ -1,0 +1,55 @@
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Testing;
+using Microsoft.CodeAnalysis.Testing;
+using TensorDsl.Analyzers;
+using TensorDsl.Generators.Tests.Infrastructure;
+
+namespace TensorDsl.Generators.Tests.Analyzers;
+
+/// <summary>
+/// Runs <see cref="AttentionKernelAnalyzer"/> over a kernel file and compares with explicit expectations: markup
+/// <c>{|#n:…|}</c> in the source names a location, and each expected result carries the full message text, copied
+/// from the catalogue (SPEC §6) by hand so that a change to a message is a visible, deliberate change here.
+/// </summary>
+internal static class KernelAnalyzerTest
+{
+    public static Task VerifyAsync(string source, params DiagnosticResult[] expected)
+    {
+        var test = new CSharpAnalyzerTest<AttentionKernelAnalyzer, DefaultVerifier>
+        {
+            TestCode = TestReferences.Usings + source,
+            ReferenceAssemblies = TestReferences.Framework,
+        };
+        test.TestState.AdditionalReferences.Add(TestReferences.Runtime);
+        test.ExpectedDiagnostics.AddRange(expected);
+        return test.RunAsync();
+    }
+
+    /// <summary>An expected TDSL error at markup location <c>{|#location:…|}</c> with exactly this message.</summary>
+    public static DiagnosticResult Error(string id, int location, string message) =>
+        new DiagnosticResult(id, DiagnosticSeverity.Error).WithLocation(location).WithMessage(message);
+
+    /// <summary>An expected TDSL warning at markup location <c>{|#location:…|}</c> with exactly this message.</summary>
+    public static DiagnosticResult Warning(string id, int location, string message) =>
+        new DiagnosticResult(id, DiagnosticSeverity.Warning).WithLocation(location).WithMessage(message);
+
+    /// <summary>An expected C# compiler error (the test source is deliberately invalid C# there).</summary>
+    public static DiagnosticResult Compiler(string id, int location) =>
+        DiagnosticResult.CompilerError(id).WithLocation(location);
+
+    /// <summary>TDSL0015 for a varlen or paged kernel on the CPU target (this version checks but does not emit them).</summary>
+    public static DiagnosticResult NotYetGenerated(int location, string kernel) => Warning("TDSL0015", location,
+        $"The CPU target cannot lower kernel '{kernel}': this version generates CPU kernels for dense Bhsd/Bshd layouts; varlen and paged kernels are checked but not yet generated");
+
+    /// <summary>TDSL0003 with its fixed message shape.</summary>
+    public static DiagnosticResult Unsupported(int location, string construct, string reason) =>
+        Error("TDSL0003", location, $"'{construct}' is not part of the attention grammar: {reason}");
+
+    /// <summary>TDSL0016 with its fixed message shape.</summary>
+    public static DiagnosticResult LambdaError(int location, string construct, string reason) =>
+        Error("TDSL0016", location, $"'{construct}' cannot be inlined into the kernel: {reason}");
+
+    public const string OperandTypes =
+        "kernel parameters are Bhsd<T>, Bshd<T>, Tokens<T>, Pages<T>, Bias<T> or PerHead<float>, passed by value, with T float, Half or BFloat16";
+}

@@ -1,0 +1,162 @@
+using System.Threading.Tasks;
+using static TensorDsl.Generators.Tests.Analyzers.KernelAnalyzerTest;
+
+namespace TensorDsl.Generators.Tests.Analyzers;
+
+/// <summary>Declarations inside the grammar (SPEC §2) must produce no diagnostic at all.</summary>
+public class ValidKernelTests
+{
+    [Fact]
+    public Task SampleLlamaGqaIsClean() => VerifyAsync("""
+        /// <summary>Llama-style grouped-query attention: 32 query heads share 8 KV heads, head size 128, causal.</summary>
+        [AttentionKernel]
+        public static partial class LlamaGqa
+        {
+            const int Hq = 32, Hkv = 8, D = 128;
+
+            static Bhsd<float> Attend(
+                [Shape("B, Hq, Sq, D")] Bhsd<float> q,
+                [Shape("B, Hkv, Sk, D")] Bhsd<float> k,
+                [Shape("B, Hkv, Sk, D")] Bhsd<float> v)
+                => Softmax(q.MatMul(k.T) * Rsqrt(D) + Causal()).MatMul(v);
+        }
+        """);
+
+    [Fact]
+    public Task SampleGemmaLocalIsClean() => VerifyAsync("""
+        [AttentionKernel]
+        public static partial class GemmaLocal
+        {
+            const int Hq = 8, Hkv = 4, D = 256, Window = 4096;
+
+            static Bshd<Half> Attend(
+                [Shape("B, Sq, Hq, D")] Bshd<Half> q,
+                [Shape("B, Sk, Hkv, D")] Bshd<Half> k,
+                [Shape("B, Sk, Hkv, D")] Bshd<Half> v)
+                => Softmax(Softcap(q.MatMul(k.T) * Rsqrt(D), 50f) + Causal() + SlidingWindow(Window - 1)).MatMul(v);
+        }
+        """);
+
+    [Fact]
+    public Task KernelWithEveryFeatureIsClean() => VerifyAsync("""
+        [AttentionKernel]
+        public static partial class Everything
+        {
+            const int Hq = 16, Hkv = 4, D = 64, Radius = 256;
+            const float Temperature = 0.5f;
+
+            [return: Shape("B, Sq, Hq, D")]
+            static Bshd<Half> Attend(
+                [Shape("B, Sq, Hq, D")] Bshd<Half> q,
+                [Shape("B, Sk, Hkv, D")] Bshd<Half> k,
+                [Shape("B, Sk, Hkv, D")] Bshd<Half> v,
+                [Shape("1, Hq, Sq, Sk")] Bias<Half> bias,
+                [Shape("Hq")] PerHead<float> slopes,
+                [Shape("Hq")] PerHead<float> sinks)
+                => Softmax(
+                       ScoreMod(Softcap(q.MatMul(k.T) * 0.125f, 30f), (b, h, i, j, s) => s * Temperature + (h % 2 == 0 ? 0f : 1f))
+                       + bias
+                       + Alibi(slopes)
+                       + Causal()
+                       + SlidingWindow(128, 0)
+                       + ChunkedLocal(512)
+                       + Mask((b, h, i, j) => Math.Abs(i - j) <= Radius && MathF.Max(i, j) >= 0f),
+                       sinks)
+                   .MatMul(v);
+        }
+        """);
+
+    [Fact]
+    public Task BFloat16KernelWithBroadcastBiasIsClean() => VerifyAsync("""
+        [AttentionKernel]
+        public static partial class BfKernel
+        {
+            const int Hq = 8, D = 128;
+
+            static Bhsd<BFloat16> Attend(
+                [Shape("B, Hq, Sq, D")] Bhsd<BFloat16> q,
+                [Shape("B, Hq, Sk, D")] Bhsd<BFloat16> k,
+                [Shape("B, Hq, Sk, D")] Bhsd<BFloat16> v,
+                [Shape("B, 1, 1, Sk")] Bias<float> padding)
+                => Softmax(0.125f * q.MatMul(k.T) + padding).MatMul(v);
+        }
+        """);
+
+    [Fact]
+    public Task HeadArithmeticReturnBlockAndExplicitAxisAreClean() => VerifyAsync("""
+        [AttentionKernel]
+        public partial class Grouped
+        {
+            const int G = 4, Hkv = 8, D = 64;
+
+            [return: Shape("B, G*Hkv, Sq, D")]
+            static Bhsd<float> Attend(
+                [Shape("B, G*Hkv, Sq, D")] Bhsd<float> q,
+                [Shape("B, Hkv, Sk, D")] Bhsd<float> k,
+                [Shape("B, Hkv, Sk, D")] Bhsd<float> v)
+            {
+                return Softmax((q.MatMul(k.T)) * Rsqrt(D), 3).MatMul(v);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task NestedKernelInPartialTypesIsClean() => VerifyAsync("""
+        namespace Models.Llama
+        {
+            public static partial class Layers
+            {
+                [AttentionKernel(Targets.Cpu)]
+                internal static partial class Decode
+                {
+                    static Bhsd<float> Attend(
+                        [Shape("B, 32, 1, 128")] Bhsd<float> q,
+                        [Shape("B, 8, Sk, 128")] Bhsd<float> k,
+                        [Shape("B, 8, Sk, 128")] Bhsd<float> v)
+                        => Softmax(q.MatMul(k.T) * Rsqrt(128)).MatMul(v);
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task NamedArgumentsInAnyOrderAreUnderstood() => VerifyAsync("""
+        [AttentionKernel]
+        public static partial class Named
+        {
+            static Bhsd<float> Attend(
+                [Shape("B, 8, Sq, 64")] Bhsd<float> q,
+                [Shape("B, 8, Sk, 64")] Bhsd<float> k,
+                [Shape("B, 8, Sk, 64")] Bhsd<float> v)
+                => Softmax(
+                       axis: -1,
+                       scores: ScoreMod(
+                           modifier: (b, h, i, j, s) => s + 1f,
+                           scores: Softcap(cap: 20f, scores: q.MatMul(k.T)))
+                           + SlidingWindow(right: 2, left: 16))
+                   .MatMul(values: v);
+        }
+        """);
+
+    [Fact]
+    public Task DiscardAndStaticLambdasAreClean() => VerifyAsync("""
+        [AttentionKernel]
+        public static partial class Discards
+        {
+            static Bhsd<float> Attend(
+                [Shape("B, 8, Sq, 64")] Bhsd<float> q,
+                [Shape("B, 8, Sk, 64")] Bhsd<float> k,
+                [Shape("B, 8, Sk, 64")] Bhsd<float> v)
+                => Softmax(ScoreMod(q.MatMul(k.T), static (_, _, _, _, s) => s * 2f) + Mask((_, _, i, j) => i >= j)).MatMul(v);
+        }
+        """);
+
+    [Fact]
+    public Task TypesWithoutTheAttributeAreIgnored() => VerifyAsync("""
+        public class NotAKernel
+        {
+            // Same shape of code as a kernel, but without [AttentionKernel]: not the analyzer's business.
+            Bhsd<float> Attend(Bhsd<float> q, Bhsd<float> k, Bhsd<float> v) => Softmax(q.MatMul(k.T), axis: 0).MatMul(v);
+        }
+        """);
+}
