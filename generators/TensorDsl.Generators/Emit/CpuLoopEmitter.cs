@@ -40,6 +40,25 @@ internal static class CpuLoopEmitter
             writer.Line($"        global::TensorDsl.Runtime.KernelGuard.Dim({EmitNames.Literal(dim)}, {EmitNames.Literal(dim)}, @{dim});");
         }
 
+        // Products of run-time sizes first: everything after computes them in int arithmetic.
+        foreach (var (parameter, product) in RuntimeProducts(kernel, plan))
+        {
+            var nested = product.Factors.Skip(1).Aggregate(product.Factors[0].ToCSharp(),
+                (left, factor) => $"global::TensorDsl.Runtime.KernelGuard.Product({EmitNames.Literal(parameter)}, {EmitNames.Literal(product.ToString())}, {left}, {factor.ToCSharp()})");
+            writer.Line($"        _ = {nested};");
+        }
+
+        if (plan.Dims.Hkv.StaticValue is null)
+        {
+            writer.Line($"        global::TensorDsl.Runtime.KernelGuard.Positive({EmitNames.Literal(kernel.Find(OperandRole.Key)!.Name)}, {EmitNames.Literal("Hkv" + Named(plan.Dims.Hkv, "Hkv"))}, {plan.Dims.Hkv.ToCSharp()});");
+        }
+
+        if (plan.Dims.D.StaticValue is not > 0 && !kernel.Steps.Any(step => step is ScaleStepModel))
+        {
+            // The default scale is 1/sqrt(D): a head size of 0 would make every score 0·∞ = NaN.
+            writer.Line($"        global::TensorDsl.Runtime.KernelGuard.Positive({EmitNames.Literal(kernel.Find(OperandRole.Query)!.Name)}, {EmitNames.Literal("D" + Named(plan.Dims.D, "D"))}, {plan.Dims.D.ToCSharp()});");
+        }
+
         foreach (var check in plan.Checks)
         {
             writer.Line($"        global::TensorDsl.Runtime.KernelGuard.Equal({EmitNames.Literal(check.Parameter)}, {EmitNames.Literal(check.Dimension)}, {check.Expected.ToCSharp()}, {check.Actual.ToCSharp()});");
@@ -48,7 +67,7 @@ internal static class CpuLoopEmitter
         if (plan.Dims.Hq.StaticValue is null || plan.Dims.Hkv.StaticValue is null)
         {
             var q = kernel.Find(OperandRole.Query)!;
-            writer.Line($"        global::TensorDsl.Runtime.KernelGuard.MultipleOf({EmitNames.Literal(q.Name)}, {EmitNames.Literal(plan.Dims.Hq.ToString() == "Hq" ? "Hq" : "Hq (" + plan.Dims.Hq + ")")}, {plan.Dims.Hkv.ToCSharp()}, {plan.Dims.Hq.ToCSharp()});");
+            writer.Line($"        global::TensorDsl.Runtime.KernelGuard.MultipleOf({EmitNames.Literal(q.Name)}, {EmitNames.Literal("Hq" + Named(plan.Dims.Hq, "Hq"))}, {plan.Dims.Hkv.ToCSharp()}, {plan.Dims.Hq.ToCSharp()});");
         }
 
         foreach (var operand in kernel.Parameters.Concat(new[] { plan.Output }))
@@ -59,6 +78,25 @@ internal static class CpuLoopEmitter
 
         writer.Line($"        global::TensorDsl.Runtime.KernelGuard.OptionalSpanLength(\"lse\", {Elements("lse", new[] { plan.Dims.B, plan.Dims.Hq, plan.Dims.Sq })}, lse.Length);");
         writer.Line("    }");
+    }
+
+    /// <summary>" (G*Hkv)" when the declaration names a role's size differently from the role, else nothing.</summary>
+    private static string Named(DimExpr dim, string role) => dim.ToString() == role ? string.Empty : $" ({dim})";
+
+    /// <summary>Each distinct product of run-time sizes, with the first parameter whose shape uses it.</summary>
+    private static IEnumerable<(string Parameter, ProductDim Product)> RuntimeProducts(KernelModel kernel, DensePlan plan)
+    {
+        var seen = new HashSet<ProductDim>();
+        foreach (var operand in kernel.Parameters.Concat(new[] { plan.Output }))
+        {
+            foreach (var dim in plan.ShapeOf(operand))
+            {
+                if (dim is ProductDim product && product.StaticValue is null && seen.Add(product))
+                {
+                    yield return (operand.Role == OperandRole.Output ? "output" : operand.Name, product);
+                }
+            }
+        }
     }
 
     private static string Elements(string parameter, IReadOnlyList<DimExpr> shape) =>
@@ -128,9 +166,13 @@ internal static class CpuLoopEmitter
         w.Line("float __mNew = global::System.MathF.Max(__m, __s); // NaN propagates");
         w.Line("float __correction = global::System.MathF.Exp(__m - __mNew);");
         w.Line("float __weight = global::System.MathF.Exp(__s - __mNew);");
-        w.Line("__l = __l * __correction + __weight;");
+        // acc holds the softmax-weighted mean so far, not the raw sum: the sum of up to Sk rows of V could overflow
+        // fp32 where the mean does not.
+        w.Line("float __lNew = __l * __correction + __weight;");
+        w.Line("float __carry = __l * __correction / __lNew, __take = __weight / __lNew;");
+        w.Line("__l = __lNew;");
         w.Line($"int __vBase = {RowBase(v.Layout, "__b", "__kvh", "__j", "__nHkv", "__nSk")};");
-        w.Line($"for (int __x = 0; __x < __nD; __x++) __acc[__x] = __acc[__x] * __correction + __weight * (float)@{v.Name}[__vBase + __x];");
+        w.Line($"for (int __x = 0; __x < __nD; __x++) __acc[__x] = __acc[__x] * __carry + __take * (float)@{v.Name}[__vBase + __x];");
         w.Line("__m = __mNew;");
         w.Depth--;
         w.Line("}");
@@ -248,12 +290,12 @@ internal static class CpuLoopEmitter
             w.Line("float __mAll = global::System.MathF.Max(__m, __sink);");
             w.Line("float __keep = global::System.MathF.Exp(__m - __mAll);");
             w.Line("float __denominator = __l * __keep + global::System.MathF.Exp(__sink - __mAll);");
-            w.Line("float __factor = __keep / __denominator;");
+            w.Line("float __factor = __l * __keep / __denominator; // acc is normalised by l; the sink joins the denominator");
             w.Line("if (!lse.IsEmpty) lse[__lseIndex] = __mAll + global::System.MathF.Log(__denominator);");
         }
         else
         {
-            w.Line("float __factor = 1f / __l;");
+            w.Line("const float __factor = 1f; // acc is already normalised");
             w.Line("if (!lse.IsEmpty) lse[__lseIndex] = __m + global::System.MathF.Log(__l);");
         }
 

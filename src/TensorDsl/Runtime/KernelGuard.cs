@@ -26,6 +26,34 @@ public static class KernelGuard
         return actual;
     }
 
+    /// <summary>A run-time size that must be at least 1 (a KV head count, a head size that the default scale divides by).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Positive(string parameter, string dimension, int actual)
+    {
+        if (actual <= 0)
+        {
+            Throw(parameter, dimension, "> 0", actual);
+        }
+
+        return actual;
+    }
+
+    /// <summary>
+    /// A dimension that is a product of sizes (<c>G*Hkv</c>): it must fit in an int, as every size does. The factors
+    /// are already known to be in 0…int.MaxValue, so their product cannot overflow a long; nest calls for more factors.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Product(string parameter, string dimension, long left, long right)
+    {
+        var product = left * right;
+        if (product > int.MaxValue)
+        {
+            Throw(parameter, dimension, "≤ 2147483647", product);
+        }
+
+        return (int)product;
+    }
+
     /// <summary>A dimension that must equal a size fixed elsewhere (a constant or another parameter's dimension).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Equal(string parameter, string dimension, long expected, long actual)
