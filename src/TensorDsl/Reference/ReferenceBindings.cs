@@ -30,14 +30,18 @@ public sealed class ReferenceBindings
             throw new ArgumentException($"A tensor named '{name}' is already bound.", nameof(name));
         }
 
-        long count = 1;
         for (int i = 0; i < dims.Length; i++)
         {
             if (dims[i] < 0)
             {
                 throw new ShapeException(name, "dimension " + i.ToString(CultureInfo.InvariantCulture), "≥ 0", dims[i]);
             }
+        }
 
+        // An empty tensor is valid whatever its other dims; otherwise each partial product must fit an int.
+        long count = Array.IndexOf(dims, 0) >= 0 ? 0 : 1;
+        for (int i = 0; i < dims.Length && count != 0; i++)
+        {
             count *= dims[i]; // stays ≤ 2^31 · 2^31 before the check below
             if (count > int.MaxValue)
             {

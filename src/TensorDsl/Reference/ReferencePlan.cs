@@ -144,6 +144,18 @@ internal sealed class ReferencePlan
                     nameof(output));
             }
 
+            // Same rule as the analyzer (TDSL0003): a dense query needs dense K/V, a token-row query varlen K/V.
+            // A mixture would silently ignore either the batch metadata or the dense sequence lengths.
+            foreach (var kv in new[] { k, v })
+            {
+                if ((kv.Layout is Layout.Tokens or Layout.Pages) != (q.Layout == Layout.Tokens))
+                {
+                    throw new ArgumentException(
+                        $"'{kv.Name}' is {kv.Layout} but the query '{q.Name}' is {q.Layout}: a dense query (Bhsd/Bshd) needs dense keys and values, a Tokens query needs Tokens or Pages keys and values.",
+                        "declared");
+                }
+            }
+
             bool varlen = false, paged = false;
             foreach (var operand in new[] { q, k, v })
             {

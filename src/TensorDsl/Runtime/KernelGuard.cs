@@ -96,27 +96,32 @@ public static class KernelGuard
 
     /// <summary>The element count of a 2-dimensional tensor; throws if a size is negative or the count exceeds int.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int Elements(string parameter, int d0, int d1)
-    {
-        // Each factor is < 2^31, so every partial product of two non-negative ints fits a long.
-        long n = (long)Elements(parameter, d0) * NonNegative(parameter, 1, d1);
-        return Narrow(parameter, n);
-    }
+    public static int Elements(string parameter, int d0, int d1) => Elements(parameter, d0, d1, 1, 1);
 
     /// <summary>The element count of a 3-dimensional tensor; throws if a size is negative or the count exceeds int.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int Elements(string parameter, int d0, int d1, int d2)
-    {
-        long n = (long)Elements(parameter, d0, d1) * NonNegative(parameter, 2, d2);
-        return Narrow(parameter, n);
-    }
+    public static int Elements(string parameter, int d0, int d1, int d2) => Elements(parameter, d0, d1, d2, 1);
 
-    /// <summary>The element count of a 4-dimensional tensor; throws if a size is negative or the count exceeds int.</summary>
+    /// <summary>
+    /// The element count of a 4-dimensional tensor; throws if a size is negative or the count exceeds int. Every
+    /// size is checked for ≥ 0 first, and a tensor with a zero size is empty whatever its other sizes.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Elements(string parameter, int d0, int d1, int d2, int d3)
     {
-        long n = (long)Elements(parameter, d0, d1, d2) * NonNegative(parameter, 3, d3);
-        return Narrow(parameter, n);
+        NonNegative(parameter, 0, d0);
+        NonNegative(parameter, 1, d1);
+        NonNegative(parameter, 2, d2);
+        NonNegative(parameter, 3, d3);
+        if (d0 == 0 || d1 == 0 || d2 == 0 || d3 == 0)
+        {
+            return 0;
+        }
+
+        // Each factor is < 2^31 and each partial product is narrowed to an int, so no product overflows a long.
+        var n = Narrow(parameter, (long)d0 * d1);
+        n = Narrow(parameter, (long)n * d2);
+        return Narrow(parameter, (long)n * d3);
     }
 
     /// <summary>A span must hold exactly the tensor's element count.</summary>
