@@ -391,7 +391,7 @@ internal sealed class ExpressionParser
 
     private static string Truncate(string text)
     {
-        text = string.Join(" ", text.Split(new[] { ' ', '\t', '\r', '\n' }, StringSplitOptions.RemoveEmptyEntries));
+        text = KernelParser.Normalize(text);
         return text.Length <= 60 ? text : text.Substring(0, 57) + "...";
     }
 }

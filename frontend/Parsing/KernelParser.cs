@@ -306,6 +306,7 @@ internal static class KernelParser
         return chain.ToEquatableArray();
     }
 
-    private static string Normalize(string text) =>
+    /// <summary>Source text on one line (runs of whitespace → one space), for messages and generated comments.</summary>
+    internal static string Normalize(string text) =>
         string.Join(" ", text.Split(new[] { ' ', '\t', '\r', '\n' }, StringSplitOptions.RemoveEmptyEntries));
 }

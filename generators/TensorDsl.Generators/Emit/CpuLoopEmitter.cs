@@ -25,7 +25,7 @@ internal static class CpuLoopEmitter
     private static string Parameters(KernelModel kernel, DensePlan plan)
     {
         var parts = kernel.Parameters
-            .Select(p => $"global::System.ReadOnlySpan<{(p.Layout == OperandLayout.PerHead ? "float" : EmitNames.Element(p.Element))}> @{p.Name}")
+            .Select(EmitNames.SpanParameter)
             .Concat(new[] { $"global::System.Span<{EmitNames.Element(kernel.Element)}> output", "global::System.Span<float> lse" })
             .Concat(EmitNames.RuntimeDims(kernel).Select(d => $"int @{d}"));
         return string.Join(", ", parts);

@@ -18,6 +18,10 @@ internal static class EmitNames
     public static string OperandType(OperandModel operand) =>
         $"global::TensorDsl.{operand.Layout}<{Element(operand.Element)}>";
 
+    /// <summary>The generated methods' parameter for an input operand (per-head values are always float).</summary>
+    public static string SpanParameter(OperandModel operand) =>
+        $"global::System.ReadOnlySpan<{(operand.Layout == OperandLayout.PerHead ? "float" : Element(operand.Element))}> @{operand.Name}";
+
     public static string Float(float value) =>
         float.IsNaN(value) ? "float.NaN"
         : float.IsPositiveInfinity(value) ? "float.PositiveInfinity"

@@ -107,7 +107,7 @@ internal static class KernelEmitter
     private static string Signature(KernelModel kernel, DensePlan plan)
     {
         var parts = new List<string>();
-        parts.AddRange(kernel.Parameters.Select(p => $"global::System.ReadOnlySpan<{(p.Layout == OperandLayout.PerHead ? "float" : EmitNames.Element(p.Element))}> @{p.Name}"));
+        parts.AddRange(kernel.Parameters.Select(EmitNames.SpanParameter));
         parts.Add($"global::System.Span<{EmitNames.Element(kernel.Element)}> output");
         parts.AddRange(EmitNames.RuntimeDims(kernel).Select(d => $"int @{d}"));
         parts.Add("global::System.Span<float> lse = default");
