@@ -13,10 +13,7 @@ using TensorDsl.FrontEnd.Shapes;
 namespace TensorDsl.FrontEnd.Parsing;
 
 /// <summary>What the front end makes of one kernel declaration: a model when it is valid, and its diagnostics.</summary>
-internal sealed record ParseResult(KernelModel? Model, EquatableArray<DiagnosticInfo> Diagnostics)
-{
-    public bool HasErrors => Model is null;
-}
+internal sealed record ParseResult(KernelModel? Model, EquatableArray<DiagnosticInfo> Diagnostics);
 
 /// <summary>
 /// Reads a <c>[AttentionKernel]</c> type: declaration rules, parameters and their shapes, then hands the

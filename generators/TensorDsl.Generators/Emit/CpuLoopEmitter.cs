@@ -22,7 +22,7 @@ internal static class CpuLoopEmitter
         writer.Line("}");
     }
 
-    private static string Parameters(KernelModel kernel, DensePlan plan)
+    private static string Parameters(KernelModel kernel)
     {
         var parts = kernel.Parameters
             .Select(EmitNames.SpanParameter)
@@ -33,7 +33,7 @@ internal static class CpuLoopEmitter
 
     private static void WriteValidate(SourceWriter writer, KernelModel kernel, DensePlan plan)
     {
-        writer.Line($"    public static void Validate({Parameters(kernel, plan)})");
+        writer.Line($"    public static void Validate({Parameters(kernel)})");
         writer.Line("    {");
         foreach (var dim in EmitNames.RuntimeDims(kernel))
         {
@@ -108,7 +108,7 @@ internal static class CpuLoopEmitter
         var q = kernel.Find(OperandRole.Query)!;
         var k = kernel.Find(OperandRole.Key)!;
         var v = kernel.Find(OperandRole.Value)!;
-        writer.Line($"    public static void Kernel({Parameters(kernel, plan)})");
+        writer.Line($"    public static void Kernel({Parameters(kernel)})");
         writer.Line("    {");
         var w = new Indented(writer, 2);
         Size(w, "__nB", d.B);
