@@ -16,9 +16,9 @@ namespace TensorDsl;
 public sealed class PagedBatch : VarlenBatch
 {
     private PagedBatch(
-        ReadOnlyMemory<int> queryStartLoc, ReadOnlyMemory<int> seqLens, int maxQueryLen, int maxSeqLen,
+        ReadOnlyMemory<int> queryStartLoc, ReadOnlyMemory<int> seqLens, int maxQueryLen, int maxSeqLen, long totalKvTokens,
         ReadOnlyMemory<int> blockTable, int maxBlocksPerSequence, ReadOnlyMemory<int> slotMapping)
-        : base(queryStartLoc, seqLens, maxQueryLen, maxSeqLen)
+        : base(queryStartLoc, seqLens, maxQueryLen, maxSeqLen, totalKvTokens)
     {
         BlockTable = blockTable;
         MaxBlocksPerSequence = maxBlocksPerSequence;
@@ -59,7 +59,7 @@ public sealed class PagedBatch : VarlenBatch
         ReadOnlyMemory<int> queryStartLoc, ReadOnlyMemory<int> seqLens,
         ReadOnlyMemory<int> blockTable, int maxBlocksPerSequence, ReadOnlyMemory<int> slotMapping = default)
     {
-        var (maxQuery, maxSeq) = ValidateVarlen(queryStartLoc, seqLens);
+        var (maxQuery, maxSeq, totalKv) = ValidateVarlen(queryStartLoc, seqLens);
         int batch = seqLens.Length;
         if (maxBlocksPerSequence < 0)
         {
@@ -82,7 +82,8 @@ public sealed class PagedBatch : VarlenBatch
                 slotMapping.Length);
         }
 
-        return new PagedBatch(queryStartLoc, seqLens, maxQuery, maxSeq, blockTable, maxBlocksPerSequence, slotMapping);
+        return new PagedBatch(
+            queryStartLoc, seqLens, maxQuery, maxSeq, totalKv, blockTable, maxBlocksPerSequence, slotMapping);
     }
 
     /// <summary>

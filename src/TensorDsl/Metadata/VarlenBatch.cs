@@ -22,12 +22,13 @@ namespace TensorDsl;
 public class VarlenBatch
 {
     private protected VarlenBatch(
-        ReadOnlyMemory<int> queryStartLoc, ReadOnlyMemory<int> seqLens, int maxQueryLen, int maxSeqLen)
+        ReadOnlyMemory<int> queryStartLoc, ReadOnlyMemory<int> seqLens, int maxQueryLen, int maxSeqLen, long totalKvTokens)
     {
         QueryStartLoc = queryStartLoc;
         SeqLens = seqLens;
         MaxQueryLen = maxQueryLen;
         MaxSeqLen = maxSeqLen;
+        TotalKvTokens = totalKvTokens;
     }
 
     /// <summary><c>query_start_loc</c>, length <c>B + 1</c>: starts at 0, non-decreasing, last entry = <see cref="NumTokens"/>.</summary>
@@ -41,6 +42,12 @@ public class VarlenBatch
 
     /// <summary>The longest KV length in the batch (0 for an empty batch).</summary>
     public int MaxSeqLen { get; }
+
+    /// <summary>
+    /// <c>Σ seq_lens</c>: the token count of a flat varlen K/V tensor <c>[Σ seq_lens, H, D]</c>. A long, because a
+    /// paged batch's total may legitimately exceed int; a kernel that needs it as a tensor size checks it fits.
+    /// </summary>
+    public long TotalKvTokens { get; }
 
     /// <summary><c>B</c>.</summary>
     public int NumSequences => SeqLens.Length;
@@ -76,11 +83,11 @@ public class VarlenBatch
     /// </summary>
     public static VarlenBatch Create(ReadOnlyMemory<int> queryStartLoc, ReadOnlyMemory<int> seqLens)
     {
-        var (maxQuery, maxSeq) = ValidateVarlen(queryStartLoc, seqLens);
-        return new VarlenBatch(queryStartLoc, seqLens, maxQuery, maxSeq);
+        var (maxQuery, maxSeq, totalKv) = ValidateVarlen(queryStartLoc, seqLens);
+        return new VarlenBatch(queryStartLoc, seqLens, maxQuery, maxSeq, totalKv);
     }
 
-    private protected static (int MaxQueryLen, int MaxSeqLen) ValidateVarlen(
+    private protected static (int MaxQueryLen, int MaxSeqLen, long TotalKvTokens) ValidateVarlen(
         ReadOnlyMemory<int> queryStartLoc, ReadOnlyMemory<int> seqLens)
     {
         var loc = queryStartLoc.Span;
@@ -102,6 +109,7 @@ public class VarlenBatch
         }
 
         int maxQuery = 0, maxSeq = 0;
+        long totalKv = 0; // B < 2^31 terms each < 2^31: cannot overflow a long
         for (int b = 0; b < batch; b++)
         {
             if (loc[b + 1] < loc[b])
@@ -119,9 +127,10 @@ public class VarlenBatch
 
             maxQuery = Math.Max(maxQuery, queryLength);
             maxSeq = Math.Max(maxSeq, lens[b]);
+            totalKv += lens[b];
         }
 
-        return (maxQuery, maxSeq);
+        return (maxQuery, maxSeq, totalKv);
     }
 
     private protected void CheckSequence(int sequence)

@@ -3,6 +3,7 @@ using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace TensorDsl.Runtime;
 
@@ -144,6 +145,24 @@ public static class KernelGuard
         }
     }
 
+    /// <summary>
+    /// A written span must not share memory with a span the same call reads (or writes): the kernels read their
+    /// inputs after they have begun writing, so an overlap would silently mix old and new values. Throws
+    /// <see cref="ArgumentException"/> (not <see cref="ShapeException"/>: no dimension is at fault) whose
+    /// <see cref="ArgumentException.ParamName"/> is <paramref name="outputName"/> and whose message names both
+    /// parameters. Empty spans never overlap.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Disjoint<TA, TB>(string outputName, ReadOnlySpan<TA> output, string inputName, ReadOnlySpan<TB> input)
+        where TA : unmanaged
+        where TB : unmanaged
+    {
+        if (!output.IsEmpty && !input.IsEmpty && MemoryMarshal.AsBytes(output).Overlaps(MemoryMarshal.AsBytes(input)))
+        {
+            ThrowOverlap(outputName, inputName);
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int NonNegative(string parameter, int index, int size)
     {
@@ -192,6 +211,12 @@ public static class KernelGuard
     private static void ThrowOptional(string parameter, long expected, long actual) =>
         throw new ShapeException(
             parameter, "length", "0 (not requested) or " + expected.ToString(CultureInfo.InvariantCulture), actual);
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowOverlap(string outputName, string inputName) =>
+        throw new ArgumentException(
+            $"Parameter '{outputName}' overlaps parameter '{inputName}' in memory: pass separate buffers.", outputName);
 
     [DoesNotReturn]
     [MethodImpl(MethodImplOptions.NoInlining)]

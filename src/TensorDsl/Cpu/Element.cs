@@ -1,0 +1,113 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace TensorDsl.Cpu;
+
+/// <summary>
+/// Element conversions and the head-dim row loops for the three element types. Each method branches on
+/// <c>typeof(T)</c>, which the JIT folds per instantiation (T is a value type), and reinterprets the span with
+/// <see cref="MemoryMarshal.Cast{TFrom, TTo}(ReadOnlySpan{TFrom})"/>, so no tier boxes and every access stays
+/// bounds-checked. The row loops run over contiguous spans in a fixed order with fp32 arithmetic: they are the
+/// places a later SIMD version replaces, and their order is the generated kernels' order (bit-identical results).
+/// </summary>
+internal static class Element<T>
+    where T : unmanaged
+{
+    public static bool IsSupported =>
+        typeof(T) == typeof(float) || typeof(T) == typeof(Half) || typeof(T) == typeof(BFloat16);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float ToFloat(ReadOnlySpan<T> data, int index)
+    {
+        if (typeof(T) == typeof(float)) return MemoryMarshal.Cast<T, float>(data)[index];
+        if (typeof(T) == typeof(Half)) return (float)MemoryMarshal.Cast<T, Half>(data)[index];
+        return (float)MemoryMarshal.Cast<T, BFloat16>(data)[index];
+    }
+
+    /// <summary><c>destination[x] = (float)source[x]</c> (exact for all three types).</summary>
+    public static void Widen(ReadOnlySpan<T> source, Span<float> destination)
+    {
+        destination = destination.Slice(0, source.Length);
+        if (typeof(T) == typeof(float))
+        {
+            MemoryMarshal.Cast<T, float>(source).CopyTo(destination);
+        }
+        else if (typeof(T) == typeof(Half))
+        {
+            var from = MemoryMarshal.Cast<T, Half>(source);
+            for (int x = 0; x < from.Length; x++) destination[x] = (float)from[x];
+        }
+        else
+        {
+            var from = MemoryMarshal.Cast<T, BFloat16>(source);
+            for (int x = 0; x < from.Length; x++) destination[x] = (float)from[x];
+        }
+    }
+
+    /// <summary>The fp32 dot product <c>Σ q[x] · (float)k[x]</c>, accumulated left to right.</summary>
+    public static float Dot(ReadOnlySpan<float> q, ReadOnlySpan<T> k)
+    {
+        q = q.Slice(0, k.Length);
+        float s = 0f;
+        if (typeof(T) == typeof(float))
+        {
+            var key = MemoryMarshal.Cast<T, float>(k);
+            for (int x = 0; x < key.Length; x++) s += q[x] * key[x];
+        }
+        else if (typeof(T) == typeof(Half))
+        {
+            var key = MemoryMarshal.Cast<T, Half>(k);
+            for (int x = 0; x < key.Length; x++) s += q[x] * (float)key[x];
+        }
+        else
+        {
+            var key = MemoryMarshal.Cast<T, BFloat16>(k);
+            for (int x = 0; x < key.Length; x++) s += q[x] * (float)key[x];
+        }
+
+        return s;
+    }
+
+    /// <summary>The online-softmax update of the running weighted mean: <c>acc[x] = acc[x] · carry + take · v[x]</c>.</summary>
+    public static void Accumulate(Span<float> acc, float carry, float take, ReadOnlySpan<T> v)
+    {
+        acc = acc.Slice(0, v.Length);
+        if (typeof(T) == typeof(float))
+        {
+            var value = MemoryMarshal.Cast<T, float>(v);
+            for (int x = 0; x < value.Length; x++) acc[x] = acc[x] * carry + take * value[x];
+        }
+        else if (typeof(T) == typeof(Half))
+        {
+            var value = MemoryMarshal.Cast<T, Half>(v);
+            for (int x = 0; x < value.Length; x++) acc[x] = acc[x] * carry + take * (float)value[x];
+        }
+        else
+        {
+            var value = MemoryMarshal.Cast<T, BFloat16>(v);
+            for (int x = 0; x < value.Length; x++) acc[x] = acc[x] * carry + take * (float)value[x];
+        }
+    }
+
+    /// <summary><c>destination[x] = (T)(source[x] · factor)</c>, rounded once to nearest even.</summary>
+    public static void Narrow(ReadOnlySpan<float> source, float factor, Span<T> destination)
+    {
+        source = source.Slice(0, destination.Length);
+        if (typeof(T) == typeof(float))
+        {
+            var to = MemoryMarshal.Cast<T, float>(destination);
+            for (int x = 0; x < to.Length; x++) to[x] = source[x] * factor;
+        }
+        else if (typeof(T) == typeof(Half))
+        {
+            var to = MemoryMarshal.Cast<T, Half>(destination);
+            for (int x = 0; x < to.Length; x++) to[x] = (Half)(source[x] * factor);
+        }
+        else
+        {
+            var to = MemoryMarshal.Cast<T, BFloat16>(destination);
+            for (int x = 0; x < to.Length; x++) to[x] = (BFloat16)(source[x] * factor);
+        }
+    }
+}

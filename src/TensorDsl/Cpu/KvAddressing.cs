@@ -1,0 +1,170 @@
+using System;
+using System.ComponentModel;
+using System.Runtime.CompilerServices;
+using TensorDsl.Runtime;
+
+namespace TensorDsl.Cpu;
+
+/// <summary>
+/// Where the head-dim vector of key (or value) <c>[b, h, j]</c> starts in its span, in elements: dense
+/// <c>[B, H, S, D]</c> / <c>[B, S, H, D]</c>, flat varlen tokens <c>[Σ seq_lens, H, D]</c>, or a vLLM paged cache
+/// <c>[N, BlockSize, H, D]</c> — alone, or stacked with the other cache in one span (<see cref="KvCacheLayout"/>).
+/// </summary>
+/// <remarks>
+/// Paged: key <c>j</c> of sequence <c>b</c> is in block <c>block_table[b · MaxBlocksPerSequence + j / BlockSize]</c>,
+/// slot <c>j % BlockSize</c>, at <c>base + block · blockStride + slot · H · D + h · D</c>.
+/// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public readonly struct KvAddressing
+{
+    private KvAddressing(
+        KvLayout layout, int heads, int length, int headDim, long batchStride, long headStride, long rowStride,
+        int blockSize = 0, int numBlocks = 0, long baseOffset = 0, long blockStride = 0,
+        KvCacheLayout cacheLayout = default, bool values = false)
+    {
+        Layout = layout;
+        Heads = heads;
+        Length = length;
+        HeadDim = headDim;
+        BatchStride = batchStride;
+        HeadStride = headStride;
+        RowStride = rowStride;
+        BlockSize = blockSize;
+        NumBlocks = numBlocks;
+        BaseOffset = baseOffset;
+        BlockStride = blockStride;
+        CacheLayout = cacheLayout;
+        IsValues = values;
+    }
+
+    internal KvLayout Layout { get; }
+
+    /// <summary>H: the tensor's (KV) head count.</summary>
+    public int Heads { get; }
+
+    /// <summary>S for dense layouts; 0 otherwise (the lengths come from the varlen metadata).</summary>
+    public int Length { get; }
+
+    /// <summary>D: the head-dim size (contiguous).</summary>
+    public int HeadDim { get; }
+
+    /// <summary>Slots per cache block (paged layouts only).</summary>
+    public int BlockSize { get; }
+
+    /// <summary>N for a stacked cache; for a separate cache N is the span length / (BlockSize · H · D).</summary>
+    public int NumBlocks { get; }
+
+    /// <summary>Whether this addresses a paged cache (separate or stacked).</summary>
+    public bool IsPaged => Layout is KvLayout.Paged or KvLayout.PagedStacked;
+
+    internal long BatchStride { get; }
+
+    internal long HeadStride { get; }
+
+    internal long RowStride { get; }
+
+    internal long BaseOffset { get; }
+
+    internal long BlockStride { get; }
+
+    internal KvCacheLayout CacheLayout { get; }
+
+    internal bool IsValues { get; }
+
+    /// <summary>Dense <c>[B, heads, length, headDim]</c>.</summary>
+    public static KvAddressing Bhsd(int heads, int length, int headDim)
+    {
+        Check(heads, length, headDim);
+        return new(KvLayout.Bhsd, heads, length, headDim, (long)heads * length * headDim, (long)length * headDim, headDim);
+    }
+
+    /// <summary>Dense <c>[B, length, heads, headDim]</c>.</summary>
+    public static KvAddressing Bshd(int heads, int length, int headDim)
+    {
+        Check(heads, length, headDim);
+        return new(KvLayout.Bshd, heads, length, headDim, (long)length * heads * headDim, headDim, (long)heads * headDim);
+    }
+
+    /// <summary>Flat varlen <c>[Σ seq_lens, heads, headDim]</c>: sequence <c>b</c>'s keys start at <c>Σ_{c&lt;b} seq_lens[c]</c>.</summary>
+    public static KvAddressing Tokens(int heads, int headDim)
+    {
+        Check(heads, 0, headDim);
+        return new(KvLayout.Tokens, heads, 0, headDim, 0, headDim, (long)heads * headDim);
+    }
+
+    /// <summary>A separate paged cache <c>[N, blockSize, heads, headDim]</c> (N follows from the span length).</summary>
+    public static KvAddressing Paged(int blockSize, int heads, int headDim)
+    {
+        CheckPaged(blockSize, heads, headDim);
+        long slotStride = (long)heads * headDim;
+        return new(
+            KvLayout.Paged, heads, 0, headDim, 0, headDim, slotStride,
+            blockSize: blockSize, blockStride: blockSize * slotStride);
+    }
+
+    /// <summary>
+    /// The key (<paramref name="values"/> false) or value half of one span holding both caches of
+    /// <paramref name="numBlocks"/> blocks in <paramref name="layout"/>. Pass the same span as k and v.
+    /// </summary>
+    public static KvAddressing PagedStacked(
+        KvCacheLayout layout, bool values, int numBlocks, int blockSize, int heads, int headDim)
+    {
+        if (layout is not (KvCacheLayout.BlocksFirst or KvCacheLayout.KvFirst))
+        {
+            throw new ArgumentOutOfRangeException(nameof(layout), layout, "Unknown KV cache layout.");
+        }
+
+        KernelGuard.Dim("numBlocks", "N", numBlocks);
+        CheckPaged(blockSize, heads, headDim);
+        long slotStride = (long)heads * headDim;
+        long blockElements = blockSize * slotStride;
+        long blockStride = layout == KvCacheLayout.BlocksFirst ? 2 * blockElements : blockElements;
+        long valueBase = layout == KvCacheLayout.BlocksFirst ? blockElements : numBlocks * blockElements;
+        return new(
+            KvLayout.PagedStacked, heads, 0, headDim, 0, headDim, slotStride,
+            blockSize: blockSize, numBlocks: numBlocks, baseOffset: values ? valueBase : 0, blockStride: blockStride,
+            cacheLayout: layout, values: values);
+    }
+
+    /// <summary>
+    /// The element offset of key <c>[b, h, key, 0]</c>. <paramref name="tokenStart"/> is the sequence's first KV
+    /// token (tokens layout); <paramref name="blockTable"/> the batch's block table (paged layouts). A block id
+    /// that changed after validation yields an offset the caller's span slice rejects.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal int Offset(int b, int h, int key, int tokenStart, ReadOnlySpan<int> blockTable, int maxBlocks)
+    {
+        if (Layout is KvLayout.Paged or KvLayout.PagedStacked)
+        {
+            int block = blockTable[b * maxBlocks + key / BlockSize];
+            return RowAddressing.ToIndex(BaseOffset + block * BlockStride + (key % BlockSize) * RowStride + h * HeadStride);
+        }
+
+        return RowAddressing.ToIndex(b * BatchStride + h * HeadStride + ((long)tokenStart + key) * RowStride);
+    }
+
+    private static void Check(int heads, int length, int headDim)
+    {
+        KernelGuard.Dim("addressing", "H", heads);
+        KernelGuard.Dim("addressing", "S", length);
+        KernelGuard.Dim("addressing", "D", headDim);
+    }
+
+    private static void CheckPaged(int blockSize, int heads, int headDim)
+    {
+        // A cache block with no elements would leave N undefined, so every paged size must be positive.
+        KernelGuard.Positive("blockSize", "BlockSize", blockSize);
+        KernelGuard.Positive("addressing", "H", heads);
+        KernelGuard.Positive("addressing", "D", headDim);
+    }
+}
+
+/// <summary>The key/value layouts.</summary>
+internal enum KvLayout : byte
+{
+    Bhsd = 1,
+    Bshd,
+    Tokens,
+    Paged,
+    PagedStacked,
+}
