@@ -5,6 +5,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using TensorDsl.FrontEnd.Diagnostics;
+using TensorDsl.FrontEnd.Lowering;
 using TensorDsl.FrontEnd.Parsing;
 
 namespace TensorDsl.Analyzers;
@@ -51,8 +52,7 @@ public sealed class AttentionKernelAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var result = KernelParser.Parse(type, context.Compilation, context.CancellationToken);
-        foreach (var info in result.Diagnostics)
+        foreach (var info in KernelDiagnostics.Of(type, context.Compilation, context.CancellationToken))
         {
             var diagnostic = RoslynDiagnostics.Create(info, context.Compilation);
             if (info.Id == DiagnosticCatalog.KernelNotPartial.Id && !IsInside(type, diagnostic.Location))

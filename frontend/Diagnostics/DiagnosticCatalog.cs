@@ -124,6 +124,19 @@ internal static class DiagnosticCatalog
         "The TensorDsl generator failed",
         "The TensorDsl generator failed on '{0}' ({1}); please report this with the declaration");
 
+    public static bool IsError(string id)
+    {
+        foreach (var spec in All)
+        {
+            if (spec.Id == id)
+            {
+                return spec.Level == DiagnosticLevel.Error;
+            }
+        }
+
+        return false;
+    }
+
     public static readonly ImmutableArray<DiagnosticSpec> All = ImmutableArray.Create(
         KernelNotPartial, KernelMethodNotStatic, UnsupportedConstruct, InvalidShape, RankMismatch, DimensionConflict,
         ContractionMismatch, ValueMismatch, OutputShapeMismatch, SoftmaxAxis, BiasNotBroadcastable, HeadRatio,

@@ -59,7 +59,7 @@ internal sealed record BiasStepModel(string Operand) : ScoreStepModel;
 
 internal sealed record AlibiStepModel(string Operand) : ScoreStepModel;
 
-/// <summary>A score modifier lambda, lowered to C# that uses only its parameters, literals and System.Math(F).</summary>
+/// <summary>A score modifier lambda, lowered to a scalar tree over its parameters, constants and System.Math(F).</summary>
 internal sealed record ModifierStepModel(LoweredLambda Lambda) : ScoreStepModel;
 
 internal abstract record MaskModel;
@@ -72,8 +72,8 @@ internal sealed record ChunkedMaskModel(int Size) : MaskModel;
 
 internal sealed record PredicateMaskModel(LoweredLambda Lambda) : MaskModel;
 
-/// <summary>A user lambda ready to be inlined: parameter names in order and the rewritten body.</summary>
-internal sealed record LoweredLambda(EquatableArray<string> Parameters, string Body);
+/// <summary>A user lambda ready to be inlined: its body as a scalar tree over the kernel's index variables.</summary>
+internal sealed record LoweredLambda(TensorDsl.FrontEnd.Plan.ScalarExpr Body);
 
 /// <summary>A containing type, outermost first, so the emitter can reopen it as a partial declaration.</summary>
 internal sealed record TypeDeclarationModel(string Keyword, string Name);
@@ -87,7 +87,7 @@ internal sealed record KernelModel(
     EquatableArray<TypeDeclarationModel> TypeChain,
     string MethodName,
     string ExpressionText,
-    int Targets,
+    Targets Targets,
     ElementKind Element,
     EquatableArray<OperandModel> Parameters,
     OperandModel Output,
@@ -96,9 +96,6 @@ internal sealed record KernelModel(
     string? Sinks,
     SourceSpan Location)
 {
-    public const int CpuTarget = 1;
-    public const int SpyreTarget = 2;
-
     public string TypeName => TypeChain[TypeChain.Count - 1].Name;
 
     public OperandModel? Find(OperandRole role)

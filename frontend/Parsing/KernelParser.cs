@@ -17,7 +17,8 @@ internal sealed record ParseResult(KernelModel? Model, EquatableArray<Diagnostic
 
 /// <summary>
 /// Reads a <c>[AttentionKernel]</c> type: declaration rules, parameters and their shapes, then hands the
-/// expression to <see cref="ExpressionParser"/> and the shapes to the solver. The only stage that sees Roslyn.
+/// expression to <see cref="ExpressionParser"/>. The only stage that sees Roslyn; the shape checks come after it
+/// (<see cref="Solver.ShapeSolver"/>), as a step of their own.
 /// </summary>
 internal static class KernelParser
 {
@@ -25,17 +26,9 @@ internal static class KernelParser
     {
         var diagnostics = new List<DiagnosticInfo>();
         var model = ParseCore(type, compilation, diagnostics, cancellationToken);
-        if (model is not null)
-        {
-            diagnostics.AddRange(Solver.ShapeSolver.Check(model));
-        }
-
-        var errors = diagnostics.Any(d => IsError(d.Id));
+        var errors = diagnostics.Any(d => DiagnosticCatalog.IsError(d.Id));
         return new ParseResult(errors ? null : model, diagnostics.ToEquatableArray());
     }
-
-    private static bool IsError(string id) =>
-        DiagnosticCatalog.All.First(spec => spec.Id == id).Level == DiagnosticLevel.Error;
 
     private static KernelModel? ParseCore(
         INamedTypeSymbol type, Compilation compilation, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
@@ -282,10 +275,10 @@ internal static class KernelParser
         _ => "Hq",
     };
 
-    private static int ReadTargets(INamedTypeSymbol type)
+    private static Targets ReadTargets(INamedTypeSymbol type)
     {
         var attribute = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == DslSymbols.AttributeName);
-        return attribute?.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is int targets ? targets : KernelModel.CpuTarget;
+        return attribute?.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is int targets ? (Targets)targets : Targets.Cpu;
     }
 
     private static EquatableArray<TypeDeclarationModel> TypeChain(INamedTypeSymbol type)

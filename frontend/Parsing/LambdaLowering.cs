@@ -2,24 +2,28 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
-using System.Text;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using TensorDsl.FrontEnd.Diagnostics;
 using TensorDsl.FrontEnd.Model;
+using TensorDsl.FrontEnd.Plan;
 
 namespace TensorDsl.FrontEnd.Parsing;
 
 /// <summary>
-/// Turns a mask or score lambda into self-contained C# for the generated kernel: parameters stay, constants
-/// become literals, <c>Math</c>/<c>MathF</c> become fully qualified, and anything that could capture state,
-/// allocate or call user code is reported instead. The lowered body means exactly what the lambda means, so the
-/// kernel and the reference engine (which calls the lambda itself) agree.
+/// Turns a mask or score lambda into a <see cref="ScalarExpr"/> tree: parameters become the kernel's index variables
+/// by position, constants become typed constants (an enum keeps its enum type), and each call records the overload
+/// C# bound. Anything that could capture state, allocate or call user code is reported instead. The tree means
+/// exactly what the lambda means, so the kernel and the reference engine (which calls the lambda itself) agree.
 /// </summary>
 internal static class LambdaLowering
 {
+    /// <summary>Lambda parameters in order: <c>(batch, head, position, key[, score])</c>.</summary>
+    private static readonly ScalarVariable[] ParameterVariables =
+        { ScalarVariable.Batch, ScalarVariable.Head, ScalarVariable.Position, ScalarVariable.Key, ScalarVariable.Score };
+
     public static LoweredLambda? Lower(
         LambdaExpressionSyntax lambda, SemanticModel model, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
     {
@@ -35,21 +39,11 @@ internal static class LambdaLowering
             return null;
         }
 
-        var rewriter = new Writer(model, method, diagnostics, cancellationToken);
-        var text = rewriter.Write(body);
-        return text is null
-            ? null
-            : new LoweredLambda(method.Parameters.Select(ParameterName).ToEquatableArray(), text);
+        var lowered = new Lowerer(model, method, diagnostics, cancellationToken).Lower(body);
+        return lowered is null ? null : new LoweredLambda(lowered);
     }
 
-    /// <summary>
-    /// The name the inlined lambda's parameter gets. Discards (<c>(_, _, i, j) =&gt; …</c>) cannot be referenced, but
-    /// several of them would be duplicate parameter names in the generated method, so each gets a name of its own.
-    /// </summary>
-    private static string ParameterName(IParameterSymbol parameter) =>
-        parameter.IsDiscard ? "__discard" + parameter.Ordinal.ToString(CultureInfo.InvariantCulture) : parameter.Name;
-
-    private sealed class Writer
+    private sealed class Lowerer
     {
         private readonly SemanticModel model;
         private readonly IMethodSymbol lambda;
@@ -57,7 +51,7 @@ internal static class LambdaLowering
         private readonly CancellationToken cancellationToken;
         private bool failed;
 
-        public Writer(SemanticModel model, IMethodSymbol lambda, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+        public Lowerer(SemanticModel model, IMethodSymbol lambda, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
         {
             this.model = model;
             this.lambda = lambda;
@@ -65,159 +59,205 @@ internal static class LambdaLowering
             this.cancellationToken = cancellationToken;
         }
 
-        public string? Write(ExpressionSyntax body)
+        public ScalarExpr? Lower(ExpressionSyntax body)
         {
-            var builder = new StringBuilder();
-            Emit(body, builder);
-            return failed ? null : builder.ToString();
+            var tree = Visit(body);
+            return failed ? null : tree;
         }
 
-        private void Emit(ExpressionSyntax node, StringBuilder output)
+        private ScalarExpr Visit(ExpressionSyntax node)
         {
-            if (node is not LiteralExpressionSyntax && ConstantLiteral(node) is { } folded)
+            if (Constant(node) is { } folded)
             {
-                output.Append(folded);
-                return;
+                return folded;
             }
 
             switch (node)
             {
-                case LiteralExpressionSyntax literal when ConstantLiteral(literal) is { } text:
-                    output.Append(text);
-                    return;
-
                 case IdentifierNameSyntax identifier
                     when model.GetSymbolInfo(identifier, cancellationToken).Symbol is IParameterSymbol parameter
-                         && SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, lambda):
-                    output.Append('@').Append(parameter.Name);
-                    return;
+                         && SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, lambda)
+                         && parameter.Ordinal < ParameterVariables.Length:
+                    return new VariableExpr(ParameterVariables[parameter.Ordinal]);
 
                 case ParenthesizedExpressionSyntax parenthesized:
-                    output.Append('(');
-                    Emit(parenthesized.Expression, output);
-                    output.Append(')');
-                    return;
+                    return Visit(parenthesized.Expression);
 
-                case PrefixUnaryExpressionSyntax unary when unary.Kind() is SyntaxKind.UnaryMinusExpression
-                    or SyntaxKind.UnaryPlusExpression or SyntaxKind.LogicalNotExpression or SyntaxKind.BitwiseNotExpression:
-                    output.Append(unary.OperatorToken.Text).Append('(');
-                    Emit(unary.Operand, output);
-                    output.Append(')');
-                    return;
+                case PrefixUnaryExpressionSyntax unary when Unary(unary.Kind()) is { } op && IsBuiltIn(unary):
+                    return new UnaryExpr(op, Visit(unary.Operand));
 
-                case BinaryExpressionSyntax binary when IsAllowedBinary(binary):
-                    output.Append('(');
-                    Emit(binary.Left, output);
-                    output.Append(' ').Append(binary.OperatorToken.Text).Append(' ');
-                    Emit(binary.Right, output);
-                    output.Append(')');
-                    return;
+                case BinaryExpressionSyntax binary when Binary(binary.Kind()) is { } op && IsBuiltIn(binary):
+                    return new BinaryExpr(op, Visit(binary.Left), Visit(binary.Right));
 
                 case ConditionalExpressionSyntax conditional:
-                    output.Append('(');
-                    Emit(conditional.Condition, output);
-                    output.Append(" ? ");
-                    Emit(conditional.WhenTrue, output);
-                    output.Append(" : ");
-                    Emit(conditional.WhenFalse, output);
-                    output.Append(')');
-                    return;
+                    return new ConditionalExpr(Visit(conditional.Condition), Visit(conditional.WhenTrue), Visit(conditional.WhenFalse));
 
-                case CastExpressionSyntax cast when model.GetTypeInfo(cast.Type, cancellationToken).Type is { } target && IsNumeric(target):
-                    output.Append("((").Append(target.ToDisplayString()).Append(")(");
-                    Emit(cast.Expression, output);
-                    output.Append("))");
-                    return;
+                case CastExpressionSyntax cast when model.GetTypeInfo(cast.Type, cancellationToken).Type is { } target && TypeOf(target) is { EnumType: null } type:
+                    return new CastExpr(type, Visit(cast.Expression));
 
                 case InvocationExpressionSyntax invocation
-                    when model.GetSymbolInfo(invocation, cancellationToken).Symbol is IMethodSymbol { IsStatic: true } method
-                         && IsMath(method.ContainingType):
-                    output.Append("global::System.").Append(method.ContainingType.Name).Append('.').Append(method.Name).Append('(');
-                    var first = true;
-                    foreach (var argument in invocation.ArgumentList.Arguments)
-                    {
-                        if (argument.RefKindKeyword.IsKind(SyntaxKind.None) is false || argument.NameColon is not null)
-                        {
-                            Fail(argument, "pass Math arguments by value and position");
-                            return;
-                        }
-
-                        if (!first) output.Append(", ");
-                        first = false;
-                        Emit(argument.Expression, output);
-                    }
-
-                    output.Append(')');
-                    return;
+                    when model.GetSymbolInfo(invocation, cancellationToken).Symbol is IMethodSymbol { IsStatic: true, IsGenericMethod: false } method
+                         && Library(method.ContainingType) is { } library:
+                    return Call(invocation, method, library);
 
                 default:
-                    Fail(node, Reason(node));
-                    return;
+                    return Fail(node, Reason(node));
             }
         }
 
+        private ScalarExpr Call(InvocationExpressionSyntax invocation, IMethodSymbol method, MathLibrary library)
+        {
+            var parameters = new List<ScalarType>();
+            foreach (var parameter in method.Parameters)
+            {
+                if (parameter.RefKind != RefKind.None || parameter.IsParams || TypeOf(parameter.Type) is not { } type)
+                {
+                    return Fail(invocation, $"{method.ContainingType.Name}.{method.Name} takes a parameter of type {parameter.Type.ToDisplayString()}, which cannot be inlined");
+                }
+
+                parameters.Add(type);
+            }
+
+            if (TypeOf(method.ReturnType) is null)
+            {
+                return Fail(invocation, $"{method.ContainingType.Name}.{method.Name} returns {method.ReturnType.ToDisplayString()}, not a number");
+            }
+
+            var arguments = invocation.ArgumentList.Arguments;
+            if (arguments.Count != parameters.Count)
+            {
+                return Fail(invocation, "pass every argument of a Math call explicitly (no optional arguments)");
+            }
+
+            var lowered = new List<ScalarExpr>();
+            foreach (var argument in arguments)
+            {
+                if (!argument.RefKindKeyword.IsKind(SyntaxKind.None) || argument.NameColon is not null)
+                {
+                    return Fail(argument, "pass Math arguments by value and position");
+                }
+
+                lowered.Add(Visit(argument.Expression));
+            }
+
+            return new CallExpr(library, method.Name, parameters.ToEquatableArray(), lowered.ToEquatableArray());
+        }
+
+        /// <summary>Built-in operators only: an operator declared by a user type would be user code.</summary>
+        private bool IsBuiltIn(ExpressionSyntax node) =>
+            model.GetSymbolInfo(node, cancellationToken).Symbol is not IMethodSymbol { MethodKind: MethodKind.UserDefinedOperator }
+            && TypeOf(model.GetTypeInfo(node, cancellationToken).Type) is { EnumType: null };
+
         private string Reason(ExpressionSyntax node) => node switch
         {
+            ThisExpressionSyntax or BaseExpressionSyntax =>
+                "a lambda cannot use 'this' or 'base': the kernel has no instance, only the lambda's parameters and constants",
             IdentifierNameSyntax or MemberAccessExpressionSyntax =>
                 "a lambda may use only its parameters and compile-time constants (captured variables, fields and properties cannot be inlined)",
             InvocationExpressionSyntax => "only System.Math and System.MathF methods can be called from a lambda",
+            CastExpressionSyntax => "casts are allowed to numeric types only",
             _ => "lambdas may use arithmetic, comparisons, conditionals, casts to numeric types and Math/MathF calls",
         };
 
-        private static bool IsAllowedBinary(BinaryExpressionSyntax binary) => binary.Kind() is
-            SyntaxKind.AddExpression or SyntaxKind.SubtractExpression or SyntaxKind.MultiplyExpression
-            or SyntaxKind.DivideExpression or SyntaxKind.ModuloExpression or SyntaxKind.LessThanExpression
-            or SyntaxKind.LessThanOrEqualExpression or SyntaxKind.GreaterThanExpression
-            or SyntaxKind.GreaterThanOrEqualExpression or SyntaxKind.EqualsExpression or SyntaxKind.NotEqualsExpression
-            or SyntaxKind.LogicalAndExpression or SyntaxKind.LogicalOrExpression or SyntaxKind.BitwiseAndExpression
-            or SyntaxKind.BitwiseOrExpression or SyntaxKind.ExclusiveOrExpression or SyntaxKind.LeftShiftExpression
-            or SyntaxKind.RightShiftExpression;
+        private static UnaryOperator? Unary(SyntaxKind kind) => kind switch
+        {
+            SyntaxKind.UnaryMinusExpression => UnaryOperator.Negate,
+            SyntaxKind.UnaryPlusExpression => UnaryOperator.Plus,
+            SyntaxKind.LogicalNotExpression => UnaryOperator.Not,
+            SyntaxKind.BitwiseNotExpression => UnaryOperator.Complement,
+            _ => null,
+        };
 
-        private static bool IsMath(INamedTypeSymbol type) =>
-            type.Name is "Math" or "MathF" && type.ContainingNamespace is { Name: "System", ContainingNamespace.IsGlobalNamespace: true };
+        private static BinaryOperator? Binary(SyntaxKind kind) => kind switch
+        {
+            SyntaxKind.AddExpression => BinaryOperator.Add,
+            SyntaxKind.SubtractExpression => BinaryOperator.Subtract,
+            SyntaxKind.MultiplyExpression => BinaryOperator.Multiply,
+            SyntaxKind.DivideExpression => BinaryOperator.Divide,
+            SyntaxKind.ModuloExpression => BinaryOperator.Modulo,
+            SyntaxKind.LessThanExpression => BinaryOperator.Less,
+            SyntaxKind.LessThanOrEqualExpression => BinaryOperator.LessOrEqual,
+            SyntaxKind.GreaterThanExpression => BinaryOperator.Greater,
+            SyntaxKind.GreaterThanOrEqualExpression => BinaryOperator.GreaterOrEqual,
+            SyntaxKind.EqualsExpression => BinaryOperator.Equal,
+            SyntaxKind.NotEqualsExpression => BinaryOperator.NotEqual,
+            SyntaxKind.LogicalAndExpression => BinaryOperator.And,
+            SyntaxKind.LogicalOrExpression => BinaryOperator.Or,
+            SyntaxKind.BitwiseAndExpression => BinaryOperator.BitAnd,
+            SyntaxKind.BitwiseOrExpression => BinaryOperator.BitOr,
+            SyntaxKind.ExclusiveOrExpression => BinaryOperator.BitXor,
+            SyntaxKind.LeftShiftExpression => BinaryOperator.ShiftLeft,
+            SyntaxKind.RightShiftExpression => BinaryOperator.ShiftRight,
+            _ => null,
+        };
 
-        private static bool IsNumeric(ITypeSymbol type) => type.SpecialType is
-            SpecialType.System_Int32 or SpecialType.System_Int64 or SpecialType.System_Single or SpecialType.System_Double
-            or SpecialType.System_Boolean or SpecialType.System_Int16 or SpecialType.System_UInt32 or SpecialType.System_UInt64;
+        private static MathLibrary? Library(INamedTypeSymbol type) =>
+            type.ContainingNamespace is { Name: "System", ContainingNamespace.IsGlobalNamespace: true }
+                ? type.Name switch { "Math" => MathLibrary.Math, "MathF" => MathLibrary.MathF, _ => null }
+                : null;
 
-        /// <summary>The constant's C# literal (with its type kept), or null when the node is not constant.</summary>
-        private string? ConstantLiteral(ExpressionSyntax node)
+        /// <summary>The scalar type of a primitive numeric, bool or enum type; null for anything else.</summary>
+        private static ScalarType? TypeOf(ITypeSymbol? type)
+        {
+            if (type is INamedTypeSymbol { TypeKind: TypeKind.Enum, EnumUnderlyingType: { } underlying } enumType)
+            {
+                return Kind(underlying.SpecialType) is { } kind
+                    ? new ScalarType(kind, enumType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat))
+                    : null;
+            }
+
+            return type is null ? null : Kind(type.SpecialType) is { } primitive ? new ScalarType(primitive) : null;
+        }
+
+        private static ScalarKind? Kind(SpecialType type) => type switch
+        {
+            SpecialType.System_Boolean => ScalarKind.Bool,
+            SpecialType.System_SByte => ScalarKind.SByte,
+            SpecialType.System_Byte => ScalarKind.Byte,
+            SpecialType.System_Int16 => ScalarKind.Int16,
+            SpecialType.System_UInt16 => ScalarKind.UInt16,
+            SpecialType.System_Int32 => ScalarKind.Int32,
+            SpecialType.System_UInt32 => ScalarKind.UInt32,
+            SpecialType.System_Int64 => ScalarKind.Int64,
+            SpecialType.System_UInt64 => ScalarKind.UInt64,
+            SpecialType.System_Single => ScalarKind.Single,
+            SpecialType.System_Double => ScalarKind.Double,
+            _ => null,
+        };
+
+        /// <summary>
+        /// A compile-time constant with the type C# gave it (after any implicit conversion the context applied is left
+        /// to the printed context, exactly as in the source), or null when the node is not constant.
+        /// </summary>
+        private ScalarExpr? Constant(ExpressionSyntax node)
         {
             var constant = model.GetConstantValue(node, cancellationToken);
-            if (!constant.HasValue)
+            if (!constant.HasValue || constant.Value is null)
             {
                 return null;
             }
 
-            return constant.Value switch
+            if (TypeOf(model.GetTypeInfo(node, cancellationToken).Type) is not { } type)
+            {
+                return Fail(node, $"a constant of type {constant.Value.GetType().Name} cannot be inlined; use a numeric constant");
+            }
+
+            var text = constant.Value switch
             {
                 bool b => b ? "true" : "false",
-                int i => i.ToString(CultureInfo.InvariantCulture),
-                long l => l.ToString(CultureInfo.InvariantCulture) + "L",
-                uint u => u.ToString(CultureInfo.InvariantCulture) + "U",
-                float f => FloatLiteral(f),
-                double d => DoubleLiteral(d),
-                short s => "((short)" + s.ToString(CultureInfo.InvariantCulture) + ")",
+                float f => f.ToString("R", CultureInfo.InvariantCulture),
+                double d => d.ToString("R", CultureInfo.InvariantCulture),
+                IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
                 _ => null,
             };
+            return text is null ? Fail(node, "this constant cannot be inlined") : new ConstantExpr(type, text);
         }
 
-        private static string FloatLiteral(float value) =>
-            float.IsNaN(value) ? "float.NaN"
-            : float.IsPositiveInfinity(value) ? "float.PositiveInfinity"
-            : float.IsNegativeInfinity(value) ? "float.NegativeInfinity"
-            : "(" + value.ToString("R", CultureInfo.InvariantCulture) + "f)";
-
-        private static string DoubleLiteral(double value) =>
-            double.IsNaN(value) ? "double.NaN"
-            : double.IsPositiveInfinity(value) ? "double.PositiveInfinity"
-            : double.IsNegativeInfinity(value) ? "double.NegativeInfinity"
-            : "(" + value.ToString("R", CultureInfo.InvariantCulture) + "d)";
-
-        private void Fail(SyntaxNode node, string reason)
+        private ScalarExpr Fail(SyntaxNode node, string reason)
         {
             failed = true;
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.LambdaConstruct, SourceSpans.Of(node), node.ToString(), reason));
+            return new ConstantExpr(ScalarType.Int32, "0");
         }
     }
 }

@@ -84,7 +84,6 @@ internal static class ShapeSolver
 
         CheckOutput(kernel.Output, q, qa, va, found);
         CheckSideInputs(kernel, q, qa, ka, found, Equal);
-        CheckTargets(kernel, qa, found);
 
         if (qa.IsDense)
         {
@@ -199,21 +198,6 @@ internal static class ShapeSolver
                         names[axis], Show(dim), Show(full[axis])));
                 }
             }
-        }
-    }
-
-    private static void CheckTargets(KernelModel kernel, RoleAxes qa, List<DiagnosticInfo> found)
-    {
-        if ((kernel.Targets & KernelModel.CpuTarget) != 0 && !qa.IsDense)
-        {
-            found.Add(DiagnosticInfo.Create(DiagnosticCatalog.TargetCannotLower, kernel.Location, "CPU", kernel.TypeName,
-                "this version generates CPU kernels for dense Bhsd/Bshd layouts; varlen and paged kernels are checked but not yet generated"));
-        }
-
-        if ((kernel.Targets & KernelModel.SpyreTarget) != 0)
-        {
-            found.Add(DiagnosticInfo.Create(DiagnosticCatalog.TargetCannotLower, kernel.Location, "Spyre", kernel.TypeName,
-                "this version does not generate Spyre programs yet"));
         }
     }
 

@@ -4,100 +4,129 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using TensorDsl.FrontEnd.Diagnostics;
+using TensorDsl.FrontEnd.Lowering;
 using TensorDsl.FrontEnd.Model;
 using TensorDsl.FrontEnd.Parsing;
+using TensorDsl.FrontEnd.Plan;
+using TensorDsl.FrontEnd.Solver;
 using TensorDsl.Generators.Emit;
 
 namespace TensorDsl.Generators;
 
 /// <summary>
-/// Parser → model → emitter. The transform step turns each <c>[AttentionKernel]</c> class into an equatable
-/// <see cref="KernelModel"/> (no symbols survive it), so an edit that leaves a kernel's model equal never re-runs
-/// its emit step. Diagnostics belong to the analyzers; a kernel with errors simply emits nothing here.
+/// Parse → check → plan → emit, each an incremental step with its own tracking name and an equatable result, so an
+/// edit that leaves a kernel's model (or plan) equal never re-runs the steps after it. Diagnostics belong to the
+/// analyzers; a kernel with errors simply stops at the step that found them. The generator reports only its own
+/// failures (TDSL9999).
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class AttentionKernelGenerator : IIncrementalGenerator
 {
     /// <summary>Tracking names, for incrementality tests.</summary>
-    public const string ModelStep = "TensorDsl.KernelModel";
+    public const string ParseStep = "TensorDsl.Parse";
+    public const string CheckStep = "TensorDsl.Check";
+    public const string PlanStep = "TensorDsl.Plan";
+    public const string EmitStep = "TensorDsl.Emit";
 
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        var kernels = context.SyntaxProvider
+        var parsed = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 DslSymbols.AttributeName,
                 static (node, _) => node is ClassDeclarationSyntax,
-                static (syntaxContext, cancellationToken) => Transform(syntaxContext, cancellationToken))
-            .WithTrackingName(ModelStep);
+                static (syntaxContext, cancellationToken) => Parse(syntaxContext, cancellationToken))
+            .WithTrackingName(ParseStep);
 
-        context.RegisterSourceOutput(kernels, static (production, outcome) => Produce(production, outcome));
+        var failures = parsed.Where(static outcome => outcome.Failure is not null).Select(static (outcome, _) => outcome.Failure!);
+        var checkedModels = parsed
+            .Select(static (outcome, _) => outcome.Model is { } model && !ShapeSolver.Check(model).Any(d => DiagnosticCatalog.IsError(d.Id)) ? model : null)
+            .WithTrackingName(CheckStep);
+        var plans = checkedModels
+            .Select(static (model, _) => model is null ? null : Guarded(model.Location.FilePath, model.TypeName, () => KernelPlanner.Plan(model)))
+            .WithTrackingName(PlanStep);
+        var files = plans
+            .Select(static (outcome, _) => outcome?.Value is { } plan ? Emit(plan) : outcome is null ? null : new GeneratedFile(string.Empty, null, null, outcome.Failure))
+            .WithTrackingName(EmitStep);
+
+        context.RegisterSourceOutput(failures, static (production, failure) => production.ReportDiagnostic(RoslynDiagnostics.Create(failure, null)));
+        context.RegisterSourceOutput(files, static (production, file) =>
+        {
+            if (file?.Failure is { } failure)
+            {
+                production.ReportDiagnostic(RoslynDiagnostics.Create(failure, null));
+            }
+            else if (file?.HintName is { } hint)
+            {
+                production.AddSource(hint, file.Source!);
+            }
+        });
     }
 
-    /// <summary>What reaches the emit step: a model to emit, or the one failure the generator itself must report.</summary>
-    internal sealed record Outcome(KernelModel? Model, DiagnosticInfo? Failure);
+    /// <summary>What the parse step yields: a valid model, or the one failure the generator itself must report.</summary>
+    internal sealed record ParseOutcome(KernelModel? Model, DiagnosticInfo? Failure);
 
-    private static Outcome Transform(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    /// <summary>A step's value, or the generator failure (TDSL9999) that stopped it.</summary>
+    internal sealed record StepOutcome<T>(T? Value, DiagnosticInfo? Failure)
+        where T : class;
+
+    /// <summary>One generated file, or nothing (no target lowers the kernel), or the failure that stopped emission.</summary>
+    internal sealed record GeneratedFile(string Kernel, string? HintName, string? Source, DiagnosticInfo? Failure);
+
+    private static ParseOutcome Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
         if (context.TargetSymbol is not INamedTypeSymbol type)
         {
-            return new Outcome(null, null);
+            return new ParseOutcome(null, null);
         }
 
         try
         {
             var result = KernelParser.Parse(type, context.SemanticModel.Compilation, cancellationToken);
-            return new Outcome(result.Model is { } model && IsEmittable(model) ? WithoutOffsets(model) : null, null);
+            return new ParseOutcome(result.Model is { } model ? WithoutOffsets(model) : null, null);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             // Never crash the compilation: say what broke, where, and move on.
             var location = (context.TargetNode as TypeDeclarationSyntax)?.Identifier.GetLocation() ?? context.TargetNode.GetLocation();
-            return new Outcome(null, DiagnosticInfo.Create(
-                DiagnosticCatalog.GeneratorFailure, SourceSpans.Of(location), type.Name, exception.GetType().Name + ": " + exception.Message));
+            return new ParseOutcome(null, Failure(SourceSpans.Of(location), type.Name, exception));
         }
     }
 
     /// <summary>
-    /// Source offsets move with every edit above the kernel in its file; the emitter never reads them, so they are
-    /// dropped here to keep the model equal (and emission cached) across such edits. The file stays, so a TDSL9999
-    /// from the emit step still names it.
+    /// Source offsets move with every edit above the kernel in its file; nothing after parsing reads them, so they are
+    /// dropped to keep the model equal (and later steps cached) across such edits. The file stays, so a TDSL9999 from a
+    /// later step still names it.
     /// </summary>
     private static KernelModel WithoutOffsets(KernelModel model) => model with
     {
-        Location = new SourceSpan(model.Location.FilePath, 0, 0), // TDSL9999 from emit names the file, at its start
+        Location = new SourceSpan(model.Location.FilePath, 0, 0),
         Parameters = model.Parameters.Select(p => p with { ShapeLocation = SourceSpan.None }).ToEquatableArray(),
         Output = model.Output with { ShapeLocation = SourceSpan.None },
     };
 
-    /// <summary>This version emits dense kernels; the analyzers say so (TDSL0015) for the other layouts.</summary>
-    private static bool IsEmittable(KernelModel model) =>
-        model.Find(OperandRole.Query)?.Layout is OperandLayout.Bhsd or OperandLayout.Bshd;
-
-    private static void Produce(SourceProductionContext production, Outcome outcome)
+    private static StepOutcome<T> Guarded<T>(string file, string kernel, Func<T> step)
+        where T : class
     {
-        if (outcome.Failure is { } failure)
-        {
-            production.ReportDiagnostic(RoslynDiagnostics.Create(failure, null));
-            return;
-        }
-
-        if (outcome.Model is not { } model)
-        {
-            return;
-        }
-
-        string source;
         try
         {
-            source = KernelEmitter.Emit(model);
+            return new StepOutcome<T>(step(), null);
         }
-        catch (Exception exception)
+        catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            production.ReportDiagnostic(RoslynDiagnostics.Create(DiagnosticInfo.Create(
-                DiagnosticCatalog.GeneratorFailure, model.Location, model.TypeName, exception.GetType().Name + ": " + exception.Message), null));
-            return;
+            return new StepOutcome<T>(null, Failure(new SourceSpan(file, 0, 0), kernel, exception));
         }
-
-        production.AddSource(KernelEmitter.HintName(model), source);
     }
+
+    /// <summary>Every kernel gets its <c>Reference</c>; each target the registry accepts adds its entry points.</summary>
+    private static GeneratedFile Emit(KernelPlan plan)
+    {
+        var targets = TargetRegistry.Lowerable(plan);
+        var outcome = Guarded(plan.Identity.FilePath, plan.Identity.TypeName, () => KernelFileWriter.Write(plan, targets));
+        return outcome.Value is { } source
+            ? new GeneratedFile(plan.Identity.TypeName, KernelFileWriter.HintName(plan.Identity), source, null)
+            : new GeneratedFile(plan.Identity.TypeName, null, null, outcome.Failure);
+    }
+
+    private static DiagnosticInfo Failure(SourceSpan location, string kernel, Exception exception) =>
+        DiagnosticInfo.Create(DiagnosticCatalog.GeneratorFailure, location, kernel, exception.GetType().Name + ": " + exception.Message);
 }

@@ -2,10 +2,11 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using TensorDsl.FrontEnd.Model;
+using TensorDsl.FrontEnd.Plan;
 
 namespace TensorDsl.Generators.Emit;
 
-/// <summary>How model values are spelled in generated C#.</summary>
+/// <summary>How plan values are spelled in generated C#.</summary>
 internal static class EmitNames
 {
     public static string Element(ElementKind element) => element switch
@@ -15,12 +16,12 @@ internal static class EmitNames
         _ => "float",
     };
 
-    public static string OperandType(OperandModel operand) =>
+    public static string OperandType(OperandPlan operand) =>
         $"global::TensorDsl.{operand.Layout}<{Element(operand.Element)}>";
 
-    /// <summary>The generated methods' parameter for an input operand (per-head values are always float).</summary>
-    public static string SpanParameter(OperandModel operand) =>
-        $"global::System.ReadOnlySpan<{(operand.Layout == OperandLayout.PerHead ? "float" : Element(operand.Element))}> @{operand.Name}";
+    /// <summary>The element type an operand's span holds (per-head values are always float).</summary>
+    public static string SpanElement(OperandPlan operand) =>
+        operand.Layout == OperandLayout.PerHead ? "float" : Element(operand.Element);
 
     public static string Float(float value) =>
         float.IsNaN(value) ? "float.NaN"
@@ -30,14 +31,46 @@ internal static class EmitNames
 
     public static string Literal(string text) => "\"" + text.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 
-    /// <summary>The run-time size parameters, in order of first appearance in the declaration.</summary>
-    public static IReadOnlyList<string> RuntimeDims(KernelModel kernel) =>
-        kernel.Parameters.Concat(new[] { kernel.Output })
-            .SelectMany(p => p.Shape)
-            .SelectMany(d => d.RuntimeNames)
-            .Distinct()
-            .ToList();
+    /// <summary>A user identifier as a C# token: verbatim, so a name that is a keyword (<c>@class</c>) stays a name.</summary>
+    public static string Identifier(string name) => "@" + name;
 
-    public static string Shape(OperandModel operand) =>
-        "[" + string.Join(", ", operand.Shape.Select(DimText.Describe)) + "]";
+    /// <summary>The fully qualified name of the kernel type, from the global namespace.</summary>
+    public static string QualifiedType(KernelIdentity identity) =>
+        "global::" + (identity.Namespace is null ? string.Empty : string.Join(".", identity.Namespace.Split('.').Select(Identifier)) + ".")
+        + string.Join(".", identity.TypeChain.Select(t => Identifier(t.Name)));
+
+    public static string Shape(IEnumerable<DimExpr> shape) => "[" + string.Join(", ", shape.Select(DimText.Describe)) + "]";
+
+    public static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+}
+
+/// <summary>
+/// Sizes inside the generated implementation: constants fold to literals, run-time sizes are the implementation's
+/// own locals (<c>size0</c>, <c>size1</c>, …), so no user-chosen name can collide with generated code.
+/// </summary>
+internal sealed class SizeNames
+{
+    private readonly Dictionary<string, string> locals = new(System.StringComparer.Ordinal);
+
+    public SizeNames(IEnumerable<RuntimeSize> runtime)
+    {
+        foreach (var size in runtime)
+        {
+            locals[size.Name] = "size" + locals.Count.ToString(CultureInfo.InvariantCulture);
+        }
+    }
+
+    public string Local(string name) => locals[name];
+
+    public string Of(DimExpr dim) => dim.StaticValue is { } value
+        ? value.ToString(CultureInfo.InvariantCulture)
+        : dim switch
+        {
+            NamedDim named => locals[named.Name],
+            ProductDim product => "(" + string.Join(" * ", product.Factors.Select(Of)) + ")",
+            _ => throw new System.InvalidOperationException("Unknown dimension " + dim),
+        };
+
+    /// <summary>The product of some sizes as a long (no int overflow before the guard sees it).</summary>
+    public string LongProduct(params DimExpr[] dims) => string.Join(" * ", dims.Select((d, i) => i == 0 ? "(long)" + Of(d) : Of(d)));
 }

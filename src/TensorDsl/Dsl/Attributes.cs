@@ -2,16 +2,6 @@ using System;
 
 namespace TensorDsl;
 
-/// <summary>The targets a kernel is compiled for.</summary>
-[Flags]
-public enum Targets
-{
-    /// <summary>The fused CPU kernel (<c>Run</c>).</summary>
-    Cpu = 1,
-    /// <summary>The Spyre program (host preparation + device program). Not lowered by this version.</summary>
-    Spyre = 2,
-}
-
 /// <summary>
 /// Marks a <c>static partial</c> class as an attention kernel. The class declares exactly one static method whose
 /// expression body is the attention expression; the generator adds <c>Run</c> (fused CPU kernel) and

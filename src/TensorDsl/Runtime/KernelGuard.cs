@@ -125,6 +125,26 @@ public static class KernelGuard
         return Narrow(parameter, (long)n * d3);
     }
 
+    /// <summary>
+    /// How many whole <paramref name="per"/>-element units (cache blocks, say) a span of <paramref name="length"/>
+    /// holds: <paramref name="per"/> must be &gt; 0 and divide the length exactly.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Count(string parameter, string dimension, int length, long per)
+    {
+        if (per <= 0)
+        {
+            Throw(parameter, dimension + " unit", "> 0", per);
+        }
+
+        if (length % per != 0)
+        {
+            ThrowMultipleOf(parameter, "length", per, length);
+        }
+
+        return (int)(length / per);
+    }
+
     /// <summary>A span must hold exactly the tensor's element count.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void SpanLength(string parameter, int expected, int actual)

@@ -314,23 +314,31 @@ public class IncrementalityTests
         return compilation.ReplaceSyntaxTree(tree, edited);
     }
 
-    private static IEnumerable<AttentionKernelGenerator.Outcome> ModelOutcomes(GeneratorRun run) =>
-        ModelSteps(run).SelectMany(step => step.Outputs).Select(output => Assert.IsType<AttentionKernelGenerator.Outcome>(output.Value));
+    private static IEnumerable<AttentionKernelGenerator.ParseOutcome> ModelOutcomes(GeneratorRun run) =>
+        ModelSteps(run).SelectMany(step => step.Outputs).Select(output => Assert.IsType<AttentionKernelGenerator.ParseOutcome>(output.Value));
 
     private static IReadOnlyList<IncrementalGeneratorRunStep> ModelSteps(GeneratorRun run)
     {
-        Assert.True(run.Generator.TrackedSteps.TryGetValue(AttentionKernelGenerator.ModelStep, out var steps),
-            $"No tracked step '{AttentionKernelGenerator.ModelStep}'; tracked: {string.Join(", ", run.Generator.TrackedSteps.Keys)}");
+        Assert.True(run.Generator.TrackedSteps.TryGetValue(AttentionKernelGenerator.ParseStep, out var steps),
+            $"No tracked step '{AttentionKernelGenerator.ParseStep}'; tracked: {string.Join(", ", run.Generator.TrackedSteps.Keys)}");
         return steps;
     }
 
     /// <summary>The reasons of the model step's outputs that belong to kernel <paramref name="typeName"/> (null: kernels without a model).</summary>
     private static List<IncrementalStepRunReason> ModelReasons(GeneratorRun run, string? typeName) =>
-        ModelSteps(run)
+        StepReasons(run, AttentionKernelGenerator.ParseStep, typeName);
+
+    /// <summary>The reasons of a tracked step's outputs that belong to kernel <paramref name="typeName"/>.</summary>
+    private static List<IncrementalStepRunReason> StepReasons(GeneratorRun run, string stepName, string? typeName)
+    {
+        Assert.True(run.Generator.TrackedSteps.TryGetValue(stepName, out var steps),
+            $"No tracked step '{stepName}'; tracked: {string.Join(", ", run.Generator.TrackedSteps.Keys)}");
+        return steps
             .SelectMany(step => step.Outputs)
             .Where(output => TypeNameOf(output.Value) == typeName)
             .Select(output => output.Reason)
             .ToList();
+    }
 
     /// <summary>The reasons of the source output step's outputs fed by kernel <paramref name="typeName"/>.</summary>
     private static List<IncrementalStepRunReason> OutputReasons(GeneratorRun run, string typeName)
@@ -346,15 +354,29 @@ public class IncrementalityTests
 
     private static void AssertReused(GeneratorRun run, string typeName)
     {
-        var model = ModelReasons(run, typeName);
-        Assert.True(model.Count > 0, $"The model step has no output for {typeName}.");
-        Assert.True(model.All(Reused.Contains), $"Model step for {typeName}: {string.Join(", ", model)} (expected only Cached/Unchanged)");
+        foreach (var step in new[] { AttentionKernelGenerator.ParseStep, AttentionKernelGenerator.CheckStep, AttentionKernelGenerator.PlanStep, AttentionKernelGenerator.EmitStep })
+        {
+            var reasons = StepReasons(run, step, typeName);
+            Assert.True(reasons.Count > 0, $"The {step} step has no output for {typeName}.");
+            Assert.True(reasons.All(Reused.Contains), $"{step} step for {typeName}: {string.Join(", ", reasons)} (expected only Cached/Unchanged)");
+        }
 
         var output = OutputReasons(run, typeName);
         Assert.True(output.Count > 0, $"The source output step has no output for {typeName}.");
         Assert.True(output.All(Reused.Contains), $"Source output for {typeName}: {string.Join(", ", output)} (expected only Cached/Unchanged: emit must not re-run)");
     }
 
-    private static string? TypeNameOf(object? value) =>
-        value is AttentionKernelGenerator.Outcome { Model: { } model } ? model.TypeName : null;
+    private static string? TypeNameOf(object? value) => value switch
+    {
+        AttentionKernelGenerator.ParseOutcome { Model: { } model } => model.TypeName,
+        AttentionKernelGenerator.GeneratedFile { Kernel: { Length: > 0 } kernel } => kernel,
+        // The check and plan steps carry front-end records, which both the generator and the analyzers compile in:
+        // read them by name rather than by type.
+        { } other when other.GetType().Name == "KernelModel" => (string?)Property(other, "TypeName"),
+        { } other when other.GetType().Name.StartsWith("StepOutcome", StringComparison.Ordinal)
+            && Property(other, "Value") is { } plan => (string?)Property(Property(plan, "Identity")!, "TypeName"),
+        _ => null,
+    };
+
+    private static object? Property(object value, string name) => value.GetType().GetProperty(name)!.GetValue(value);
 }

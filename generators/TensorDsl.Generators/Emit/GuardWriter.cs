@@ -1,0 +1,80 @@
+using System.Linq;
+using TensorDsl.FrontEnd.Model;
+using TensorDsl.FrontEnd.Plan;
+
+namespace TensorDsl.Generators.Emit;
+
+/// <summary>Prints a plan's guards as calls to the runtime's <c>KernelGuard</c>, in the plan's order.</summary>
+internal static class GuardWriter
+{
+    private const string Guard = "global::TensorDsl.Runtime.KernelGuard";
+
+    /// <summary>
+    /// Writes every guard. With <paramref name="stacked"/>, K and V are one <c>kvCache</c> span whose length was already
+    /// turned into the block count (a whole number of blocks by construction), so their own length checks drop out.
+    /// </summary>
+    public static void Write(IndentedWriter writer, ImplementationNames names, bool stacked)
+    {
+        var sizes = names.Sizes;
+        foreach (var guard in names.Plan.Guards)
+        {
+            switch (guard)
+            {
+                case NonNegativeGuard size:
+                    writer.Line($"{Guard}.Dim({EmitNames.Literal(size.Size)}, {EmitNames.Literal(size.Size)}, {sizes.Local(size.Size)});");
+                    break;
+                case ProductGuard product:
+                    var nested = product.Product.Factors.Skip(1).Aggregate(
+                        sizes.Of(product.Product.Factors[0]),
+                        (left, factor) => $"{Guard}.Product({EmitNames.Literal(product.Parameter)}, {EmitNames.Literal(product.Product.ToString())}, {left}, {sizes.Of(factor)})");
+                    writer.Line($"_ = {nested};");
+                    break;
+                case PositiveGuard positive:
+                    writer.Line($"{Guard}.Positive({EmitNames.Literal(positive.Parameter)}, {EmitNames.Literal(positive.Dimension)}, {sizes.Of(positive.Size)});");
+                    break;
+                case EqualGuard equal:
+                    writer.Line($"{Guard}.Equal({EmitNames.Literal(equal.Parameter)}, {EmitNames.Literal(equal.Dimension)}, {sizes.Of(equal.Expected)}, {sizes.Of(equal.Actual)});");
+                    break;
+                case MultipleGuard multiple:
+                    writer.Line($"{Guard}.MultipleOf({EmitNames.Literal(multiple.Parameter)}, {EmitNames.Literal(multiple.Dimension)}, {sizes.Of(multiple.Divisor)}, {sizes.Of(multiple.Size)});");
+                    break;
+                case BatchSizeGuard batch:
+                    writer.Line($"{Guard}.Equal({EmitNames.Literal(batch.Parameter)}, {EmitNames.Literal(batch.Dimension)}, {BatchSource(batch.Source)}, {sizes.Of(batch.Declared)});");
+                    break;
+                case SpanLengthGuard span when stacked && IsKv(names, span.Parameter):
+                    break;
+                case SpanLengthGuard span:
+                    var elements = $"{Guard}.Elements({EmitNames.Literal(span.Parameter)}, {string.Join(", ", span.Shape.Select(sizes.Of))})";
+                    writer.Line(span.Optional
+                        ? $"{Guard}.OptionalSpanLength({EmitNames.Literal(span.Parameter)}, {elements}, {names.Tensor(span.Parameter)}.Length);"
+                        : $"{Guard}.SpanLength({EmitNames.Literal(span.Parameter)}, {elements}, {names.Tensor(span.Parameter)}.Length);");
+                    break;
+                case PagedMetadataGuard paged:
+                    writer.Line($"batch.Validate({sizes.Of(paged.Blocks)}, {sizes.Of(paged.BlockSize)});");
+                    break;
+                case DisjointGuard disjoint when stacked && IsKv(names, disjoint.Input) && names.Plan.Value.Name == disjoint.Input:
+                    break; // K's check already covers the one stacked span
+                case DisjointGuard disjoint:
+                    var (inputName, inputSpan) = stacked && IsKv(names, disjoint.Input) ? ("kvCache", "kvCache") : (disjoint.Input, names.Tensor(disjoint.Input));
+                    writer.Line($"{Guard}.Disjoint<{Element(names, disjoint.Output)}, {Element(names, disjoint.Input)}>({EmitNames.Literal(disjoint.Output)}, {names.Tensor(disjoint.Output)}, {EmitNames.Literal(inputName)}, {inputSpan});");
+                    break;
+            }
+        }
+    }
+
+    private static bool IsKv(ImplementationNames names, string tensor) =>
+        tensor == names.Plan.Key.Name || tensor == names.Plan.Value.Name;
+
+    private static string Element(ImplementationNames names, string tensor) => tensor switch
+    {
+        "lse" => "float",
+        "output" => EmitNames.Element(names.Plan.Output.Element),
+        _ => EmitNames.SpanElement(names.Plan.Inputs.First(i => i.Name == tensor)),
+    };
+
+    public static string BatchSource(RuntimeSizeSource source) => source switch
+    {
+        RuntimeSizeSource.QueryTokens => "batch.NumTokens",
+        _ => "batch.TotalKvTokens",
+    };
+}

@@ -1,0 +1,80 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using TensorDsl.FrontEnd.Model;
+using TensorDsl.FrontEnd.Plan;
+
+namespace TensorDsl.Generators.Emit;
+
+/// <summary>
+/// The names the generated implementation uses for a kernel's tensors and sizes. They are chosen by role (<c>q</c>,
+/// <c>k</c>, <c>v</c>, <c>side0</c>, <c>size0</c>, …), never copied from the user's code, so no user name can shadow or
+/// collide with anything inside it; user names survive only in exception messages.
+/// </summary>
+internal sealed class ImplementationNames
+{
+    private readonly Dictionary<string, string> tensors = new(System.StringComparer.Ordinal);
+
+    public ImplementationNames(KernelPlan plan)
+    {
+        Plan = plan;
+        Sizes = new SizeNames(plan.RuntimeSizes);
+        foreach (var input in plan.Inputs)
+        {
+            tensors[input.Name] = input.Role switch
+            {
+                OperandRole.Query => "q",
+                OperandRole.Key => "k",
+                OperandRole.Value => "v",
+                OperandRole.Sinks => "sinks",
+                _ => "side" + plan.SideInputs.First(s => s.Operand == input.Name).Slot.ToString(CultureInfo.InvariantCulture),
+            };
+        }
+
+        tensors["output"] = "output";
+        tensors["lse"] = "lse";
+    }
+
+    public KernelPlan Plan { get; }
+
+    public SizeNames Sizes { get; }
+
+    /// <summary>The implementation's span for a tensor named as in the declaration (or <c>output</c>/<c>lse</c>).</summary>
+    public string Tensor(string declaredName) => tensors[declaredName];
+
+    public string Tensor(OperandPlan operand) => tensors[operand.Name];
+
+    /// <summary>The implementation's inputs in declaration order, as parameters.</summary>
+    public IEnumerable<string> InputParameters(bool stacked = false)
+    {
+        foreach (var input in Plan.Inputs)
+        {
+            if (stacked && input.Role == OperandRole.Value)
+            {
+                continue;
+            }
+
+            yield return stacked && input.Role == OperandRole.Key
+                ? $"global::System.ReadOnlySpan<{EmitNames.SpanElement(input)}> kvCache, global::TensorDsl.Cpu.KvCacheLayout layout"
+                : $"global::System.ReadOnlySpan<{EmitNames.SpanElement(input)}> {Tensor(input)}";
+        }
+    }
+
+    public string OutputParameters =>
+        $"global::System.Span<{EmitNames.Element(Plan.Output.Element)}> output, global::System.Span<float> lse";
+
+    public string? BatchParameter => Plan.Batch switch
+    {
+        BatchKind.Varlen => "global::TensorDsl.VarlenBatch batch",
+        BatchKind.Paged => "global::TensorDsl.PagedBatch batch",
+        _ => null,
+    };
+
+    public IEnumerable<RuntimeSize> ArgumentSizes => Plan.RuntimeSizes.Where(s => s.Source == RuntimeSizeSource.Argument);
+
+    public IEnumerable<string> ArgumentSizeParameters => ArgumentSizes.Select(s => "int " + Sizes.Local(s.Name));
+
+    public IEnumerable<string> AllSizeParameters => Plan.RuntimeSizes.Select(s => "int " + Sizes.Local(s.Name));
+
+    public IEnumerable<string> AllSizeArguments => Plan.RuntimeSizes.Select(s => Sizes.Local(s.Name));
+}

@@ -1,0 +1,91 @@
+using System.Linq;
+using TensorDsl.FrontEnd.Lowering;
+using TensorDsl.FrontEnd.Model;
+using TensorDsl.FrontEnd.Plan;
+using TensorDsl.Generators.Cpu;
+
+namespace TensorDsl.Generators.Emit;
+
+/// <summary>
+/// The file-local implementation class: <c>Validate</c> (the plan's guards), <c>Reference</c> (the eager oracle), and
+/// each lowered target's members. The public entry points only forward to it.
+/// </summary>
+internal static class ImplementationWriter
+{
+    public static string ClassName(KernelIdentity identity) => identity.TypeName + "__TensorDsl";
+
+    public static void Write(IndentedWriter writer, ImplementationNames names, Targets targets)
+    {
+        var identity = names.Plan.Identity;
+        using (writer.Block($"file static class {ClassName(identity)}"))
+        {
+            WriteValidate(writer, names, stacked: false);
+            if (names.Plan.Batch == BatchKind.Paged && (targets & Targets.Cpu) != 0)
+            {
+                writer.Line();
+                WriteValidate(writer, names, stacked: true);
+            }
+
+            writer.Line();
+            WriteReference(writer, names);
+            if ((targets & Targets.Cpu) != 0)
+            {
+                writer.Line();
+                CpuEmitter.Write(writer, names);
+            }
+        }
+    }
+
+    private static void WriteValidate(IndentedWriter writer, ImplementationNames names, bool stacked)
+    {
+        var parameters = names.InputParameters(stacked)
+            .Concat(new[] { names.OutputParameters })
+            .Concat(names.BatchParameter is { } batch ? new[] { batch } : Enumerable.Empty<string>())
+            .Concat(names.AllSizeParameters);
+        using (writer.Block($"private static void {(stacked ? "ValidateStacked" : "Validate")}({string.Join(", ", parameters)})"))
+        {
+            GuardWriter.Write(writer, names, stacked);
+        }
+    }
+
+    public static void WriteValidateCall(IndentedWriter writer, ImplementationNames names, bool stacked)
+    {
+        var arguments = names.Plan.Inputs
+            .Where(i => !(stacked && i.Role == OperandRole.Value))
+            .Select(i => stacked && i.Role == OperandRole.Key ? "kvCache, layout" : names.Tensor(i))
+            .Concat(new[] { "output", "lse" })
+            .Concat(names.BatchParameter is null ? Enumerable.Empty<string>() : new[] { "batch" })
+            .Concat(names.AllSizeArguments);
+        writer.Line($"{(stacked ? "ValidateStacked" : "Validate")}({string.Join(", ", arguments)});");
+    }
+
+    private static void WriteReference(IndentedWriter writer, ImplementationNames names)
+    {
+        var plan = names.Plan;
+        var s = names.Sizes;
+        var parameters = new[] { $"global::TensorDsl.AttentionTensor<{EmitNames.Element(plan.Output.Element)}> declared" }
+            .Concat(names.InputParameters())
+            .Concat(new[] { names.OutputParameters })
+            .Concat(names.BatchParameter is { } batch ? new[] { batch } : Enumerable.Empty<string>())
+            .Concat(names.ArgumentSizeParameters);
+        using (writer.Block($"public static void Reference({string.Join(", ", parameters)})"))
+        {
+            KernelFileWriter.WriteSizeBindings(writer, names, stacked: false);
+            WriteValidateCall(writer, names, stacked: false);
+            writer.Line(plan.Batch == BatchKind.Dense
+                ? "var bindings = new global::TensorDsl.ReferenceBindings()"
+                : "var bindings = new global::TensorDsl.ReferenceBindings { Batch = batch }");
+            using (writer.Indent())
+            {
+                foreach (var input in plan.Inputs)
+                {
+                    writer.Line($".Add({EmitNames.Literal(input.Name)}, {names.Tensor(input)}, {string.Join(", ", input.Shape.Select(s.Of))})");
+                }
+
+                writer.Line(";");
+            }
+
+            writer.Line($"global::TensorDsl.ReferenceEngine.Run(declared, bindings, new int[] {{ {string.Join(", ", plan.Output.Shape.Select(s.Of))} }}, output, lse);");
+        }
+    }
+}

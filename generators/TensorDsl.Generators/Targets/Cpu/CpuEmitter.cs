@@ -1,0 +1,177 @@
+using System.Collections.Generic;
+using System.Linq;
+using TensorDsl.FrontEnd.Model;
+using TensorDsl.FrontEnd.Plan;
+using TensorDsl.Generators.Emit;
+
+namespace TensorDsl.Generators.Cpu;
+
+/// <summary>
+/// The CPU target's part of the implementation class: <c>Run</c> (and, for paged kernels, <c>RunStacked</c> and the
+/// cache writes), which validate, describe the problem and hand it to the runtime's <c>AttentionDriver</c>, and the
+/// <c>Spec</c> struct that carries the kernel's constants, score steps and mask predicates for the JIT to inline.
+/// The loops themselves live in the runtime, written once.
+/// </summary>
+internal static class CpuEmitter
+{
+    private const string Cpu = "global::TensorDsl.Cpu";
+
+    public static void Write(IndentedWriter writer, ImplementationNames names)
+    {
+        var plan = names.Plan;
+        WriteRun(writer, names, stacked: false);
+        if (plan.Batch == BatchKind.Paged)
+        {
+            writer.Line();
+            WriteRun(writer, names, stacked: true);
+            writer.Line();
+            WriteCacheWrites(writer, names);
+        }
+
+        writer.Line();
+        WriteSpec(writer, plan);
+    }
+
+    private static void WriteRun(IndentedWriter writer, ImplementationNames names, bool stacked)
+    {
+        var plan = names.Plan;
+        var parameters = names.InputParameters(stacked)
+            .Concat(new[] { names.OutputParameters })
+            .Concat(names.BatchParameter is { } batch ? new[] { batch } : Enumerable.Empty<string>())
+            .Concat(new[] { $"{Cpu}.HeadRange? heads" })
+            .Concat(names.ArgumentSizeParameters);
+        using (writer.Block($"public static void {(stacked ? "RunStacked" : "Run")}({string.Join(", ", parameters)})"))
+        {
+            KernelFileWriter.WriteSizeBindings(writer, names, stacked);
+            ImplementationWriter.WriteValidateCall(writer, names, stacked);
+            var s = names.Sizes;
+            var sizes = plan.Sizes;
+            var q = plan.Query;
+            var k = plan.Key;
+            var v = plan.Value;
+            writer.Line(plan.Batch == BatchKind.Dense
+                ? $"var problem = {Cpu}.AttentionProblem.Dense({s.Of(sizes.B!)}, {s.Of(sizes.Hq)}, {s.Of(sizes.Hkv)}, {s.Of(sizes.Sq!)}, {s.Of(sizes.Sk!)}, {s.Of(sizes.D)}, {s.Of(sizes.Dv)},"
+                : $"var problem = {Cpu}.AttentionProblem.Varlen(batch, {s.Of(sizes.Hq)}, {s.Of(sizes.Hkv)}, {s.Of(sizes.D)}, {s.Of(sizes.Dv)},");
+            using (writer.Indent())
+            {
+                writer.Line($"{Rows(q, s)}, {Keys(k, s, stacked, values: false)}, {Keys(v, s, stacked, values: true)}, {Rows(plan.Output, s)});");
+            }
+
+            writer.Line("if (heads is { } range) problem = problem.WithHeads(range);");
+            WriteInputs(writer, plan, s);
+            var kvType = EmitNames.SpanElement(k);
+            var (keys, values) = stacked ? ("kvCache", "kvCache") : ("k", "v");
+            writer.Line($"{Cpu}.AttentionDriver.Run<Spec, {EmitNames.SpanElement(q)}, {kvType}, {EmitNames.Element(plan.Output.Element)}>(problem, q, {keys}, {values}, output, lse, {(plan.Sinks is null ? "default" : "sinks")}, inputs);");
+        }
+    }
+
+    private static string Rows(OperandPlan operand, SizeNames s)
+    {
+        var a = operand.Addressing;
+        return a.Kind == AddressingKind.Tokens
+            ? $"{Cpu}.RowAddressing.Tokens({s.Of(a.Heads)}, {s.Of(a.HeadDim)})"
+            : $"{Cpu}.RowAddressing.{a.Kind}({s.Of(a.Heads)}, {s.Of(a.Length!)}, {s.Of(a.HeadDim)})";
+    }
+
+    private static string Keys(OperandPlan operand, SizeNames s, bool stacked, bool values)
+    {
+        var a = operand.Addressing;
+        return a.Kind switch
+        {
+            AddressingKind.Tokens => $"{Cpu}.KvAddressing.Tokens({s.Of(a.Heads)}, {s.Of(a.HeadDim)})",
+            AddressingKind.Paged when stacked =>
+                $"{Cpu}.KvAddressing.PagedStacked(layout, {(values ? "true" : "false")}, {s.Of(operand.Shape[0])}, {s.Of(a.BlockSize!)}, {s.Of(a.Heads)}, {s.Of(a.HeadDim)})",
+            AddressingKind.Paged => $"{Cpu}.KvAddressing.Paged({s.Of(a.BlockSize!)}, {s.Of(a.Heads)}, {s.Of(a.HeadDim)})",
+            _ => $"{Cpu}.KvAddressing.{a.Kind}({s.Of(a.Heads)}, {s.Of(a.Length!)}, {s.Of(a.HeadDim)})",
+        };
+    }
+
+    /// <summary>The score steps' data: the run-time default scale and one side-input slot per bias or ALiBi operand.</summary>
+    private static void WriteInputs(IndentedWriter writer, KernelPlan plan, SizeNames s)
+    {
+        var fields = new List<string>();
+        if (plan.ScoreSteps.Any(UsesDefaultScale))
+        {
+            fields.Add($"DefaultScale = global::TensorDsl.Dsl.Rsqrt({s.Of(plan.Sizes.D)})");
+        }
+
+        foreach (var side in plan.SideInputs)
+        {
+            var span = "side" + side.Slot;
+            fields.Add(side.Kind == SideInputKind.PerHead
+                ? $"Side{side.Slot} = {Cpu}.SideTensor.PerHead({span})"
+                : $"Side{side.Slot} = {Cpu}.SideTensor.Bias<{EmitNames.Element(side.Element)}>({span}, {string.Join(", ", side.Shape.Select(s.Of))})");
+        }
+
+        writer.Line(fields.Count == 0
+            ? $"var inputs = new {Cpu}.ScoreInputs();"
+            : $"var inputs = new {Cpu}.ScoreInputs {{ {string.Join(", ", fields)} }};");
+    }
+
+    private static bool UsesDefaultScale(ScalarExpr expression) => expression switch
+    {
+        VariableExpr { Variable: ScalarVariable.DefaultScale } => true,
+        BinaryExpr binary => UsesDefaultScale(binary.Left) || UsesDefaultScale(binary.Right),
+        _ => false,
+    };
+
+    /// <summary>vLLM's reshape_and_cache for this kernel's cache shape: new K/V rows <c>[T, Hkv, D]</c> into their slots.</summary>
+    private static void WriteCacheWrites(IndentedWriter writer, ImplementationNames names)
+    {
+        var plan = names.Plan;
+        var s = names.Sizes;
+        var element = EmitNames.SpanElement(plan.Key);
+        var a = plan.Key.Addressing;
+        var shape = $"{s.Of(a.BlockSize!)}, {s.Of(a.Heads)}, {s.Of(a.HeadDim)}";
+        var sizes = string.Concat(names.ArgumentSizeParameters.Select(p => ", " + p));
+        using (writer.Block($"public static void WriteCache(global::System.ReadOnlySpan<{element}> key, global::System.ReadOnlySpan<{element}> value, global::System.Span<{element}> keyCache, global::System.Span<{element}> valueCache, global::TensorDsl.PagedBatch batch{sizes})"))
+        {
+            writer.Line("global::System.ArgumentNullException.ThrowIfNull(batch);");
+            writer.Line($"global::TensorDsl.PagedCache.Write(key, value, keyCache, valueCache, batch.SlotMapping.Span, {shape});");
+        }
+
+        writer.Line();
+        using (writer.Block($"public static void WriteCache(global::System.ReadOnlySpan<{element}> key, global::System.ReadOnlySpan<{element}> value, global::System.Span<{element}> kvCache, {Cpu}.KvCacheLayout layout, global::TensorDsl.PagedBatch batch{sizes})"))
+        {
+            writer.Line("global::System.ArgumentNullException.ThrowIfNull(batch);");
+            writer.Line($"global::TensorDsl.PagedCache.Write(key, value, kvCache, layout, batch.SlotMapping.Span, {shape});");
+        }
+    }
+
+    private static void WriteSpec(IndentedWriter writer, KernelPlan plan)
+    {
+        const string inline = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]";
+        var masks = plan.Masks;
+        writer.Line("/// <summary>The kernel's constants, score steps and masks, inlined by the JIT into the runtime's loops.</summary>");
+        using (writer.Block($"private readonly struct Spec : {Cpu}.IAttentionSpec"))
+        {
+            writer.Line($"public static int ConstHeadDim => {(plan.Sizes.D.StaticValue is { } d ? d.ToString(System.Globalization.CultureInfo.InvariantCulture) : "0")};");
+            writer.Line();
+            writer.Line(masks == MaskPlan.None || (!masks.Causal && !masks.HasWindow && masks.Chunk == 0)
+                ? $"public static {Cpu}.KeyMask Mask => {Cpu}.KeyMask.None;"
+                : $"public static {Cpu}.KeyMask Mask => new {Cpu}.KeyMask(causal: {Bool(masks.Causal)}, hasWindow: {Bool(masks.HasWindow)}, left: {masks.Left}, right: {masks.Right}, chunk: {masks.Chunk});");
+            writer.Line();
+            writer.Line($"public static bool HasPredicate => {Bool(masks.Predicates.Count > 0)};");
+            writer.Line();
+            writer.Line(inline);
+            writer.Line(masks.Predicates.Count == 0
+                ? "public static bool Visible(int batch, int head, int position, int key) => true;"
+                : "public static bool Visible(int batch, int head, int position, int key) => "
+                  + string.Join(" && ", masks.Predicates.Select(CSharpScalarPrinter.Print)) + ";");
+            writer.Line();
+            writer.Line(inline);
+            using (writer.Block($"public static float Score(in {Cpu}.ScoreInputs inputs, int batch, int head, int row, int position, int key, float dot)"))
+            {
+                writer.Line("float score = dot;");
+                foreach (var step in plan.ScoreSteps)
+                {
+                    writer.Line($"score = {CSharpScalarPrinter.Print(step)};");
+                }
+
+                writer.Line("return score;");
+            }
+        }
+    }
+
+    private static string Bool(bool value) => value ? "true" : "false";
+}
