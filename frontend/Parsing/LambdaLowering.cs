@@ -239,7 +239,7 @@ internal static class LambdaLowering
 
             if (TypeOf(model.GetTypeInfo(node, cancellationToken).Type) is not { } type)
             {
-                return Fail(node, $"a constant of type {constant.Value.GetType().Name} cannot be inlined; use a numeric constant");
+                return Fail(node, $"a constant of type {model.GetTypeInfo(node, cancellationToken).Type?.ToDisplayString() ?? constant.Value.GetType().Name} cannot be inlined; use a numeric constant");
             }
 
             var text = constant.Value switch

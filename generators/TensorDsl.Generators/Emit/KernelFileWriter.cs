@@ -26,7 +26,8 @@ internal static class KernelFileWriter
             hash = unchecked((hash ^ c) * 16777619);
         }
 
-        return string.Join(".", identity.TypeChain.Select(t => t.Name)) + "." + hash.ToString("x8", System.Globalization.CultureInfo.InvariantCulture) + ".g.cs";
+        return (identity.Namespace is null ? string.Empty : identity.Namespace + ".")
+            + string.Join(".", identity.TypeChain.Select(t => t.Name)) + "." + hash.ToString("x8", System.Globalization.CultureInfo.InvariantCulture) + ".TensorDsl.g.cs";
     }
 
     public static string Write(KernelPlan plan, Targets targets)

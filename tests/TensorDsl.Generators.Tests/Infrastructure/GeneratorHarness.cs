@@ -41,7 +41,7 @@ internal sealed class GeneratorRun
     /// <summary>The one generated file whose hint name ends with <paramref name="hintNameSuffix"/>.</summary>
     public string Source(string hintNameSuffix)
     {
-        var matches = Sources.Where(s => s.HintName.EndsWith(hintNameSuffix, StringComparison.Ordinal)).ToList();
+        var matches = Sources.Where(s => Readable(s.HintName).EndsWith(hintNameSuffix, StringComparison.Ordinal)).ToList();
         if (matches.Count != 1)
         {
             throw new InvalidOperationException(
@@ -51,6 +51,13 @@ internal sealed class GeneratorRun
 
         return matches[0].SourceText.ToString();
     }
+
+    /// <summary>
+    /// A hint name without the hash that keeps kernels apart whose names differ only by case
+    /// (<c>Ns.Attn.1a2b3c4d.TensorDsl.g.cs</c> → <c>Ns.Attn.TensorDsl.g.cs</c>).
+    /// </summary>
+    public static string Readable(string hintName) =>
+        System.Text.RegularExpressions.Regex.Replace(hintName, @"\.[0-9a-f]{8}\.TensorDsl\.g\.cs$", ".TensorDsl.g.cs");
 
     /// <summary>Warnings and errors of the output compilation (user code and generated code alike).</summary>
     public ImmutableArray<Diagnostic> CompilationProblems() =>
