@@ -18,7 +18,7 @@ namespace TensorDsl.Analyzers;
 public sealed class AttentionKernelAnalyzer : DiagnosticAnalyzer
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        RoslynDiagnostics.All.Where(d => d.Id != DiagnosticCatalog.GeneratorFailure.Id).ToImmutableArray();
+        RoslynDiagnostics.All.Where(d => d.Id != DiagnosticIds.GeneratorFailure).ToImmutableArray();
 
     public override void Initialize(AnalysisContext context)
     {
@@ -55,7 +55,7 @@ public sealed class AttentionKernelAnalyzer : DiagnosticAnalyzer
         foreach (var info in KernelDiagnostics.Of(type, context.Compilation, context.CancellationToken))
         {
             var diagnostic = RoslynDiagnostics.Create(info, context.Compilation);
-            if (info.Id == DiagnosticCatalog.KernelNotPartial.Id && !IsInside(type, diagnostic.Location))
+            if (info.Id == DiagnosticIds.KernelNotPartial && !IsInside(type, diagnostic.Location))
             {
                 continue; // about a containing type: reported when that type is analysed (above)
             }
@@ -78,7 +78,7 @@ public sealed class AttentionKernelAnalyzer : DiagnosticAnalyzer
                 && !declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
             {
                 context.ReportDiagnostic(Diagnostic.Create(
-                    RoslynDiagnostics.Descriptor(DiagnosticCatalog.KernelNotPartial.Id), declaration.Identifier.GetLocation(), type.Name));
+                    RoslynDiagnostics.Descriptor(DiagnosticIds.KernelNotPartial), declaration.Identifier.GetLocation(), type.Name));
             }
         }
     }

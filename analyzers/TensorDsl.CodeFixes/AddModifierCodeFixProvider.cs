@@ -8,6 +8,7 @@ using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using TensorDsl.FrontEnd.Diagnostics;
 
 namespace TensorDsl.CodeFixes;
 
@@ -18,8 +19,8 @@ namespace TensorDsl.CodeFixes;
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddModifierCodeFixProvider)), Shared]
 public sealed class AddModifierCodeFixProvider : CodeFixProvider
 {
-    private const string MakePartial = "TDSL0001";
-    private const string MakeStatic = "TDSL0002";
+    private const string MakePartial = DiagnosticIds.KernelNotPartial;
+    private const string MakeStatic = DiagnosticIds.KernelMethodNotStatic;
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(MakePartial, MakeStatic);
 

@@ -50,7 +50,7 @@ internal static class TargetRegistry
         {
             if ((plan.Targets & target.Target) != 0 && target.WhyNot(plan) is { } reason)
             {
-                yield return DiagnosticInfo.Create(DiagnosticCatalog.TargetCannotLower, location, target.Name, plan.Identity.TypeName, reason);
+                yield return Diagnose.TargetCannotLower(location, target.Name, plan.Identity.TypeName, reason);
             }
         }
     }

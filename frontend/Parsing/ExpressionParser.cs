@@ -41,6 +41,9 @@ internal sealed class ExpressionParser
 
     public string? Sinks { get; private set; }
 
+    /// <summary>Where <c>q.MatMul(k.T)</c> stands, for diagnostics about the query and keys as a pair.</summary>
+    public SourceSpan? ScoresLocation { get; private set; }
+
     public OperandRole RoleOf(IParameterSymbol parameter) =>
         roles.TryGetValue(parameter, out var role) ? role : OperandRole.Unused;
 
@@ -102,11 +105,11 @@ internal sealed class ExpressionParser
                 case "axis":
                     if (Constant(argument.Expression) is not int axis)
                     {
-                        Unsupported(argument.Expression, "the softmax axis must be a compile-time constant");
+                        NotConstant(argument.Expression, "softmax axis", "a compile-time constant (-1 or 3)");
                     }
                     else if (axis is not (-1 or 3))
                     {
-                        Report(DiagnosticCatalog.SoftmaxAxis, argument.Expression, axis.ToString());
+                        Add(Diagnose.SoftmaxAxis(SourceSpans.Of(argument.Expression), axis));
                     }
 
                     break;
@@ -121,6 +124,7 @@ internal sealed class ExpressionParser
         {
             case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access, ArgumentList.Arguments.Count: 1 } invocation
                 when IsDslMethod(invocation, "AttentionTensor`1", "MatMul"):
+                ScoresLocation = SourceSpans.Of(invocation);
                 Operand(access.Expression, OperandRole.Query);
                 var keys = invocation.ArgumentList.Arguments[0];
                 if (Unwrap(keys.Expression) is MemberAccessExpressionSyntax { Name.Identifier.Text: "T" } transposed
@@ -145,7 +149,7 @@ internal sealed class ExpressionParser
                 }
                 else
                 {
-                    Unsupported(factor, "the scale must be a compile-time constant (a literal, a const, or Rsqrt of one)");
+                    NotConstant(factor, "scale", "a compile-time constant (a literal, a const, or Rsqrt of one)");
                 }
 
                 return;
@@ -158,13 +162,17 @@ internal sealed class ExpressionParser
             case InvocationExpressionSyntax invocation when IsDslMethod(invocation, "Dsl", "Softcap"):
                 var (capped, capArgument) = ScoresAndOperand(invocation, "cap");
                 ParseScores(capped);
-                if (FloatConstant(capArgument) is { } cap && cap > 0)
+                if (FloatConstant(capArgument) is not { } cap)
                 {
-                    Steps.Add(new SoftcapStepModel(cap));
+                    NotConstant(capArgument, "softcap", "a compile-time constant > 0");
+                }
+                else if (!(cap > 0))
+                {
+                    OutOfRange(capArgument, "softcap", "a compile-time constant > 0", cap.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
                 }
                 else
                 {
-                    Unsupported(capArgument, "the softcap must be a positive compile-time constant");
+                    Steps.Add(new SoftcapStepModel(cap));
                 }
 
                 return;
@@ -177,6 +185,13 @@ internal sealed class ExpressionParser
                     Steps.Add(new ModifierStepModel(modifier));
                 }
 
+                return;
+
+            case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.Text: "MatMul" } access, ArgumentList.Arguments.Count: 1 } invocation
+                when ElementMismatch(access.Expression, invocation.ArgumentList.Arguments[0].Expression) is { } mismatch:
+                // q.MatMul(k.T) that does not bind because q and k have different element types: the compiler's
+                // CS1503 names types, this names the operands.
+                Add(mismatch);
                 return;
 
             default:
@@ -248,16 +263,9 @@ internal sealed class ExpressionParser
         }
         else if (IsDslMethod(invocation, "Dsl", "ChunkedLocal") && arguments.Count == 1)
         {
-            if (NonNegativeInt(arguments[0].Expression, "chunk size") is { } size)
+            if (PositiveInt(arguments[0].Expression, "chunk size") is { } size)
             {
-                if (size == 0)
-                {
-                    Unsupported(arguments[0].Expression, "the chunk size must be > 0");
-                }
-                else
-                {
-                    Masks.Add(new ChunkedMaskModel(size));
-                }
+                Masks.Add(new ChunkedMaskModel(size));
             }
         }
         else if (IsDslMethod(invocation, "Dsl", "Mask") && arguments.Count == 1)
@@ -265,6 +273,16 @@ internal sealed class ExpressionParser
             if (Lambda(arguments[0].Expression) is { } predicate)
             {
                 Masks.Add(new PredicateMaskModel(predicate));
+            }
+        }
+        else if (Symbol(invocation) is null && UnboundDslCall(invocation, "Mask") && arguments.Count == 1)
+        {
+            // Mask(λ) the compiler could not bind, usually because of an error inside the lambda (e.g. 'this' in a
+            // static method): the lambda's own problems are TDSL0016, never "masks are …".
+            failed = true;
+            if (Unwrap(arguments[0].Expression) is LambdaExpressionSyntax lambda)
+            {
+                LambdaLowering.Lower(lambda, model, diagnostics, cancellationToken);
             }
         }
         else
@@ -294,7 +312,7 @@ internal sealed class ExpressionParser
         {
             if (roles.TryGetValue(parameter, out var existing) && existing != role)
             {
-                Unsupported(expression, $"'{parameter.Name}' is already the {existing.ToString().ToLowerInvariant()} operand; each parameter plays one role");
+                Add(Diagnose.ParameterInTwoRoles(SourceSpans.Of(expression), parameter.Name, existing, role));
                 return null;
             }
 
@@ -302,20 +320,77 @@ internal sealed class ExpressionParser
             return parameter.Name;
         }
 
-        Unsupported(expression, $"the {role.ToString().ToLowerInvariant()} operand must be a parameter of the kernel method");
+        Unsupported(expression, $"the {Diagnose.RoleName(role)} must be a parameter of the kernel method");
         return null;
     }
 
-    private int? NonNegativeInt(ExpressionSyntax expression, string what)
+    private int? NonNegativeInt(ExpressionSyntax expression, string what) => IntAtLeast(expression, what, 0, "a compile-time constant ≥ 0");
+
+    private int? PositiveInt(ExpressionSyntax expression, string what) => IntAtLeast(expression, what, 1, "a compile-time constant > 0");
+
+    private int? IntAtLeast(ExpressionSyntax expression, string what, int minimum, string requirement)
     {
-        if (Constant(expression) is int value && value >= 0)
+        switch (Constant(expression))
         {
-            return value;
+            case int value when value >= minimum:
+                return value;
+            case int value:
+                OutOfRange(expression, what, requirement, value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                return null;
+            default:
+                NotConstant(expression, what, requirement);
+                return null;
+        }
+    }
+
+    /// <summary>TDSL0026 for an argument that is not a constant, saying what it is instead where that is known.</summary>
+    private void NotConstant(ExpressionSyntax expression, string what, string requirement)
+    {
+        var symbol = Symbol(Unwrap(expression));
+        var actual = symbol switch
+        {
+            IFieldSymbol { IsConst: true } field => $"is a const {field.Type.ToDisplayString()}",
+            IFieldSymbol { IsStatic: true, IsReadOnly: true } => "is a static readonly field, not a const",
+            IFieldSymbol { IsStatic: true } => "is a static field, not a const",
+            IFieldSymbol or IPropertySymbol or ILocalSymbol or IParameterSymbol => $"is a {Kind(symbol)}, not a const",
+            _ => "is not a compile-time constant",
+        };
+        Add(Diagnose.ArgumentNotConstant(SourceSpans.Of(expression), what, requirement, Truncate(expression.ToString()), actual));
+    }
+
+    private void OutOfRange(ExpressionSyntax expression, string what, string requirement, string value) =>
+        Add(Diagnose.ArgumentNotConstant(SourceSpans.Of(expression), what, requirement, Truncate(expression.ToString()), "is " + value));
+
+    private static string Kind(ISymbol symbol) => symbol switch
+    {
+        IFieldSymbol => "field",
+        IPropertySymbol => "property",
+        ILocalSymbol => "local",
+        _ => "parameter",
+    };
+
+    /// <summary>
+    /// TDSL0030 when <c>x.MatMul(y.T)</c> failed to bind because x and y are DSL tensors of different element types.
+    /// </summary>
+    private DiagnosticInfo? ElementMismatch(ExpressionSyntax receiver, ExpressionSyntax argument)
+    {
+        if (Unwrap(argument) is not MemberAccessExpressionSyntax { Name.Identifier.Text: "T" } transposed
+            || Symbol(Unwrap(receiver)) is not IParameterSymbol query
+            || Symbol(Unwrap(transposed.Expression)) is not IParameterSymbol keys
+            || DslSymbols.LayoutOf(query.Type) is null || DslSymbols.LayoutOf(keys.Type) is null
+            || DslSymbols.ElementOf(query.Type) is not { } queryElement
+            || DslSymbols.ElementOf(keys.Type) is not { } keysElement
+            || queryElement == keysElement)
+        {
+            return null;
         }
 
-        Unsupported(expression, $"the {what} must be a compile-time constant ≥ 0");
-        return null;
+        return Diagnose.ElementTypeMismatch(SourceSpans.Of(transposed.Expression), keys.Name, keysElement, query.Name, queryElement);
     }
+
+    private bool UnboundDslCall(InvocationExpressionSyntax invocation, string name) =>
+        model.GetSymbolInfo(invocation, cancellationToken).CandidateSymbols is { Length: > 0 } candidates
+        && candidates.All(c => DslSymbols.IsDslMethod(c, "Dsl", name));
 
     private float? FloatConstant(ExpressionSyntax expression)
     {
@@ -380,13 +455,14 @@ internal sealed class ExpressionParser
         return expression;
     }
 
-    private void Unsupported(SyntaxNode node, string reason) =>
-        Report(DiagnosticCatalog.UnsupportedConstruct, node, Truncate(node.ToString()), reason);
+    private void Unsupported(SyntaxNode node, string expected) =>
+        Add(Diagnose.UnsupportedConstruct(SourceSpans.Of(node), Truncate(node.ToString()), expected));
 
-    private void Report(DiagnosticSpec spec, SyntaxNode node, params string[] arguments)
+    /// <summary>Every diagnostic of the expression walk is an error: the kernel cannot be built.</summary>
+    private void Add(DiagnosticInfo diagnostic)
     {
-        failed |= spec.Level == DiagnosticLevel.Error;
-        diagnostics.Add(DiagnosticInfo.Create(spec, SourceSpans.Of(node), arguments));
+        failed = true;
+        diagnostics.Add(diagnostic);
     }
 
     private static string Truncate(string text)

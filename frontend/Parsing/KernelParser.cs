@@ -37,31 +37,29 @@ internal static class KernelParser
         CheckPartial(type, diagnostics);
         if (type.IsRecord)
         {
-            diagnostics.Add(DiagnosticInfo.Create(
-                DiagnosticCatalog.UnsupportedConstruct, typeLocation, type.Name, "an attention kernel is a (static) partial class, not a record"));
+            diagnostics.Add(Diagnose.KernelTypeForm(typeLocation, type.Name, type.TypeKind == TypeKind.Struct ? "a record struct" : "a record"));
         }
 
         if (type.IsGenericType)
         {
-            diagnostics.Add(DiagnosticInfo.Create(
-                DiagnosticCatalog.UnsupportedConstruct, typeLocation, type.Name, "an attention kernel type cannot be generic"));
+            diagnostics.Add(Diagnose.KernelTypeForm(typeLocation, type.Name,
+                $"generic (<{string.Join(", ", type.TypeParameters.Select(t => t.Name))}>)"));
         }
 
         if (type.Name is "Run" or "Reference")
         {
             // The generated entry points are members with these names, and C# forbids a member named like its type.
-            diagnostics.Add(DiagnosticInfo.Create(
-                DiagnosticCatalog.UnsupportedConstruct, typeLocation, type.Name,
-                "the generator adds the methods Run and Reference to the kernel type, so the type cannot have either name"));
+            diagnostics.Add(Diagnose.KernelTypeForm(typeLocation, type.Name, $"named '{type.Name}' like the method the generator adds to it"));
         }
+
+        var targets = ReadTargets(type, diagnostics);
 
         var methods = type.GetMembers().OfType<IMethodSymbol>()
             .Where(m => m.MethodKind == MethodKind.Ordinary && DslSymbols.LayoutOf(m.ReturnType) is not null)
             .ToList();
         if (methods.Count != 1)
         {
-            diagnostics.Add(DiagnosticInfo.Create(
-                DiagnosticCatalog.KernelMethodCount, typeLocation, type.Name, methods.Count.ToString()));
+            diagnostics.Add(Diagnose.KernelMethodCount(typeLocation, type.Name, methods.Count));
             return null;
         }
 
@@ -73,12 +71,11 @@ internal static class KernelParser
 
         if (!method.IsStatic)
         {
-            diagnostics.Add(DiagnosticInfo.Create(
-                DiagnosticCatalog.KernelMethodNotStatic, SourceSpans.Of(syntax.Identifier), method.Name));
+            diagnostics.Add(Diagnose.KernelMethodNotStatic(SourceSpans.Of(syntax.Identifier), method.Name));
         }
 
         var semanticModel = compilation.GetSemanticModel(syntax.SyntaxTree);
-        var constants = ReadConstants(type);
+        var constants = ShapeConstants.Of(type);
         var operands = new List<(IParameterSymbol Symbol, OperandModel Model)>();
         foreach (var parameter in method.Parameters)
         {
@@ -96,11 +93,7 @@ internal static class KernelParser
             ?? (syntax.Body?.Statements is { Count: 1 } statements && statements[0] is ReturnStatementSyntax { Expression: { } returned } ? returned : null);
         if (body is null)
         {
-            diagnostics.Add(DiagnosticInfo.Create(
-                DiagnosticCatalog.UnsupportedConstruct,
-                SourceSpans.Of((SyntaxNode?)syntax.Body ?? syntax),
-                method.Name,
-                "the body must be a single attention expression ('=> expression' or '{ return expression; }')"));
+            diagnostics.Add(Diagnose.BodyNotSingleExpression(SourceSpans.Of((SyntaxNode?)syntax.Body ?? syntax), method.Name, DescribeBody(syntax)));
             return null;
         }
 
@@ -122,27 +115,28 @@ internal static class KernelParser
         {
             if (expression.RoleOf(symbol) == OperandRole.Unused)
             {
-                diagnostics.Add(DiagnosticInfo.Create(
-                    DiagnosticCatalog.UnsupportedConstruct,
-                    SourceSpans.Of(symbol.Locations.FirstOrDefault() ?? Location.None),
-                    operand.Name,
-                    "the parameter is not used by the attention expression"));
+                diagnostics.Add(Diagnose.UnusedParameter(SourceSpans.Of(symbol.Locations.FirstOrDefault() ?? Location.None), operand.Name));
             }
         }
 
         var query = parameters.FirstOrDefault(p => p.Role == OperandRole.Query);
         var value = parameters.FirstOrDefault(p => p.Role == OperandRole.Value);
-        if (query is null || value is null)
+        var key = parameters.FirstOrDefault(p => p.Role == OperandRole.Key);
+        if (query is null || key is null || value is null)
         {
             return null;
+        }
+
+        if (Solver.RoleOrder.Check(query, key, expression.ScoresLocation) is { } swapped)
+        {
+            diagnostics.Add(swapped);
+            return null; // every shape check after this would blame the wrong operand
         }
 
         if (value.Element != query.Element || output.Element != query.Element)
         {
             var odd = value.Element != query.Element ? value : output;
-            diagnostics.Add(DiagnosticInfo.Create(
-                DiagnosticCatalog.OperandType, odd.ShapeLocation, odd.Name, ElementName(odd.Element),
-                $"q, k, v and the output must share one element type, and q has {ElementName(query.Element)}"));
+            diagnostics.Add(Diagnose.ElementTypeMismatch(odd.ShapeLocation, odd.Name, odd.Element, query.Name, query.Element));
             return null;
         }
 
@@ -151,7 +145,7 @@ internal static class KernelParser
             TypeChain(type),
             method.Name,
             Normalize(body.ToString()),
-            ReadTargets(type),
+            targets,
             query.Element,
             parameters.ToEquatableArray(),
             output with { Role = OperandRole.Output },
@@ -170,25 +164,10 @@ internal static class KernelParser
                 if (reference.GetSyntax() is TypeDeclarationSyntax declaration
                     && !declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
                 {
-                    diagnostics.Add(DiagnosticInfo.Create(
-                        DiagnosticCatalog.KernelNotPartial, SourceSpans.Of(declaration.Identifier), current.Name));
+                    diagnostics.Add(Diagnose.KernelNotPartial(SourceSpans.Of(declaration.Identifier), current.Name));
                 }
             }
         }
-    }
-
-    private static Dictionary<string, long> ReadConstants(INamedTypeSymbol type)
-    {
-        var constants = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var field in type.GetMembers().OfType<IFieldSymbol>())
-        {
-            if (field.IsConst && field.ConstantValue is int or long or short or byte or sbyte or ushort or uint)
-            {
-                constants[field.Name] = Convert.ToInt64(field.ConstantValue, System.Globalization.CultureInfo.InvariantCulture);
-            }
-        }
-
-        return constants;
     }
 
     private static OperandModel? ReadOperand(
@@ -197,7 +176,7 @@ internal static class KernelParser
         string name,
         ImmutableArray<AttributeData> attributes,
         SourceSpan location,
-        IReadOnlyDictionary<string, long> constants,
+        ShapeConstants constants,
         List<DiagnosticInfo> diagnostics,
         bool shapeOptional = false)
     {
@@ -205,16 +184,14 @@ internal static class KernelParser
         var element = DslSymbols.ElementOf(type);
         if (layout is null || element is null || parameter is { RefKind: not RefKind.None })
         {
-            diagnostics.Add(DiagnosticInfo.Create(
-                DiagnosticCatalog.OperandType, location, name, type.ToDisplayString(),
+            diagnostics.Add(Diagnose.OperandType(location, name, type.ToDisplayString(),
                 "kernel parameters are Bhsd<T>, Bshd<T>, Tokens<T>, Pages<T>, Bias<T> or PerHead<float>, passed by value, with T float, Half or BFloat16"));
             return null;
         }
 
         if (layout == OperandLayout.PerHead && element != ElementKind.Float)
         {
-            diagnostics.Add(DiagnosticInfo.Create(
-                DiagnosticCatalog.OperandType, location, name, type.ToDisplayString(), "per-head values are PerHead<float>"));
+            diagnostics.Add(Diagnose.OperandType(location, name, type.ToDisplayString(), "per-head values are PerHead<float>"));
             return null;
         }
 
@@ -226,8 +203,7 @@ internal static class KernelParser
                 return new OperandModel(name, OperandRole.Unused, layout.Value, element.Value, EquatableArray<DimExpr>.Empty, location);
             }
 
-            diagnostics.Add(DiagnosticInfo.Create(
-                DiagnosticCatalog.InvalidShape, location, name, $"it has no [Shape(\"...\")] attribute; a {layout} tensor needs one, e.g. \"{Example(layout.Value)}\""));
+            diagnostics.Add(Diagnose.InvalidShape(location, name, $"it has no [Shape(\"...\")] attribute; a {layout} tensor needs one, e.g. \"{Example(layout.Value)}\""));
             return null;
         }
 
@@ -235,35 +211,30 @@ internal static class KernelParser
         var shapeLocation = argumentSyntax is null ? location : SourceSpans.Of(argumentSyntax);
         if (shapeAttribute.ConstructorArguments.Length != 1 || shapeAttribute.ConstructorArguments[0].Value is not string text)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.InvalidShape, shapeLocation, name, "the shape must be a constant string"));
+            diagnostics.Add(Diagnose.InvalidShape(shapeLocation, name, "the shape must be a constant string"));
             return null;
         }
 
-        if (!ShapeParser.TryParse(text, constants, out var shape, out var offset, out var error))
+        if (!ShapeParser.TryParse(text, constants.Values, constants.Rejected, out var shape, out var offset, out var error))
         {
             // Point at the offending character when the source spells the string character for character (no
             // escapes, not verbatim or raw); otherwise the whole argument is the most exact location there is.
             var at = argumentSyntax is LiteralExpressionSyntax literal && literal.Token.Text == "\"" + text + "\""
                 ? new SourceSpan(shapeLocation.FilePath, shapeLocation.Start + 1 + offset, 1)
                 : shapeLocation;
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.InvalidShape, at, name, $"{error} (in \"{text}\")"));
+            diagnostics.Add(Diagnose.InvalidShape(at, name, $"{error} (in \"{text}\")"));
             return null;
         }
 
         var rank = DslSymbols.Rank(layout.Value);
         if (shape.Count != rank)
         {
-            diagnostics.Add(DiagnosticInfo.Create(
-                DiagnosticCatalog.RankMismatch, shapeLocation, name, layout.Value.ToString(), rank.ToString(),
-                DslSymbols.Axes(layout.Value), text, shape.Count.ToString()));
+            diagnostics.Add(Diagnose.RankMismatch(shapeLocation, name, layout.Value, rank, DslSymbols.Axes(layout.Value), text, shape.Count));
             return null;
         }
 
         return new OperandModel(name, OperandRole.Unused, layout.Value, element.Value, shape, shapeLocation);
     }
-
-    /// <summary>The element type as the declaration spells it.</summary>
-    private static string ElementName(ElementKind element) => element == ElementKind.Float ? "float" : element.ToString();
 
     private static string Example(OperandLayout layout) => layout switch
     {
@@ -275,11 +246,40 @@ internal static class KernelParser
         _ => "Hq",
     };
 
-    private static Targets ReadTargets(INamedTypeSymbol type)
+    /// <summary>
+    /// The attribute's targets. No target, or a bit no target has, would silently generate nothing: an error on the
+    /// argument (TDSL0028).
+    /// </summary>
+    private static Targets ReadTargets(INamedTypeSymbol type, List<DiagnosticInfo> diagnostics)
     {
         var attribute = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == DslSymbols.AttributeName);
-        return attribute?.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is int targets ? (Targets)targets : Targets.Cpu;
+        if (attribute?.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0].Value is not int targets)
+        {
+            return Targets.Cpu;
+        }
+
+        const int known = (int)(Targets.Cpu | Targets.Spyre);
+        if (targets == 0 || (targets & ~known) != 0)
+        {
+            var argument = (attribute.ApplicationSyntaxReference?.GetSyntax() as AttributeSyntax)?.ArgumentList?.Arguments.FirstOrDefault()?.Expression;
+            var at = argument is null ? SourceSpans.Of(type.Locations.FirstOrDefault() ?? Location.None) : SourceSpans.Of(argument);
+            var problem = targets == 0
+                ? "select no target, so nothing would be generated"
+                : $"include the undefined bit(s) 0x{targets & ~known:X}";
+            diagnostics.Add(Diagnose.InvalidTargets(at, Normalize(argument?.ToString() ?? targets.ToString()), targets, problem));
+        }
+
+        return (Targets)targets;
     }
+
+    /// <summary>What a body that is not one expression is, for TDSL0020.</summary>
+    private static string DescribeBody(MethodDeclarationSyntax syntax) => syntax.Body switch
+    {
+        null => "missing",
+        { Statements.Count: 0 } => "an empty block",
+        { Statements.Count: 1 } => "a block whose only statement is not 'return expression;'",
+        { Statements.Count: var count } => $"a block of {count} statements",
+    };
 
     private static EquatableArray<TypeDeclarationModel> TypeChain(INamedTypeSymbol type)
     {

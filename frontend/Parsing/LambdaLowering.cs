@@ -34,8 +34,7 @@ internal static class LambdaLowering
 
         if (lambda.ExpressionBody is not { } body)
         {
-            diagnostics.Add(DiagnosticInfo.Create(
-                DiagnosticCatalog.LambdaConstruct, SourceSpans.Of(lambda.Body), "{ ... }", "use an expression body (=> expression)"));
+            diagnostics.Add(Diagnose.LambdaConstruct(SourceSpans.Of(lambda.Body), "{ ... }", "use an expression body (=> expression)"));
             return null;
         }
 
@@ -256,7 +255,7 @@ internal static class LambdaLowering
         private ScalarExpr Fail(SyntaxNode node, string reason)
         {
             failed = true;
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.LambdaConstruct, SourceSpans.Of(node), node.ToString(), reason));
+            diagnostics.Add(Diagnose.LambdaConstruct(SourceSpans.Of(node), node.ToString(), reason));
             return new ConstantExpr(ScalarType.Int32, "0");
         }
     }

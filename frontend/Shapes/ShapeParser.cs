@@ -12,12 +12,14 @@ namespace TensorDsl.FrontEnd.Shapes;
 internal static class ShapeParser
 {
     /// <summary>
-    /// Parses <paramref name="text"/>. <paramref name="constants"/> maps the kernel's <c>const int</c> names to their
-    /// values. On failure returns false with the offending offset (within <paramref name="text"/>) and a reason.
+    /// Parses <paramref name="text"/>. <paramref name="constants"/> maps the <c>const int</c> names in scope to their
+    /// values; <paramref name="rejected"/> maps names in scope that are not usable sizes to the reason. On failure
+    /// returns false with the offending offset (within <paramref name="text"/>) and a reason.
     /// </summary>
     public static bool TryParse(
         string text,
         IReadOnlyDictionary<string, long> constants,
+        IReadOnlyDictionary<string, string> rejected,
         out EquatableArray<DimExpr> shape,
         out int errorOffset,
         out string error)
@@ -40,7 +42,7 @@ internal static class ShapeParser
                 knownProduct = 1;
             }
 
-            if (!TryFactor(text, constants, ref position, out var factor, out error))
+            if (!TryFactor(text, constants, rejected, ref position, out var factor, out error))
             {
                 errorOffset = position;
                 return false;
@@ -84,7 +86,7 @@ internal static class ShapeParser
     }
 
     private static bool TryFactor(
-        string text, IReadOnlyDictionary<string, long> constants, ref int position, out DimExpr factor, out string error)
+        string text, IReadOnlyDictionary<string, long> constants, IReadOnlyDictionary<string, string> rejected, ref int position, out DimExpr factor, out string error)
     {
         factor = new LiteralDim(0);
         error = string.Empty;
@@ -121,6 +123,13 @@ internal static class ShapeParser
             }
 
             var name = text.Substring(start, position - start);
+            if (rejected.TryGetValue(name, out var reason))
+            {
+                position = start;
+                error = reason;
+                return false;
+            }
+
             if (constants.TryGetValue(name, out var constant) && constant is < 0 or > int.MaxValue)
             {
                 position = start;

@@ -6,7 +6,7 @@ using TensorDsl.FrontEnd.Model;
 namespace TensorDsl.FrontEnd.Solver;
 
 /// <summary>
-/// Checks that a kernel's shapes agree (SPEC §3, §6) and works out what is left for run time. Decides with
+/// Checks that a kernel's shapes agree (docs/design.md) and works out what is left for run time. Decides with
 /// constants and literals where it can; an equality between run-time sizes becomes a <see cref="DimCheck"/> that
 /// the generated entry point verifies before touching memory.
 /// </summary>
@@ -37,16 +37,14 @@ internal static class ShapeSolver
             return found;
         }
 
-        void Equal(DiagnosticSpec spec, string dimension, OperandModel first, DimExpr expected, OperandModel second, DimExpr actual)
+        // Two declared sizes of one attention size: a provable difference is reported (the factory gets both sides
+        // as printed); an equality only run time can decide becomes a check of the generated entry point.
+        void Equal(OperandModel first, DimExpr expected, OperandModel second, DimExpr actual, Mismatch report)
         {
             switch (Compare(expected, actual))
             {
                 case false:
-                    found.Add(spec == DiagnosticCatalog.DimensionConflict
-                        ? DiagnosticInfo.Create(spec, second.ShapeLocation, dimension, first.Name, Show(expected), second.Name, Show(actual))
-                        : spec == DiagnosticCatalog.ContractionMismatch || spec == DiagnosticCatalog.KvHeadMismatch
-                            ? DiagnosticInfo.Create(spec, second.ShapeLocation, first.Name, Show(expected), second.Name, Show(actual))
-                            : DiagnosticInfo.Create(spec, second.ShapeLocation, first.Name, dimension, Show(expected), second.Name, Show(actual)));
+                    found.Add(report(Show(expected), Show(actual)));
                     break;
                 case null:
                     runtime.Add(new DimCheck(second.Name, actual.ToString(), expected, actual));
@@ -54,32 +52,37 @@ internal static class ShapeSolver
             }
         }
 
-        if (qa.IsDense != ka.IsDense || qa.IsDense != va.IsDense || (qa.IsDense is false && q.Layout == OperandLayout.Pages))
+        if (CheckLayouts(q, qa, k, ka, v, va, found))
         {
-            var odd = q.Layout == OperandLayout.Pages ? q : qa.IsDense != ka.IsDense ? k : v;
-            found.Add(DiagnosticInfo.Create(
-                DiagnosticCatalog.UnsupportedConstruct, odd.ShapeLocation, odd.Name,
-                "a dense query (Bhsd/Bshd) needs dense keys and values; a Tokens query needs Tokens or Pages keys and values"));
             return found;
         }
 
-        Equal(DiagnosticCatalog.ContractionMismatch, "D", q, qa.HeadSize, k, ka.HeadSize);
-        Equal(DiagnosticCatalog.KvHeadMismatch, "Hkv", k, ka.Heads, v, va.Heads);
-        Equal(DiagnosticCatalog.ValueMismatch, "D", k, ka.HeadSize, v, va.HeadSize);
-        if (qa.IsDense)
-        {
-            Equal(DiagnosticCatalog.DimensionConflict, "B", q, qa.Batch!, k, ka.Batch!);
-            Equal(DiagnosticCatalog.DimensionConflict, "B", q, qa.Batch!, v, va.Batch!);
-            Equal(DiagnosticCatalog.ValueMismatch, "S", k, ka.Sequence!, v, va.Sequence!);
-        }
-        else
+        Equal(q, qa.HeadSize, k, ka.HeadSize, (e, a) => Diagnose.ContractionMismatch(k.ShapeLocation, q.Name, e, k.Name, a));
+        if (k.Layout == OperandLayout.Pages && v.Layout == OperandLayout.Pages)
         {
             CheckPagedPair(k, ka, v, va, found, Equal);
         }
-
-        if (qa.Heads.StaticValue is { } hq && ka.Heads.StaticValue is { } hkv && (hkv == 0 || hq % hkv != 0))
+        else
         {
-            found.Add(DiagnosticInfo.Create(DiagnosticCatalog.HeadRatio, k.ShapeLocation, q.Name, Show(qa.Heads), k.Name, Show(ka.Heads)));
+            Equal(k, ka.Heads, v, va.Heads, (e, a) => Diagnose.KvHeadMismatch(v.ShapeLocation, k.Name, e, v.Name, a));
+            Equal(k, ka.HeadSize, v, va.HeadSize, (e, a) => Diagnose.ValueMismatch(v.ShapeLocation, k.Name, "D", e, v.Name, a));
+        }
+
+        if (qa.IsDense)
+        {
+            Equal(q, qa.Batch!, k, ka.Batch!, (e, a) => Diagnose.DimensionConflict(k.ShapeLocation, "B", q.Name, e, k.Name, a));
+            Equal(q, qa.Batch!, v, va.Batch!, (e, a) => Diagnose.DimensionConflict(v.ShapeLocation, "B", q.Name, e, v.Name, a));
+            Equal(k, ka.Sequence!, v, va.Sequence!, (e, a) => Diagnose.ValueMismatch(v.ShapeLocation, k.Name, "S", e, v.Name, a));
+        }
+        else if (ka.Tokens is { } kt && va.Tokens is { } vt)
+        {
+            Equal(k, kt, v, vt, (e, a) => Diagnose.ValueMismatch(v.ShapeLocation, k.Name, "T", e, v.Name, a));
+        }
+
+        var zeroKvHeads = CheckZeroHeads(q, qa, k, ka, found);
+        if (!zeroKvHeads && qa.Heads.StaticValue is { } hq && ka.Heads.StaticValue is { } hkv && hq % hkv != 0)
+        {
+            found.Add(Diagnose.HeadRatio(k.ShapeLocation, q.Name, Show(qa.Heads), k.Name, Show(ka.Heads)));
         }
 
         CheckOutput(kernel.Output, q, qa, va, found);
@@ -93,56 +96,110 @@ internal static class ShapeSolver
         return found;
     }
 
-    private delegate void EqualCheck(DiagnosticSpec spec, string dimension, OperandModel first, DimExpr expected, OperandModel second, DimExpr actual);
+    /// <summary>Reports a conflict given both sides as the message prints them.</summary>
+    private delegate DiagnosticInfo Mismatch(string expected, string actual);
 
+    private delegate void EqualCheck(OperandModel first, DimExpr expected, OperandModel second, DimExpr actual, Mismatch report);
+
+    /// <summary>
+    /// Which layouts go together: a dense query with dense K/V, a Tokens query with Tokens or Pages K/V, K and V in
+    /// one layout family, and never a Pages query. True when the kernel cannot be checked any further.
+    /// </summary>
+    private static bool CheckLayouts(OperandModel q, RoleAxes qa, OperandModel k, RoleAxes ka, OperandModel v, RoleAxes va, List<DiagnosticInfo> found)
+    {
+        if (q.Layout == OperandLayout.Pages)
+        {
+            found.Add(Diagnose.LayoutCombination(q.ShapeLocation,
+                "A query is Bhsd, Bshd or Tokens (a Pages cache only holds keys and values)", q.Name, q.Layout));
+            return true;
+        }
+
+        var rule = qa.IsDense
+            ? $"A {q.Layout} query needs dense (Bhsd or Bshd) keys and values"
+            : "A Tokens query needs Tokens or Pages keys and values";
+        foreach (var (operand, axes) in new[] { (k, ka), (v, va) })
+        {
+            if (axes.IsDense != qa.IsDense)
+            {
+                found.Add(Diagnose.LayoutCombination(operand.ShapeLocation, rule, operand.Name, operand.Layout));
+                return true;
+            }
+        }
+
+        if (!qa.IsDense && k.Layout != v.Layout)
+        {
+            found.Add(Diagnose.LayoutCombination(v.ShapeLocation,
+                $"The keys and values share one layout and '{k.Name}' is {k.Layout}", v.Name, v.Layout));
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// A constant 0 for Hq, Hkv or D makes a kernel that can never do work (and Hkv = 0 or D = 0 with the default
+    /// scale would divide by zero), so it is a declaration mistake. Returns whether Hkv is 0.
+    /// </summary>
+    private static bool CheckZeroHeads(OperandModel q, RoleAxes qa, OperandModel k, RoleAxes ka, List<DiagnosticInfo> found)
+    {
+        if (qa.Heads.StaticValue == 0)
+        {
+            found.Add(Diagnose.ZeroHeads(q.ShapeLocation, q.Name, "Hq", "a kernel needs at least one query head"));
+        }
+
+        if (qa.HeadSize.StaticValue == 0)
+        {
+            found.Add(Diagnose.ZeroHeads(q.ShapeLocation, q.Name, "D", "the head size must be at least 1 (q·kᵀ over D = 0 is an empty sum)"));
+        }
+
+        var zeroKv = ka.Heads.StaticValue == 0;
+        if (zeroKv)
+        {
+            found.Add(Diagnose.ZeroHeads(k.ShapeLocation, k.Name, "Hkv", "a kernel needs at least one KV head (Hq is a multiple of Hkv)"));
+        }
+
+        return zeroKv;
+    }
+
+    /// <summary>
+    /// Both caches are addressed through one block table, so every axis of their geometry must agree; that is
+    /// one diagnostic (TDSL0027) whatever the axis. The block size itself must be a constant power of two.
+    /// </summary>
     private static void CheckPagedPair(OperandModel k, RoleAxes ka, OperandModel v, RoleAxes va, List<DiagnosticInfo> found, EqualCheck equal)
     {
         foreach (var (operand, axes) in new[] { (k, ka), (v, va) })
         {
-            if (axes.BlockSize is { } blockSize)
+            var blockSize = axes.BlockSize!;
+            if (blockSize.StaticValue is not { } size)
             {
-                if (blockSize.StaticValue is not { } size)
-                {
-                    found.Add(DiagnosticInfo.Create(DiagnosticCatalog.PagedBlockSize, operand.ShapeLocation, operand.Name, blockSize.ToString(),
-                        "the block size must be a compile-time constant (a literal or a const)"));
-                }
-                else if (size <= 0 || (size & (size - 1)) != 0)
-                {
-                    found.Add(DiagnosticInfo.Create(DiagnosticCatalog.PagedBlockSize, operand.ShapeLocation, operand.Name, Show(blockSize),
-                        "the block size must be a power of two"));
-                }
+                found.Add(Diagnose.PagedBlockSize(operand.ShapeLocation, operand.Name, blockSize.ToString(),
+                    "the block size must be a compile-time constant (a literal or a const)"));
+            }
+            else if (size <= 0 || (size & (size - 1)) != 0)
+            {
+                found.Add(Diagnose.PagedBlockSize(operand.ShapeLocation, operand.Name, Show(blockSize),
+                    "the block size must be a power of two (1, 2, 4, … 16, 32, 64 …)"));
             }
         }
 
-        if (ka.BlockSize is { } kb && va.BlockSize is { } vb && Compare(kb, vb) is false)
+        Mismatch Disagree(string dimension) => (e, a) => Diagnose.PagedCachesDisagree(v.ShapeLocation, dimension, k.Name, e, v.Name, a);
+        equal(k, ka.Blocks!, v, va.Blocks!, Disagree("N"));
+        if (ka.BlockSize!.StaticValue is not null && va.BlockSize!.StaticValue is not null)
         {
-            found.Add(DiagnosticInfo.Create(DiagnosticCatalog.PagedBlockSize, v.ShapeLocation, v.Name, Show(vb),
-                $"the cache declares BlockSize = {Show(kb)} for '{k.Name}'"));
+            equal(k, ka.BlockSize, v, va.BlockSize, Disagree("BlockSize"));
         }
 
-        if (ka.Blocks is { } kn && va.Blocks is { } vn)
-        {
-            equal(DiagnosticCatalog.DimensionConflict, "N", k, kn, v, vn);
-        }
-
-        if (ka.Tokens is { } kt && va.Tokens is { } vt)
-        {
-            equal(DiagnosticCatalog.ValueMismatch, "T", k, kt, v, vt);
-        }
-
-        if ((ka.Tokens is null) != (va.Tokens is null))
-        {
-            found.Add(DiagnosticInfo.Create(DiagnosticCatalog.UnsupportedConstruct, v.ShapeLocation, v.Name,
-                $"keys and values must share a layout, and '{k.Name}' is {k.Layout}"));
-        }
+        equal(k, ka.Heads, v, va.Heads, Disagree("Hkv"));
+        equal(k, ka.HeadSize, v, va.HeadSize, Disagree("D"));
     }
 
     private static void CheckOutput(OperandModel output, OperandModel q, RoleAxes qa, RoleAxes va, List<DiagnosticInfo> found)
     {
         if (output.Layout == OperandLayout.Pages || (output.Layout == OperandLayout.Tokens) != (q.Layout == OperandLayout.Tokens))
         {
-            found.Add(DiagnosticInfo.Create(DiagnosticCatalog.UnsupportedConstruct, output.ShapeLocation, output.Name,
-                $"the output of a {q.Layout} query is {(q.Layout == OperandLayout.Tokens ? "Tokens<T>" : "Bhsd<T> or Bshd<T>")}"));
+            var expected = q.Layout == OperandLayout.Tokens ? "Tokens<T>" : "Bhsd<T> or Bshd<T>";
+            found.Add(Diagnose.LayoutCombination(output.ShapeLocation,
+                $"The output of a {q.Layout} query ('{q.Name}') is {expected}", output.Name, output.Layout));
             return;
         }
 
@@ -155,7 +212,7 @@ internal static class ShapeSolver
         {
             if (declared is not null && yielded is not null && Compare(declared, yielded) != true)
             {
-                found.Add(DiagnosticInfo.Create(DiagnosticCatalog.OutputShapeMismatch, output.ShapeLocation, dimension, Show(declared), Show(yielded)));
+                found.Add(Diagnose.OutputShapeMismatch(output.ShapeLocation, dimension, Show(declared), Show(yielded)));
             }
         }
 
@@ -172,7 +229,9 @@ internal static class ShapeSolver
         {
             if (operand.Role is OperandRole.Sinks or OperandRole.AlibiSlopes && operand.Shape.Count == 1)
             {
-                equal(DiagnosticCatalog.DimensionConflict, "Hq", q, qa.Heads, operand, operand.Shape[0]);
+                var perHead = operand;
+                equal(q, qa.Heads, perHead, perHead.Shape[0],
+                    (e, a) => Diagnose.DimensionConflict(perHead.ShapeLocation, "Hq", q.Name, e, perHead.Name, a));
             }
 
             if (operand.Role != OperandRole.Bias)
@@ -182,8 +241,8 @@ internal static class ShapeSolver
 
             if (!qa.IsDense)
             {
-                found.Add(DiagnosticInfo.Create(DiagnosticCatalog.UnsupportedConstruct, operand.ShapeLocation, operand.Name,
-                    "a bias tensor needs dense [B, H, S, D] query and keys"));
+                found.Add(Diagnose.LayoutCombination(operand.ShapeLocation,
+                    $"A bias tensor ('{operand.Name}') needs a dense (Bhsd or Bshd) query", q.Name, q.Layout));
                 continue;
             }
 
@@ -194,38 +253,47 @@ internal static class ShapeSolver
                 var dim = operand.Shape[axis];
                 if (dim.StaticValue != 1 && Compare(dim, full[axis]) != true)
                 {
-                    found.Add(DiagnosticInfo.Create(DiagnosticCatalog.BiasNotBroadcastable, operand.ShapeLocation, operand.Name,
-                        names[axis], Show(dim), Show(full[axis])));
+                    found.Add(Diagnose.BiasNotBroadcastable(operand.ShapeLocation, operand.Name, names[axis], Show(dim), Show(full[axis])));
                 }
             }
         }
     }
 
     /// <summary>
-    /// The generated <c>Run(…, output, &lt;sizes&gt;, lse)</c> takes one parameter per tensor, per run-time size, and
-    /// <c>output</c>/<c>lse</c>: those names must not collide.
+    /// Names the generated entry points take for themselves: <c>output</c>, <c>lse</c>, and the batch metadata,
+    /// heads, KV cache and layout parameters of the varlen/paged entry points. No tensor or run-time size may use them.
+    /// </summary>
+    internal static readonly IReadOnlyCollection<string> ReservedNames = new[] { "output", "lse", "batch", "heads", "kvCache", "layout", "newKeys", "newValues", "keyCache", "valueCache" };
+
+    /// <summary>
+    /// The generated <c>Run</c> takes one parameter per tensor, per run-time size, and the reserved ones: those names
+    /// must not collide.
     /// </summary>
     private static void CheckNames(KernelModel kernel, List<DiagnosticInfo> found)
     {
-        var reserved = new HashSet<string>(System.StringComparer.Ordinal) { "output", "lse" };
+        var reserved = new HashSet<string>(ReservedNames, System.StringComparer.Ordinal);
         foreach (var operand in kernel.Parameters)
         {
             if (reserved.Contains(operand.Name))
             {
-                found.Add(DiagnosticInfo.Create(DiagnosticCatalog.UnsupportedConstruct, operand.ShapeLocation, operand.Name,
-                    "'output' and 'lse' name the generated methods' own parameters; rename this one"));
+                found.Add(Diagnose.ReservedName(operand.ShapeLocation, operand.Name));
             }
         }
 
-        var tensors = new HashSet<string>(kernel.Parameters.Select(p => p.Name), System.StringComparer.Ordinal) { "output", "lse" };
+        var tensors = new HashSet<string>(kernel.Parameters.Select(p => p.Name), System.StringComparer.Ordinal);
         foreach (var operand in kernel.Parameters.Concat(new[] { kernel.Output }))
         {
             foreach (var name in operand.Shape.SelectMany(d => d.RuntimeNames).Distinct())
             {
                 if (tensors.Contains(name))
                 {
-                    found.Add(DiagnosticInfo.Create(DiagnosticCatalog.InvalidShape, operand.ShapeLocation, operand.Name,
-                        $"the size '{name}' has the name of a tensor parameter; the generated methods take both, so rename one"));
+                    found.Add(Diagnose.InvalidShape(operand.ShapeLocation, operand.Name,
+                        $"the run-time size '{name}' has the name of the tensor parameter '{name}'; the generated methods take both, so rename one"));
+                }
+                else if (reserved.Contains(name))
+                {
+                    found.Add(Diagnose.InvalidShape(operand.ShapeLocation, operand.Name,
+                        $"the run-time size '{name}' has a name the generated methods use for their own parameter; rename it"));
                 }
             }
         }

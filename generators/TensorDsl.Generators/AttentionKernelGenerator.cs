@@ -128,5 +128,5 @@ public sealed class AttentionKernelGenerator : IIncrementalGenerator
     }
 
     private static DiagnosticInfo Failure(SourceSpan location, string kernel, Exception exception) =>
-        DiagnosticInfo.Create(DiagnosticCatalog.GeneratorFailure, location, kernel, exception.GetType().Name + ": " + exception.Message);
+        Diagnose.GeneratorFailure(location, kernel, exception.GetType().Name + ": " + exception.Message);
 }

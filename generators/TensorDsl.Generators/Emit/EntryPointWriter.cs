@@ -138,16 +138,16 @@ internal static class EntryPointWriter
         writer.Line("/// Writes the new tokens' keys and values <c>[T, Hkv, D]</c> into the caches at <c>batch.SlotMapping</c> (vLLM's");
         writer.Line("/// reshape_and_cache; a negative slot is skipped). Every slot is checked (in range, none written twice) before any write.");
         writer.Line("/// </summary>");
-        using (writer.Block($"public static void WriteCache(global::System.ReadOnlySpan<{element}> key, global::System.ReadOnlySpan<{element}> value, global::System.Span<{element}> keyCache, global::System.Span<{element}> valueCache, global::TensorDsl.PagedBatch batch{sizeParameters})"))
+        using (writer.Block($"public static void WriteCache(global::System.ReadOnlySpan<{element}> newKeys, global::System.ReadOnlySpan<{element}> newValues, global::System.Span<{element}> keyCache, global::System.Span<{element}> valueCache, global::TensorDsl.PagedBatch batch{sizeParameters})"))
         {
-            writer.Line($"{impl}.WriteCache(key, value, keyCache, valueCache, batch{sizeArguments});");
+            writer.Line($"{impl}.WriteCache(newKeys, newValues, keyCache, valueCache, batch{sizeArguments});");
         }
 
         writer.Line();
         writer.Line("/// <summary>As the other <c>WriteCache</c>, into one stacked cache holding K and V.</summary>");
-        using (writer.Block($"public static void WriteCache(global::System.ReadOnlySpan<{element}> key, global::System.ReadOnlySpan<{element}> value, global::System.Span<{element}> kvCache, global::TensorDsl.Cpu.KvCacheLayout layout, global::TensorDsl.PagedBatch batch{sizeParameters})"))
+        using (writer.Block($"public static void WriteCache(global::System.ReadOnlySpan<{element}> newKeys, global::System.ReadOnlySpan<{element}> newValues, global::System.Span<{element}> kvCache, global::TensorDsl.Cpu.KvCacheLayout layout, global::TensorDsl.PagedBatch batch{sizeParameters})"))
         {
-            writer.Line($"{impl}.WriteCache(key, value, kvCache, layout, batch{sizeArguments});");
+            writer.Line($"{impl}.WriteCache(newKeys, newValues, kvCache, layout, batch{sizeArguments});");
         }
     }
 }

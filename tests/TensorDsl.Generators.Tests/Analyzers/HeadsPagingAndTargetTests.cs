@@ -5,7 +5,7 @@ namespace TensorDsl.Generators.Tests.Analyzers;
 
 /// <summary>
 /// TDSL0012–TDSL0015: head ratios, the varlen (<c>Tokens&lt;T&gt;</c> [T, H, D]) and paged
-/// (<c>Pages&lt;T&gt;</c> [N, BlockSize, Hkv, D]) shape rules, and what the targets cannot lower yet (SPEC §2, §3, §6).
+/// (<c>Pages&lt;T&gt;</c> [N, BlockSize, Hkv, D]) shape rules, and what the targets cannot lower yet (docs/design.md).
 /// </summary>
 public class HeadsPagingAndTargetTests
 {
@@ -25,10 +25,10 @@ public class HeadsPagingAndTargetTests
                 => Softmax(q.MatMul(k.T)).MatMul(v);
         }
         """,
-        Error("TDSL0012", 0, "Hq must be a multiple of Hkv: 'q' has Hq = 6 but 'k' has Hkv = 4"));
+        Error("TDSL0012", 0, "Hq must be a multiple of Hkv: the query 'q' has Hq = 6 but the keys 'k' have Hkv = 4"));
 
     [Fact]
-    public Task TDSL0012_ZeroKvHeads() => VerifyAsync("""
+    public Task TDSL0029_ZeroKvHeads() => VerifyAsync("""
         [AttentionKernel]
         public static partial class Gqa
         {
@@ -39,7 +39,7 @@ public class HeadsPagingAndTargetTests
                 => Softmax(q.MatMul(k.T)).MatMul(v);
         }
         """,
-        Error("TDSL0012", 0, "Hq must be a multiple of Hkv: 'q' has Hq = 8 but 'k' has Hkv = 0"));
+        Error("TDSL0029", 0, "'k' has Hkv = 0, but a kernel needs at least one KV head (Hq is a multiple of Hkv)"));
 
     [Fact]
     public Task TDSL0012_VarlenHeadRatio() => VerifyAsync("""
@@ -55,8 +55,7 @@ public class HeadsPagingAndTargetTests
                 => Softmax(q.MatMul(k.T) + Causal()).MatMul(v);
         }
         """,
-        Error("TDSL0012", 0, "Hq must be a multiple of Hkv: 'q' has Hq = 6 but 'k' has Hkv = 4"),
-        NotYetGenerated(1, "Varlen"));
+        Error("TDSL0012", 0, "Hq must be a multiple of Hkv: the query 'q' has Hq = 6 but the keys 'k' have Hkv = 4"));
 
     // ---- TDSL0013 ----------------------------------------------------------------------------------------------
 
@@ -75,7 +74,7 @@ public class HeadsPagingAndTargetTests
         Error("TDSL0013", 0, "K and V must have the same number of heads: 'k' has Hkv = 8 but 'v' has Hkv = 4"));
 
     [Fact]
-    public Task TDSL0013_PagedHeadCounts() => VerifyAsync("""
+    public Task TDSL0027_PagedHeadCounts() => VerifyAsync("""
         [AttentionKernel]
         public static partial class {|#1:Paged|}
         {
@@ -88,8 +87,7 @@ public class HeadsPagingAndTargetTests
                 => Softmax(q.MatMul(k.T)).MatMul(v);
         }
         """,
-        Error("TDSL0013", 0, "K and V must have the same number of heads: 'k' has Hkv = 8 but 'v' has Hkv = 2"),
-        NotYetGenerated(1, "Paged"));
+        Error("TDSL0027", 0, "The paged caches disagree on Hkv: 'k' has Hkv = 8 but 'v' has Hkv = 2; K and V are read through one block table, so they share N, BlockSize, Hkv and D"));
 
     // ---- TDSL0014 ----------------------------------------------------------------------------------------------
 
@@ -107,12 +105,11 @@ public class HeadsPagingAndTargetTests
                 => Softmax(q.MatMul(k.T) * Rsqrt(128) + Causal()).MatMul(v);
         }
         """,
-        Error("TDSL0014", 0, "The paged cache 'k' has BlockSize = 24: the block size must be a power of two"),
-        Error("TDSL0014", 1, "The paged cache 'v' has BlockSize = 24: the block size must be a power of two"),
-        NotYetGenerated(2, "Paged"));
+        Error("TDSL0014", 0, "The paged cache 'k' has BlockSize = 24: the block size must be a power of two (1, 2, 4, … 16, 32, 64 …)"),
+        Error("TDSL0014", 1, "The paged cache 'v' has BlockSize = 24: the block size must be a power of two (1, 2, 4, … 16, 32, 64 …)"));
 
     [Fact]
-    public Task TDSL0014_KAndVDeclareDifferentBlockSizes() => VerifyAsync("""
+    public Task TDSL0027_KAndVDeclareDifferentBlockSizes() => VerifyAsync("""
         [AttentionKernel]
         public static partial class {|#1:Paged|}
         {
@@ -123,8 +120,7 @@ public class HeadsPagingAndTargetTests
                 => Softmax(q.MatMul(k.T)).MatMul(v);
         }
         """,
-        Error("TDSL0014", 0, "The paged cache 'v' has BlockSize = 32: the cache declares BlockSize = 16 for 'k'"),
-        NotYetGenerated(1, "Paged"));
+        Error("TDSL0027", 0, "The paged caches disagree on BlockSize: 'k' has BlockSize = 16 but 'v' has BlockSize = 32; K and V are read through one block table, so they share N, BlockSize, Hkv and D"));
 
     [Fact]
     public Task TDSL0014_BlockSizeKnownOnlyAtRunTime() => VerifyAsync("""
@@ -139,8 +135,7 @@ public class HeadsPagingAndTargetTests
         }
         """,
         Error("TDSL0014", 0, "The paged cache 'k' has BlockSize = Bs: the block size must be a compile-time constant (a literal or a const)"),
-        Error("TDSL0014", 1, "The paged cache 'v' has BlockSize = Bs: the block size must be a compile-time constant (a literal or a const)"),
-        NotYetGenerated(2, "Paged"));
+        Error("TDSL0014", 1, "The paged cache 'v' has BlockSize = Bs: the block size must be a compile-time constant (a literal or a const)"));
 
     [Fact]
     public Task TDSL0014_ZeroBlockSize() => VerifyAsync("""
@@ -154,9 +149,8 @@ public class HeadsPagingAndTargetTests
                 => Softmax(q.MatMul(k.T)).MatMul(v);
         }
         """,
-        Error("TDSL0014", 0, "The paged cache 'k' has BlockSize = 0: the block size must be a power of two"),
-        Error("TDSL0014", 1, "The paged cache 'v' has BlockSize = 0: the block size must be a power of two"),
-        NotYetGenerated(2, "Paged"));
+        Error("TDSL0014", 0, "The paged cache 'k' has BlockSize = 0: the block size must be a power of two (1, 2, 4, … 16, 32, 64 …)"),
+        Error("TDSL0014", 1, "The paged cache 'v' has BlockSize = 0: the block size must be a power of two (1, 2, 4, … 16, 32, 64 …)"));
 
     // ---- paged / varlen layout rules ---------------------------------------------------------------------------
 
@@ -172,8 +166,7 @@ public class HeadsPagingAndTargetTests
                 => Softmax(q.MatMul(k.T)).MatMul(v);
         }
         """,
-        Error("TDSL0006", 0, "Dimension N is bound to two sizes: 'k' has N = 100 but 'v' has N = 200"),
-        NotYetGenerated(1, "Paged"));
+        Error("TDSL0027", 0, "The paged caches disagree on N: 'k' has N = 100 but 'v' has N = 200; K and V are read through one block table, so they share N, BlockSize, Hkv and D"));
 
     [Fact]
     public Task Paged_HeadSizeMismatchAgainstTokensQuery() => VerifyAsync("""
@@ -187,13 +180,12 @@ public class HeadsPagingAndTargetTests
                 => Softmax(q.MatMul(k.T)).MatMul(v);
         }
         """,
-        Error("TDSL0007", 0, "q·kᵀ contracts different head sizes: 'q' has D = 128 but 'k' has D = 64"),
-        NotYetGenerated(1, "Paged"));
+        Error("TDSL0007", 0, "q·kᵀ contracts different head sizes: 'q' has D = 128 but 'k' has D = 64"));
 
     [Fact]
-    public Task Paged_KeysAndValuesMustShareALayout() => VerifyAsync("""
+    public Task Paged_KeysAndValuesMustShareALayout() => VerifyIgnoringTargetsAsync("""
         [AttentionKernel]
-        public static partial class {|#1:Paged|}
+        public static partial class Paged
         {
             static Tokens<float> Attend(
                 [Shape("T, 32, 128")] Tokens<float> q,
@@ -202,22 +194,21 @@ public class HeadsPagingAndTargetTests
                 => Softmax(q.MatMul(k.T)).MatMul(v);
         }
         """,
-        Unsupported(0, "v", "keys and values must share a layout, and 'k' is Pages"),
-        NotYetGenerated(1, "Paged"));
+        Error("TDSL0023", 0, "The keys and values share one layout and 'k' is Pages, but 'v' is Tokens"));
 
     [Fact]
-    public Task Paged_QueryCannotBeAPagedCache() => VerifyAsync("""
+    public Task TDSL0025_QueryCannotBeAPagedCache() => VerifyAsync("""
         [AttentionKernel]
         public static partial class Paged
         {
             static Tokens<float> Attend(
-                [Shape({|#0:"N, 16, 8, 128"|})] Pages<float> q,
+                [Shape("N, 16, 8, 128")] Pages<float> q,
                 [Shape("N, 16, 8, 128")] Pages<float> k,
                 [Shape("N, 16, 8, 128")] Pages<float> v)
-                => Softmax(q.MatMul(k.T)).MatMul(v);
+                => Softmax({|#0:q.MatMul(k.T)|}).MatMul(v);
         }
         """,
-        Unsupported(0, "q", "a dense query (Bhsd/Bshd) needs dense keys and values; a Tokens query needs Tokens or Pages keys and values"));
+        Error("TDSL0025", 0, "'q' is used as the query and 'k' as the keys, but 'q' is a Pages cache, which only holds keys and values; the query is the receiver of MatMul, so the expected order is k.MatMul(q.T)"));
 
     [Fact]
     public Task Varlen_OutputMustBeTokens() => VerifyAsync("""
@@ -231,8 +222,7 @@ public class HeadsPagingAndTargetTests
                 => Softmax(q.MatMul(k.T)).MatMul(v);
         }
         """,
-        Unsupported(0, "output", "the output of a Tokens query is Tokens<T>"),
-        NotYetGenerated(1, "Varlen"));
+        Error("TDSL0023", 0, "The output of a Tokens query ('q') is Tokens<T>, but 'output' is Bhsd"));
 
     [Fact]
     public Task Varlen_BiasNeedsDenseOperands() => VerifyAsync("""
@@ -247,8 +237,7 @@ public class HeadsPagingAndTargetTests
                 => Softmax(q.MatMul(k.T) + bias).MatMul(v);
         }
         """,
-        Unsupported(0, "bias", "a bias tensor needs dense [B, H, S, D] query and keys"),
-        NotYetGenerated(1, "Varlen"));
+        Error("TDSL0023", 0, "A bias tensor ('bias') needs a dense (Bhsd or Bshd) query, but 'q' is Tokens"));
 
     [Fact]
     public Task Varlen_OutputShapeIsChecked() => VerifyAsync("""
@@ -263,13 +252,12 @@ public class HeadsPagingAndTargetTests
                 => Softmax(q.MatMul(k.T)).MatMul(v);
         }
         """,
-        Error("TDSL0009", 0, "The declared output has D = 32 but the expression yields D = 64"),
-        NotYetGenerated(1, "Varlen"));
+        Error("TDSL0009", 0, "The declared output has D = 32 but the expression yields D = 64"));
 
-    // ---- TDSL0015 ----------------------------------------------------------------------------------------------
+    // ---- TDSL0015 (the CPU target lowers varlen and paged kernels; Spyre lowers nothing yet) ----------------------------------------------------------------------------------------------
 
     [Fact]
-    public Task TDSL0015_ValidVarlenKernelIsCheckedButNotGenerated() => VerifyAsync("""
+    public Task ValidVarlenKernelHasNoDiagnostics() => VerifyAsync("""
         [AttentionKernel]
         public static partial class {|#0:Varlen|}
         {
@@ -283,11 +271,10 @@ public class HeadsPagingAndTargetTests
                 [Shape("Hq")] PerHead<float> sinks)
                 => Softmax(q.MatMul(k.T) * Rsqrt(D) + Causal() + SlidingWindow(1024), sinks).MatMul(v);
         }
-        """,
-        NotYetGenerated(0, "Varlen"));
+        """);
 
     [Fact]
-    public Task TDSL0015_ValidPagedKernelIsCheckedButNotGenerated() => VerifyAsync("""
+    public Task ValidPagedKernelHasNoDiagnostics() => VerifyAsync("""
         [AttentionKernel]
         public static partial class {|#0:PagedGqa|}
         {
@@ -299,8 +286,7 @@ public class HeadsPagingAndTargetTests
                 [Shape("N, BlockSize, Hkv, D")] Pages<Half> v)
                 => Softmax(q.MatMul(k.T) * Rsqrt(D) + Causal()).MatMul(v);
         }
-        """,
-        NotYetGenerated(0, "PagedGqa"));
+        """);
 
     [Fact]
     public Task TDSL0015_SpyreTargetIsNotGeneratedYet() => VerifyAsync("""
@@ -330,6 +316,5 @@ public class HeadsPagingAndTargetTests
                 => Softmax(q.MatMul(k.T) * Rsqrt(D) + Causal()).MatMul(v);
         }
         """,
-        NotYetGenerated(0, "PagedGqa"),
         Warning("TDSL0015", 0, "The Spyre target cannot lower kernel 'PagedGqa': this version does not generate Spyre programs yet"));
 }

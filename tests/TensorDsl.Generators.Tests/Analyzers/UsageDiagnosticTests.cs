@@ -3,7 +3,7 @@ using static TensorDsl.Generators.Tests.Analyzers.KernelAnalyzerTest;
 
 namespace TensorDsl.Generators.Tests.Analyzers;
 
-/// <summary>The usage diagnostics: declaration rules and constructs outside the grammar (SPEC §2, §6 "usage").</summary>
+/// <summary>The usage diagnostics: declaration rules and constructs outside the grammar (docs/design.md, docs/diagnostics).</summary>
 public class UsageDiagnosticTests
 {
     private const string Operands =
@@ -66,7 +66,7 @@ public class UsageDiagnosticTests
         Unsupported(0, "q.MatMul(k.T) - bias", "scores are built from q.MatMul(k.T) with *, +, Softcap and ScoreMod"));
 
     [Fact]
-    public Task TDSL0003_RuntimeScale() => VerifyAsync($$"""
+    public Task TDSL0026_RuntimeScale() => VerifyAsync($$"""
         [AttentionKernel]
         public static partial class Gqa
         {
@@ -75,10 +75,10 @@ public class UsageDiagnosticTests
             static Bhsd<float> Attend({{Operands}}) => Softmax(q.MatMul(k.T) * {|#0:scale|}).MatMul(v);
         }
         """,
-        Unsupported(0, "scale", "the scale must be a compile-time constant (a literal, a const, or Rsqrt of one)"));
+        Error("TDSL0026", 0, "The scale must be a compile-time constant (a literal, a const, or Rsqrt of one), but 'scale' is a static field, not a const"));
 
     [Fact]
-    public Task TDSL0003_RsqrtOfARuntimeValue() => VerifyAsync($$"""
+    public Task TDSL0026_RsqrtOfARuntimeValue() => VerifyAsync($$"""
         [AttentionKernel]
         public static partial class Gqa
         {
@@ -87,7 +87,7 @@ public class UsageDiagnosticTests
             static Bhsd<float> Attend({{Operands}}) => Softmax({|#0:Rsqrt(HeadSize)|} * q.MatMul(k.T)).MatMul(v);
         }
         """,
-        Unsupported(0, "Rsqrt(HeadSize)", "the scale must be a compile-time constant (a literal, a const, or Rsqrt of one)"));
+        Error("TDSL0026", 0, "The scale must be a compile-time constant (a literal, a const, or Rsqrt of one), but 'Rsqrt(HeadSize)' is not a compile-time constant"));
 
     [Fact]
     public Task TDSL0003_SoftmaxOverSomethingElse() => VerifyAsync($$"""
@@ -124,7 +124,7 @@ public class UsageDiagnosticTests
         Unsupported(0, "q", "an attention expression has the form Softmax(scores).MatMul(v)"));
 
     [Fact]
-    public Task TDSL0003_UnusedParameter() => VerifyAsync($$"""
+    public Task TDSL0021_UnusedParameter() => VerifyAsync($$"""
         [AttentionKernel]
         public static partial class Gqa
         {
@@ -133,17 +133,17 @@ public class UsageDiagnosticTests
                 ) => Softmax(q.MatMul(k.T)).MatMul(v);
         }
         """,
-        Unsupported(0, "bias", "the parameter is not used by the attention expression"));
+        Error("TDSL0021", 0, "The parameter 'bias' is not used by the attention expression; every parameter is the query, keys, values, a bias, ALiBi slopes or sinks"));
 
     [Fact]
-    public Task TDSL0003_ParameterInTwoRoles() => VerifyAsync($$"""
+    public Task TDSL0022_ParameterInTwoRoles() => VerifyAsync($$"""
         [AttentionKernel]
         public static partial class Gqa
         {
             static Bhsd<float> Attend({{Operands}}) => Softmax(q.MatMul({|#0:q|}.T)).MatMul(v);
         }
         """,
-        Unsupported(0, "q", "'q' is already the query operand; each parameter plays one role"));
+        Error("TDSL0022", 0, "'q' is used as the query and again as the keys; each parameter plays one role, so declare a separate parameter for each"));
 
     [Fact]
     public Task TDSL0003_OperandThatIsNotAParameter() => VerifyAsync("""
@@ -158,10 +158,10 @@ public class UsageDiagnosticTests
                 ) => Softmax(q.MatMul(k.T)).MatMul({|#0:Cached|});
         }
         """,
-        Unsupported(0, "Cached", "the value operand must be a parameter of the kernel method"));
+        Unsupported(0, "Cached", "the values must be a parameter of the kernel method"));
 
     [Fact]
-    public Task TDSL0003_BodyWithSeveralStatements() => VerifyAsync($$"""
+    public Task TDSL0020_BodyWithSeveralStatements() => VerifyAsync($$"""
         [AttentionKernel]
         public static partial class Gqa
         {
@@ -172,17 +172,17 @@ public class UsageDiagnosticTests
             }|}
         }
         """,
-        Unsupported(0, "Attend", "the body must be a single attention expression ('=> expression' or '{ return expression; }')"));
+        Error("TDSL0020", 0, "The body of 'Attend' is a block of 2 statements, but it must be one attention expression: '=> expression' or a block whose only statement is 'return expression;'"));
 
     [Fact]
-    public Task TDSL0003_GenericKernelType() => VerifyAsync($$"""
+    public Task TDSL0019_GenericKernelType() => VerifyAsync($$"""
         [AttentionKernel]
         public static partial class {|#0:Gqa|}<TTag>
         {
             static Bhsd<float> Attend({{Operands}}) => Softmax(q.MatMul(k.T)).MatMul(v);
         }
         """,
-        Unsupported(0, "Gqa", "an attention kernel type cannot be generic"));
+        Error("TDSL0019", 0, "The attention kernel type 'Gqa' is generic (<TTag>); a kernel type is a non-generic partial class (not a record) named neither Run nor Reference"));
 
     [Fact]
     public Task TDSL0003_MaskPassedAsADelegateValue() => VerifyAsync($$"""
@@ -197,7 +197,7 @@ public class UsageDiagnosticTests
         Unsupported(0, "Banded", "write the mask or score modifier as a lambda, so it can be inlined"));
 
     [Fact]
-    public Task TDSL0003_NonConstantArguments() => VerifyAsync($$"""
+    public Task TDSL0026_NonConstantArguments() => VerifyAsync($$"""
         [AttentionKernel]
         public static partial class Gqa
         {
@@ -207,10 +207,10 @@ public class UsageDiagnosticTests
             static Bhsd<float> Attend({{Operands}}) => Softmax(Softcap(q.MatMul(k.T), {|#0:-1f|}) + SlidingWindow({|#1:window|}) + ChunkedLocal({|#2:0|}), axis: {|#3:axis|}).MatMul(v);
         }
         """,
-        Unsupported(0, "-1f", "the softcap must be a positive compile-time constant"),
-        Unsupported(1, "window", "the window size must be a compile-time constant ≥ 0"),
-        Unsupported(2, "0", "the chunk size must be > 0"),
-        Unsupported(3, "axis", "the softmax axis must be a compile-time constant"));
+        Error("TDSL0026", 0, "The softcap must be a compile-time constant > 0, but '-1f' is -1"),
+        Error("TDSL0026", 1, "The window size must be a compile-time constant ≥ 0, but 'window' is a static field, not a const"),
+        Error("TDSL0026", 2, "The chunk size must be a compile-time constant > 0, but '0' is 0"),
+        Error("TDSL0026", 3, "The softmax axis must be a compile-time constant (-1 or 3), but 'axis' is a static field, not a const"));
 
     [Fact]
     public Task TDSL0003_LongConstructsAreTruncatedInTheMessage() => VerifyAsync($$"""
@@ -226,7 +226,7 @@ public class UsageDiagnosticTests
             "an attention expression has the form Softmax(scores).MatMul(v)"));
 
     [Fact]
-    public Task TDSL0003_DenseQueryWithPagedKeys() => VerifyAsync("""
+    public Task TDSL0023_DenseQueryWithPagedKeys() => VerifyAsync("""
         [AttentionKernel]
         public static partial class Gqa
         {
@@ -237,10 +237,10 @@ public class UsageDiagnosticTests
                 ) => Softmax(q.MatMul(k.T)).MatMul(v);
         }
         """,
-        Unsupported(0, "k", "a dense query (Bhsd/Bshd) needs dense keys and values; a Tokens query needs Tokens or Pages keys and values"));
+        Error("TDSL0023", 0, "A Bhsd query needs dense (Bhsd or Bshd) keys and values, but 'k' is Pages"));
 
     [Fact]
-    public Task TDSL0003_ParametersNamedLikeTheGeneratedOnes() => VerifyAsync("""
+    public Task TDSL0024_ParametersNamedLikeTheGeneratedOnes() => VerifyAsync("""
         [AttentionKernel]
         public static partial class Gqa
         {
@@ -251,11 +251,11 @@ public class UsageDiagnosticTests
                 => Softmax(output.MatMul(k.T)).MatMul(lse);
         }
         """,
-        Unsupported(0, "output", "'output' and 'lse' name the generated methods' own parameters; rename this one"),
-        Unsupported(1, "lse", "'output' and 'lse' name the generated methods' own parameters; rename this one"));
+        Error("TDSL0024", 0, "The parameter 'output' is named like a parameter of the generated Run and Reference (output, lse, batch, heads, kvCache and layout are reserved); rename it"),
+        Error("TDSL0024", 1, "The parameter 'lse' is named like a parameter of the generated Run and Reference (output, lse, batch, heads, kvCache and layout are reserved); rename it"));
 
     [Fact]
-    public Task TDSL0003_KernelTypeNamedLikeAGeneratedMethod() => VerifyAsync($$"""
+    public Task TDSL0019_KernelTypeNamedLikeAGeneratedMethod() => VerifyAsync($$"""
         [AttentionKernel]
         public static partial class {|#0:Run|}
         {
@@ -268,8 +268,8 @@ public class UsageDiagnosticTests
             static Bhsd<float> Attend({{Operands}}) => Softmax(q.MatMul(k.T)).MatMul(v);
         }
         """,
-        Unsupported(0, "Run", "the generator adds the methods Run and Reference to the kernel type, so the type cannot have either name"),
-        Unsupported(1, "Reference", "the generator adds the methods Run and Reference to the kernel type, so the type cannot have either name"));
+        Error("TDSL0019", 0, "The attention kernel type 'Run' is named 'Run' like the method the generator adds to it; a kernel type is a non-generic partial class (not a record) named neither Run nor Reference"),
+        Error("TDSL0019", 1, "The attention kernel type 'Reference' is named 'Reference' like the method the generator adds to it; a kernel type is a non-generic partial class (not a record) named neither Run nor Reference"));
 
     // ---- TDSL0017 ----------------------------------------------------------------------------------------------
 
@@ -317,7 +317,7 @@ public class UsageDiagnosticTests
         Error("TDSL0017", 0, "'window' has type 'int': " + OperandTypes));
 
     [Fact]
-    public Task TDSL0017_MixedElementTypes() => VerifyAsync("""
+    public Task TDSL0030_MixedElementTypes() => VerifyAsync("""
         [AttentionKernel]
         public static partial class Gqa
         {
@@ -328,7 +328,7 @@ public class UsageDiagnosticTests
                 ) => Softmax(q.MatMul(k.T)).MatMul(v);
         }
         """,
-        Error("TDSL0017", 0, "'v' has type 'float': q, k, v and the output must share one element type, and q has Half"));
+        Error("TDSL0030", 0, "'v' has element type float but 'q' has Half; q, k, v and the output share one element type"));
 
     [Fact]
     public Task TDSL0017_HalfPerHeadValues() => VerifyAsync($$"""

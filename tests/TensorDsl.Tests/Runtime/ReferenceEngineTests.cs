@@ -968,7 +968,7 @@ public sealed class ReferenceEngineTests
     [Fact]
     public void Tokens_query_over_dense_keys_is_rejected_not_evaluated_with_seq_lens_ignored()
     {
-        // SPEC §2 / TDSL0003: "a Tokens query needs Tokens or Pages keys and values". The batch says sequence 0 has 3
+        // TDSL0023: "A Tokens query needs Tokens or Pages keys and values". The batch says sequence 0 has 3
         // keys and sequence 1 has 5; dense k/v [B = 2, Hkv, Sk = 5, D] cannot say that, and the engine would use Sk = 5
         // for both (so sequence 0's query would sit at p = 4 and attend to 2 keys it does not have).
         var bindings = new ReferenceBindings { Batch = VarlenBatch.Create(new[] { 0, 1, 2 }, new[] { 3, 5 }) }
@@ -991,7 +991,7 @@ public sealed class ReferenceEngineTests
     [Fact]
     public void Dense_query_over_a_paged_cache_is_rejected_not_evaluated_with_query_start_loc_ignored()
     {
-        // SPEC §2 / TDSL0003: "a dense query (Bhsd/Bshd) needs dense keys and values". The batch says sequence 0 has
+        // TDSL0023: "A Bhsd query needs dense (Bhsd or Bshd) keys and values". The batch says sequence 0 has
         // 2 new tokens; the dense query has Sq = 1 row, and the engine would use Sq, ignoring query_start_loc.
         var batch = PagedBatch.Create(new[] { 0, 2 }, new[] { 2 }, new[] { 0 }, 1);
         var bindings = new ReferenceBindings { Batch = batch }

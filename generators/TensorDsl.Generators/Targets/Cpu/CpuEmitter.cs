@@ -124,17 +124,17 @@ internal static class CpuEmitter
         var a = plan.Key.Addressing;
         var shape = $"{s.Of(a.BlockSize!)}, {s.Of(a.Heads)}, {s.Of(a.HeadDim)}";
         var sizes = string.Concat(names.ArgumentSizeParameters.Select(p => ", " + p));
-        using (writer.Block($"public static void WriteCache(global::System.ReadOnlySpan<{element}> key, global::System.ReadOnlySpan<{element}> value, global::System.Span<{element}> keyCache, global::System.Span<{element}> valueCache, global::TensorDsl.PagedBatch batch{sizes})"))
+        using (writer.Block($"public static void WriteCache(global::System.ReadOnlySpan<{element}> newKeys, global::System.ReadOnlySpan<{element}> newValues, global::System.Span<{element}> keyCache, global::System.Span<{element}> valueCache, global::TensorDsl.PagedBatch batch{sizes})"))
         {
             writer.Line("global::System.ArgumentNullException.ThrowIfNull(batch);");
-            writer.Line($"global::TensorDsl.PagedCache.Write(key, value, keyCache, valueCache, batch.SlotMapping.Span, {shape});");
+            writer.Line($"global::TensorDsl.PagedCache.Write(newKeys, newValues, keyCache, valueCache, batch.SlotMapping.Span, {shape});");
         }
 
         writer.Line();
-        using (writer.Block($"public static void WriteCache(global::System.ReadOnlySpan<{element}> key, global::System.ReadOnlySpan<{element}> value, global::System.Span<{element}> kvCache, {Cpu}.KvCacheLayout layout, global::TensorDsl.PagedBatch batch{sizes})"))
+        using (writer.Block($"public static void WriteCache(global::System.ReadOnlySpan<{element}> newKeys, global::System.ReadOnlySpan<{element}> newValues, global::System.Span<{element}> kvCache, {Cpu}.KvCacheLayout layout, global::TensorDsl.PagedBatch batch{sizes})"))
         {
             writer.Line("global::System.ArgumentNullException.ThrowIfNull(batch);");
-            writer.Line($"global::TensorDsl.PagedCache.Write(key, value, kvCache, layout, batch.SlotMapping.Span, {shape});");
+            writer.Line($"global::TensorDsl.PagedCache.Write(newKeys, newValues, kvCache, layout, batch.SlotMapping.Span, {shape});");
         }
     }
 

@@ -1,0 +1,45 @@
+using System;
+using TensorDsl.FrontEnd.Diagnostics;
+using TensorDsl.FrontEnd.Model;
+
+namespace TensorDsl.FrontEnd.Solver;
+
+/// <summary>
+/// Catches <c>k.MatMul(q.T)</c>: roles come from the expression (the receiver of <c>MatMul</c> is the query), so
+/// swapped operands would otherwise be checked, and blamed, in the wrong roles. Reported only where the declaration
+/// makes the swap evident (docs/diagnostics/TDSL0025.md):
+/// a <c>Pages</c> cache as the query; a query with fewer (constant) heads than its keys; or a query named like keys
+/// (<c>k</c>, <c>key…</c>) over keys named like a query (<c>q</c>, <c>quer…</c>).
+/// </summary>
+internal static class RoleOrder
+{
+    public static DiagnosticInfo? Check(OperandModel query, OperandModel keys, SourceSpan? scores)
+    {
+        var at = scores ?? query.ShapeLocation;
+        if (query.Layout == OperandLayout.Pages)
+        {
+            return Diagnose.QueryKeyOrder(at, query.Name, keys.Name, $"'{query.Name}' is a Pages cache, which only holds keys and values");
+        }
+
+        if (RoleAxes.Of(query) is { } qa && RoleAxes.Of(keys) is { } ka
+            && qa.Heads.StaticValue is { } hq and > 0 && ka.Heads.StaticValue is { } hkv && hq < hkv)
+        {
+            return Diagnose.QueryKeyOrder(at, query.Name, keys.Name,
+                $"'{query.Name}' has {hq} heads and '{keys.Name}' has {hkv}: a query has at least as many heads as its keys");
+        }
+
+        if (NamedLikeKeys(query.Name) && NamedLikeQuery(keys.Name))
+        {
+            return Diagnose.QueryKeyOrder(at, query.Name, keys.Name,
+                $"'{query.Name}' is named like keys and '{keys.Name}' like a query");
+        }
+
+        return null;
+    }
+
+    private static bool NamedLikeKeys(string name) =>
+        name is "k" or "K" || name.StartsWith("key", StringComparison.OrdinalIgnoreCase);
+
+    private static bool NamedLikeQuery(string name) =>
+        name is "q" or "Q" || name.StartsWith("quer", StringComparison.OrdinalIgnoreCase);
+}
