@@ -8,7 +8,7 @@ internal enum DiagnosticLevel
     Error,
 }
 
-/// <summary>One entry of the catalogue (SPEC §6). IDs are stable once shipped: never renumber, only add.</summary>
+/// <summary>One entry of the catalogue (docs/diagnostics/README.md). IDs are stable once shipped: never renumber, only add.</summary>
 internal sealed record DiagnosticSpec(string Id, string Category, DiagnosticLevel Level, string Title, string MessageFormat)
 {
     public string HelpLink => DiagnosticCatalog.HelpLinkBase + Id + ".md";

@@ -6,7 +6,7 @@ using TensorDsl.FrontEnd.Model;
 namespace TensorDsl.FrontEnd.Solver;
 
 /// <summary>
-/// Checks that a kernel's shapes agree (SPEC §3, §6) and works out what is left for run time. Decides with
+/// Checks that a kernel's shapes agree (docs/semantics.md#layouts, docs/diagnostics) and works out what is left for run time. Decides with
 /// constants and literals where it can; an equality between run-time sizes becomes a <see cref="DimCheck"/> that
 /// the generated entry point verifies before touching memory.
 /// </summary>

@@ -8,7 +8,7 @@ using TensorDsl.Analyzers;
 namespace TensorDsl.Generators.Tests.Analyzers;
 
 /// <summary>
-/// SPEC §6: every diagnostic has a help page <c>docs/diagnostics/TDSLnnnn.md</c>. The pages quote the catalogue's
+/// docs/diagnostics/README.md: every diagnostic has a help page <c>docs/diagnostics/TDSLnnnn.md</c>. The pages quote the catalogue's
 /// title, severity, category and message text; these tests keep the two from drifting apart.
 /// </summary>
 public class DiagnosticDocsTests

@@ -5,7 +5,7 @@ namespace TensorDsl.Generators.Tests.Analyzers;
 
 /// <summary>
 /// TDSL0012–TDSL0015: head ratios, the varlen (<c>Tokens&lt;T&gt;</c> [T, H, D]) and paged
-/// (<c>Pages&lt;T&gt;</c> [N, BlockSize, Hkv, D]) shape rules, and what the targets cannot lower yet (SPEC §2, §3, §6).
+/// (<c>Pages&lt;T&gt;</c> [N, BlockSize, Hkv, D]) shape rules, and what the targets cannot lower yet (docs/semantics.md#gqa, #paged).
 /// </summary>
 public class HeadsPagingAndTargetTests
 {

@@ -10,7 +10,7 @@ namespace TensorDsl.Generators.Tests.Analyzers;
 /// <summary>
 /// Runs <see cref="AttentionKernelAnalyzer"/> over a kernel file and compares with explicit expectations: markup
 /// <c>{|#n:…|}</c> in the source names a location, and each expected result carries the full message text, copied
-/// from the catalogue (SPEC §6) by hand so that a change to a message is a visible, deliberate change here.
+/// from the catalogue (docs/diagnostics) by hand so that a change to a message is a visible, deliberate change here.
 /// </summary>
 internal static class KernelAnalyzerTest
 {

@@ -3,7 +3,7 @@ using static TensorDsl.Generators.Tests.Analyzers.KernelAnalyzerTest;
 
 namespace TensorDsl.Generators.Tests.Analyzers;
 
-/// <summary>The usage diagnostics: declaration rules and constructs outside the grammar (SPEC §2, §6 "usage").</summary>
+/// <summary>The usage diagnostics: declaration rules and constructs outside the grammar (docs/design.md; the "usage" area of docs/diagnostics).</summary>
 public class UsageDiagnosticTests
 {
     private const string Operands =

@@ -5,7 +5,7 @@ using static TensorDsl.Dsl;
 namespace TensorDsl.Tests.Runtime;
 
 /// <summary>
-/// The eager fp64 <see cref="ReferenceEngine"/> on its own: dense cases computed by hand from SPEC §3, varlen
+/// The eager fp64 <see cref="ReferenceEngine"/> on its own: dense cases computed by hand from docs/semantics.md, varlen
 /// (<see cref="Tokens{TElement}"/>) rows that must equal the dense kernel run on each sequence alone, a paged cache with
 /// scattered blocks that must equal the varlen result exactly, and the validation of bindings and metadata.
 /// </summary>
@@ -531,7 +531,7 @@ public sealed class ReferenceEngineTests
         }
 
         /// <summary>
-        /// SPEC §3 written out directly, without the engine's max shift: o = Σ e^s v / (e^σ + Σ e^s), LSE = ln(e^σ + Σ e^s),
+        /// docs/semantics.md written out directly, without the engine's max shift: o = Σ e^s v / (e^σ + Σ e^s), LSE = ln(e^σ + Σ e^s),
         /// over the keys j &lt; Lk that <paramref name="visible"/> keeps. Scores are small, so no overflow.
         /// </summary>
         public (double[] Output, double Lse) Naive(
@@ -638,7 +638,7 @@ public sealed class ReferenceEngineTests
 
     [Theory]
     [MemberData(nameof(VarlenCases))]
-    public void Varlen_rows_match_SPEC_semantics_written_out_directly(int[] queryLengths, int[] kvLengths, string features)
+    public void Varlen_rows_match_the_semantics_written_out_directly(int[] queryLengths, int[] kvLengths, string features)
     {
         var c = new VarlenCase(queryLengths, kvLengths, seed: queryLengths.Sum() * 100 + kvLengths.Sum());
         var (output, lse) = EvaluateVarlen(features, c);
@@ -968,7 +968,7 @@ public sealed class ReferenceEngineTests
     [Fact]
     public void Tokens_query_over_dense_keys_is_rejected_not_evaluated_with_seq_lens_ignored()
     {
-        // SPEC §2 / TDSL0003: "a Tokens query needs Tokens or Pages keys and values". The batch says sequence 0 has 3
+        // docs/semantics.md#layout-combinations / TDSL0003: "a Tokens query needs Tokens or Pages keys and values". The batch says sequence 0 has 3
         // keys and sequence 1 has 5; dense k/v [B = 2, Hkv, Sk = 5, D] cannot say that, and the engine would use Sk = 5
         // for both (so sequence 0's query would sit at p = 4 and attend to 2 keys it does not have).
         var bindings = new ReferenceBindings { Batch = VarlenBatch.Create(new[] { 0, 1, 2 }, new[] { 3, 5 }) }
@@ -991,7 +991,7 @@ public sealed class ReferenceEngineTests
     [Fact]
     public void Dense_query_over_a_paged_cache_is_rejected_not_evaluated_with_query_start_loc_ignored()
     {
-        // SPEC §2 / TDSL0003: "a dense query (Bhsd/Bshd) needs dense keys and values". The batch says sequence 0 has
+        // docs/semantics.md#layout-combinations / TDSL0003: "a dense query (Bhsd/Bshd) needs dense keys and values". The batch says sequence 0 has
         // 2 new tokens; the dense query has Sq = 1 row, and the engine would use Sq, ignoring query_start_loc.
         var batch = PagedBatch.Create(new[] { 0, 2 }, new[] { 2 }, new[] { 0 }, 1);
         var bindings = new ReferenceBindings { Batch = batch }
