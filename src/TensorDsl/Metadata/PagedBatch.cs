@@ -3,7 +3,7 @@ using System;
 namespace TensorDsl;
 
 /// <summary>
-/// vLLM v1 paged-KV metadata (SPEC §3): the varlen metadata plus <c>block_table</c> (int32
+/// vLLM v1 paged-KV metadata (docs/semantics.md#metadata): the varlen metadata plus <c>block_table</c> (int32
 /// <c>[B, MaxBlocksPerSequence]</c>, row-major) and <c>slot_mapping</c> (int32 <c>[T]</c>: the cache slot
 /// <c>block · BlockSize + offset</c> each new token's K/V is written to; negative = skip).
 /// </summary>

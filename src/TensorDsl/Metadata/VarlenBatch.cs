@@ -4,7 +4,7 @@ using System.Globalization;
 namespace TensorDsl;
 
 /// <summary>
-/// vLLM v1 varlen metadata (SPEC §3) for a batch of <see cref="NumSequences"/> sequences whose new query tokens lie
+/// vLLM v1 varlen metadata (docs/semantics.md#metadata) for a batch of <see cref="NumSequences"/> sequences whose new query tokens lie
 /// back to back in a <c>[T, H, D]</c> tensor: <c>query_start_loc</c> (int32 <c>[B+1]</c>, prefix sums of the query
 /// lengths) and <c>seq_lens</c> (int32 <c>[B]</c>, the total KV length of each sequence, new tokens included).
 /// </summary>

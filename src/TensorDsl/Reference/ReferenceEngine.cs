@@ -5,7 +5,7 @@ using TensorDsl.Runtime;
 namespace TensorDsl;
 
 /// <summary>
-/// The eager reference engine: interprets a kernel declaration, scalar and in fp64, exactly as SPEC §3 reads.
+/// The eager reference engine: interprets a kernel declaration, scalar and in fp64, exactly as docs/semantics.md reads.
 /// It is the oracle every generated kernel is tested against, so it favours the obvious over the fast: no
 /// tiling, no online softmax, one query row at a time with its scores kept in full.
 /// </summary>

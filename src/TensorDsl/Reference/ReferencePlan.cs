@@ -8,7 +8,7 @@ namespace TensorDsl;
 
 /// <summary>
 /// A declaration resolved against its bindings: every size, every operand's view, the score steps with their
-/// data. Building it validates everything (SPEC §6 runtime checks: each failure names the parameter, the
+/// data. Building it validates everything (docs/semantics.md#validation: each failure names the parameter, the
 /// dimension, the expected and the actual value), so evaluation never meets a bad size or index.
 /// </summary>
 internal sealed class ReferencePlan

@@ -5,7 +5,7 @@ namespace TensorDsl;
 
 /// <summary>
 /// A run-time shape, length or metadata value that does not satisfy a kernel's contract. The message always
-/// names the parameter, the dimension, what was expected and what was passed (SPEC §6), for example
+/// names the parameter, the dimension, what was expected and what was passed (docs/semantics.md#validation), for example
 /// <c>Parameter 'k', dimension D: expected 128, actual 96.</c>
 /// </summary>
 /// <remarks>

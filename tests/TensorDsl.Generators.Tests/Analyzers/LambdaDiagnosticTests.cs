@@ -4,7 +4,7 @@ using static TensorDsl.Generators.Tests.Analyzers.KernelAnalyzerTest;
 namespace TensorDsl.Generators.Tests.Analyzers;
 
 /// <summary>
-/// TDSL0016: mask and score lambdas are inlined into the generated kernel (SPEC §2), so they may use only their
+/// TDSL0016: mask and score lambdas are inlined into the generated kernel (docs/semantics.md#custom-mask), so they may use only their
 /// parameters, constants, arithmetic, comparisons, conditionals, numeric casts and Math/MathF.
 /// </summary>
 public class LambdaDiagnosticTests

@@ -3,7 +3,7 @@ using static TensorDsl.Generators.Tests.Analyzers.KernelAnalyzerTest;
 
 namespace TensorDsl.Generators.Tests.Analyzers;
 
-/// <summary>The shape diagnostics TDSL0004–TDSL0011 (SPEC §2 shapes, §6 "shape").</summary>
+/// <summary>The shape diagnostics TDSL0004–TDSL0011 (docs/semantics.md#layouts; the "shape" area of docs/diagnostics).</summary>
 public class ShapeDiagnosticTests
 {
     // ---- TDSL0004 ----------------------------------------------------------------------------------------------

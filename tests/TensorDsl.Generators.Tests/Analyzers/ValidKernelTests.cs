@@ -3,7 +3,7 @@ using static TensorDsl.Generators.Tests.Analyzers.KernelAnalyzerTest;
 
 namespace TensorDsl.Generators.Tests.Analyzers;
 
-/// <summary>Declarations inside the grammar (SPEC §2) must produce no diagnostic at all.</summary>
+/// <summary>Declarations inside the grammar (docs/semantics.md, docs/design.md) must produce no diagnostic at all.</summary>
 public class ValidKernelTests
 {
     [Fact]

@@ -4,7 +4,7 @@ using TensorDsl.Generators.Tests.Infrastructure;
 namespace TensorDsl.Generators.Tests.CodeFixes;
 
 /// <summary>
-/// The code fixes of SPEC §6: TDSL0001 adds <c>partial</c> to the kernel type (or to a containing type that lacks
+/// The code fixes of docs/diagnostics: TDSL0001 adds <c>partial</c> to the kernel type (or to a containing type that lacks
 /// it), TDSL0002 adds <c>static</c> to the expression method. The fixed text is spelled out in full, trivia included.
 /// </summary>
 public class AddModifierCodeFixTests

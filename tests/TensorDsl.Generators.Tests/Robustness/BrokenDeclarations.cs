@@ -5,7 +5,7 @@ namespace TensorDsl.Generators.Tests.Robustness;
 
 /// <summary>
 /// Broken or half-typed kernel declarations, as an editor sees them while someone types. Every one is wrong (the C#
-/// compiler or the analyzer must say so), and none may crash the analyzer or the generator (SPEC §2: "anything
+/// compiler or the analyzer must say so), and none may crash the analyzer or the generator (docs/design.md#pipeline: "anything
 /// outside the grammar gets a diagnostic at its exact location, never a generator crash").
 /// </summary>
 internal static class BrokenDeclarations

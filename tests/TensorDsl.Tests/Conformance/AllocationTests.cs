@@ -3,7 +3,7 @@ using TensorDsl.Tests.Kernels;
 
 namespace TensorDsl.Tests.Conformance;
 
-/// <summary>SPEC §4: "no allocation per call after warm-up" — measured on the calling thread.</summary>
+/// <summary>docs/design.md: "no allocation per call after warm-up" — measured on the calling thread.</summary>
 public sealed class AllocationTests
 {
     [Theory]

@@ -6,7 +6,7 @@ namespace TensorDsl.Tests.Conformance;
 
 /// <summary>
 /// Chosen shape cases: decode and chunked prefill, awkward and larger lengths, empty query / cache / batch,
-/// degenerate head sizes, fully masked rows. Every case goes through the full harness (all SPEC rules,
+/// degenerate head sizes, fully masked rows. Every case goes through the full harness (all docs/semantics.md rules,
 /// tolerances); the assertions here add the specific facts each case exists to show, from exact rules only.
 /// Numeric edge cases are in <see cref="NumericEdgeTests"/>.
 /// </summary>

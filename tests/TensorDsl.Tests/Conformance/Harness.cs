@@ -10,8 +10,8 @@ namespace TensorDsl.Tests.Conformance;
 /// Runs one case through a kernel's generated <c>Reference</c> (the oracle) and <c>Run</c> (under test) on the
 /// same inputs and checks, for every (b, h, i) row:
 /// <list type="bullet">
-/// <item>a row with no visible key (by the SPEC rule in <see cref="KernelTraits.Visible"/>) is exactly 0 with
-/// LSE exactly −∞ — in Reference too, so the oracle is held to the spec as well;</item>
+/// <item>a row with no visible key (by the docs/semantics.md#masks rule in <see cref="KernelTraits.Visible"/>) is exactly 0 with
+/// LSE exactly −∞ — in Reference too, so the oracle is held to docs/semantics.md as well;</item>
 /// <item>NaN appears in exactly the same outputs/LSEs in both engines, and nowhere unless an input is NaN/±∞;</item>
 /// <item>every other output and LSE agrees within <see cref="Tolerance"/>;</item>
 /// <item>Run without an LSE span produces the same output (within tolerance) as with one.</item>
@@ -159,7 +159,7 @@ public static class Harness
             {
                 string why = r.VisibleCount(b, h, i) == 0 ? "no visible key" : "Reference LSE −∞";
                 if (r.VisibleCount(b, h, i) == 0 && !double.IsNegativeInfinity(refLse))
-                    Fail($"{at} Reference: row has no visible key but LSE = {refLse:R} (SPEC §3: −∞)");
+                    Fail($"{at} Reference: row has no visible key but LSE = {refLse:R} (docs/semantics.md#empty-rows: −∞)");
                 if (!double.IsNegativeInfinity(runLse))
                     Fail($"{at} Run: {why} but LSE = {runLse:R}, expected exactly −∞");
                 for (int d = 0; d < c.D; d++)
@@ -274,7 +274,7 @@ public sealed class CaseResult
 
     public int OutOffset(int b, int h, int i) => Layouts.Row(Traits.OutLayout, b, h, i, Case.Hq, Case.Sq, Case.D);
 
-    /// <summary>How many keys SPEC §3's mask rule leaves visible to row (b, h, i).</summary>
+    /// <summary>How many keys the mask rule of docs/semantics.md#masks leaves visible to row (b, h, i).</summary>
     public int VisibleCount(int b, int h, int i) => _visible[LseIndex(b, h, i)];
 
     public double[] RunRow(int b, int h, int i) => Run.AsSpan(OutOffset(b, h, i), Case.D).ToArray();

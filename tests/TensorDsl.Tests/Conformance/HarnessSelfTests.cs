@@ -116,7 +116,7 @@ public sealed class HarnessSelfTests
     [Fact]
     public void A_reference_that_breaks_the_empty_row_rule_is_caught()
     {
-        // The harness holds the oracle to SPEC §3 too: traits claiming a row is empty that Reference fills must fail.
+        // The harness holds the oracle to docs/semantics.md too: traits claiming a row is empty that Reference fills must fail.
         var lying = new KernelTraits("selftest.lying") { Visible = (b, h, p, j) => j < p };
         Rejects(CausalRun, lying);
     }

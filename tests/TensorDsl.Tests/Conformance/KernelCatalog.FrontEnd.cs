@@ -1,4 +1,4 @@
-// Registers Kernels/FrontEndKernels.cs (see there). Visibility rules restate each declaration's masks per SPEC §3.
+// Registers Kernels/FrontEndKernels.cs (see there). Visibility rules restate each declaration's masks per docs/semantics.md#masks.
 using System;
 using TensorDsl.Tests.Kernels;
 

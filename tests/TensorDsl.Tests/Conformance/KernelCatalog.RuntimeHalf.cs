@@ -1,4 +1,4 @@
-// Registers the kernels of Kernels/RuntimeHalfKernels.cs with the traits the harness needs (visibility rule written from SPEC §3,
+// Registers the kernels of Kernels/RuntimeHalfKernels.cs with the traits the harness needs (visibility rule written from docs/semantics.md#masks,
 // scale, softcap, side inputs) and adapters that call Run and Reference with named arguments, so a reordered or
 // renamed generated parameter is a compile error rather than a silent swap.
 using System;

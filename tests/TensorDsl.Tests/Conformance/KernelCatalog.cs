@@ -4,7 +4,7 @@ using System.Linq;
 
 namespace TensorDsl.Tests.Conformance;
 
-/// <summary>How a bias operand is shaped (SPEC §2: additive bias, broadcastable to [B, Hq, Sq, Sk]).</summary>
+/// <summary>How a bias operand is shaped (docs/semantics.md#bias: additive bias, broadcastable to [B, Hq, Sq, Sk]).</summary>
 public enum BiasShape
 {
     None,
@@ -18,7 +18,7 @@ public enum BiasShape
 
 /// <summary>
 /// What the harness must know about a kernel declaration to feed it and to judge it — all of it written here from
-/// the declaration and SPEC §3, never read back from the generated code.
+/// the declaration and docs/semantics.md, never read back from the generated code.
 /// </summary>
 public sealed class KernelTraits
 {
@@ -64,7 +64,7 @@ public sealed class KernelTraits
     /// </summary>
     public Func<int, int, double>? ModBound { get; init; }
 
-    /// <summary>The mask as SPEC §3 states it: is key <c>j</c> visible to query head <c>h</c> of sequence <c>b</c> at position <c>p</c>?</summary>
+    /// <summary>The mask as docs/semantics.md#masks states it: is key <c>j</c> visible to query head <c>h</c> of sequence <c>b</c> at position <c>p</c>?</summary>
     public Func<int, int, int, int, bool> Visible { get; init; } = All;
 
     public bool HasRuntimeHeads => ConstHq is null;
@@ -115,7 +115,7 @@ public abstract class KernelEntry
 
     public abstract Type Element { get; }
 
-    /// <summary>Runs the case through Reference and Run and checks every SPEC rule; throws on a violation.</summary>
+    /// <summary>Runs the case through Reference and Run and checks every docs/semantics.md rule; throws on a violation.</summary>
     public abstract CaseResult Check(ConformanceCase testCase);
 
     public override string ToString() => Traits.Name;

@@ -198,7 +198,7 @@ public sealed class NumericEdgeTests
     public void One_visible_key_returns_its_value_row_exactly(string kernel)
     {
         // ChunkedLocal(1): row i sees only key p = Sk − Sq + i, so its weight is exactly 1: the output is the V row
-        // of KV head h / G (SPEC §3's GQA map) bit for bit, and LSE is that one score, (float)(1/√D) · q·k.
+        // of KV head h / G (docs/semantics.md#gqa) bit for bit, and LSE is that one score, (float)(1/√D) · q·k.
         const int sq = 5, sk = 8, hq = 8, hkv = 2, d = 16;
         var r = Check(For("diagonal", kernel, b: 2, hq: hq, hkv: hkv, sq: sq, sk: sk, d: d, seed: 3));
         var raw = r.Raw;

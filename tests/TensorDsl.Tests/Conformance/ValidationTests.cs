@@ -7,7 +7,7 @@ using TensorDsl.Tests.Kernels;
 namespace TensorDsl.Tests.Conformance;
 
 /// <summary>
-/// Entry-point validation (SPEC §4, §6): a wrong length, a negative or inconsistent size or an element count past
+/// Entry-point validation (docs/semantics.md#validation): a wrong length, a negative or inconsistent size or an element count past
 /// int throws <see cref="ShapeException"/> naming the parameter, the dimension, the expected and the actual value
 /// — from Run and from Reference alike — before anything is written: the output and LSE buffers are pre-filled
 /// with a sentinel and must come back unchanged.

@@ -30,7 +30,7 @@ public sealed class KernelGuardTests
         Assert.Equal("D", e.Dimension);
         Assert.Equal("128", e.Expected);
         Assert.Equal(96, e.Actual);
-        Assert.Equal("Parameter 'k', dimension D: expected 128, actual 96.", e.Message); // SPEC §6's example
+        Assert.Equal("Parameter 'k', dimension D: expected 128, actual 96.", e.Message); // the example of docs/semantics.md#validation
         Assert.Equal("k", e.ParamName);
         Assert.Null(e.InnerException);
         Assert.IsAssignableFrom<ArgumentException>(e);

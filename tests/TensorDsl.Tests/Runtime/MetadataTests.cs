@@ -3,7 +3,7 @@ using System;
 namespace TensorDsl.Tests.Runtime;
 
 /// <summary>
-/// <see cref="VarlenBatch"/> and <see cref="PagedBatch"/>: vLLM v1 metadata (SPEC §3) is accepted when valid and
+/// <see cref="VarlenBatch"/> and <see cref="PagedBatch"/>: vLLM v1 metadata (docs/semantics.md#metadata) is accepted when valid and
 /// rejected, with the array and the index named, when not.
 /// </summary>
 public sealed class MetadataTests
