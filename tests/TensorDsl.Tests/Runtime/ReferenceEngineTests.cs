@@ -5,7 +5,7 @@ using static TensorDsl.Dsl;
 namespace TensorDsl.Tests.Runtime;
 
 /// <summary>
-/// The eager fp64 <see cref="ReferenceEngine"/> on its own: dense cases computed by hand from SPEC §3, varlen
+/// The eager fp64 <see cref="ReferenceEngine"/> on its own: dense cases computed by hand from docs/semantics.md, varlen
 /// (<see cref="Tokens{TElement}"/>) rows that must equal the dense kernel run on each sequence alone, a paged cache with
 /// scattered blocks that must equal the varlen result exactly, and the validation of bindings and metadata.
 /// </summary>
@@ -531,7 +531,7 @@ public sealed class ReferenceEngineTests
         }
 
         /// <summary>
-        /// SPEC §3 written out directly, without the engine's max shift: o = Σ e^s v / (e^σ + Σ e^s), LSE = ln(e^σ + Σ e^s),
+        /// docs/semantics.md written out directly, without the engine's max shift: o = Σ e^s v / (e^σ + Σ e^s), LSE = ln(e^σ + Σ e^s),
         /// over the keys j &lt; Lk that <paramref name="visible"/> keeps. Scores are small, so no overflow.
         /// </summary>
         public (double[] Output, double Lse) Naive(
@@ -638,7 +638,7 @@ public sealed class ReferenceEngineTests
 
     [Theory]
     [MemberData(nameof(VarlenCases))]
-    public void Varlen_rows_match_SPEC_semantics_written_out_directly(int[] queryLengths, int[] kvLengths, string features)
+    public void Varlen_rows_match_the_semantics_written_out_directly(int[] queryLengths, int[] kvLengths, string features)
     {
         var c = new VarlenCase(queryLengths, kvLengths, seed: queryLengths.Sum() * 100 + kvLengths.Sum());
         var (output, lse) = EvaluateVarlen(features, c);
