@@ -22,6 +22,9 @@ internal sealed record ParseResult(KernelModel? Model, EquatableArray<Diagnostic
 /// </summary>
 internal static class KernelParser
 {
+    /// <summary>The members the generator adds to a kernel type; the user's own members may not use these names.</summary>
+    private static readonly string[] GeneratedMemberNames = { "Run", "Reference", "WriteCache" };
+
     public static ParseResult Parse(INamedTypeSymbol type, Compilation compilation, CancellationToken cancellationToken)
     {
         var diagnostics = new List<DiagnosticInfo>();
@@ -44,6 +47,22 @@ internal static class KernelParser
         {
             diagnostics.Add(Diagnose.KernelTypeForm(typeLocation, type.Name,
                 $"generic (<{string.Join(", ", type.TypeParameters.Select(t => t.Name))}>)"));
+        }
+
+        if (type.IsFileLocal)
+        {
+            // A file-local type cannot have a part in another file, and the generated part is another file.
+            diagnostics.Add(Diagnose.KernelTypeForm(typeLocation, type.Name, "file-local ('file'), so the generated part, another file, cannot join it"));
+        }
+
+        foreach (var name in GeneratedMemberNames)
+        {
+            if (type.GetMembers(name).FirstOrDefault(m => !m.IsImplicitlyDeclared) is { } member)
+            {
+                diagnostics.Add(Diagnose.KernelTypeForm(
+                    SourceSpans.Of(member.Locations.FirstOrDefault() ?? Location.None), type.Name,
+                    $"declaring its own member '{name}', a name the generator adds to the kernel type"));
+            }
         }
 
         if (type.Name is "Run" or "Reference")
@@ -288,7 +307,7 @@ internal static class KernelParser
         {
             var keyword = current.IsRecord
                 ? (current.TypeKind == TypeKind.Struct ? "record struct" : "record")
-                : current.TypeKind == TypeKind.Struct ? "struct" : "class";
+                : current.TypeKind switch { TypeKind.Struct => "struct", TypeKind.Interface => "interface", _ => "class" };
             var modifiers = current.IsStatic ? "static partial " : "partial ";
             chain.Insert(0, new TypeDeclarationModel(modifiers + keyword, current.Name));
         }

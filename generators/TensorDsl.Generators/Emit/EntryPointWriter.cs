@@ -39,7 +39,7 @@ internal static class EntryPointWriter
         writer.Line("/// the generated kernel is tested against. Same arguments and checks as <c>Run</c>.");
         writer.Line("/// </summary>");
         var declared = $"{EmitNames.QualifiedType(plan.Identity)}.{EmitNames.Identifier(plan.Identity.MethodName)}("
-            + string.Join(", ", plan.Inputs.Select(p => $"new {EmitNames.OperandType(p)}({EmitNames.Literal(p.Name)})")) + ")";
+            + string.Join(", ", plan.Inputs.Select(p => $"new {EmitNames.OperandType(p)}({EmitNames.Literal(p.Name)})")) + ")!"; // a declaration may annotate its result nullable
         Method(writer, "Reference", Parameters(plan, stacked: false, withHeads: false), $"{impl}.Reference({declared}, {Arguments(plan, stacked: false, withHeads: false)});");
     }
 

@@ -17,8 +17,8 @@ internal static class KernelAnalyzerTest
     public static Task VerifyAsync(string source, params DiagnosticResult[] expected) => Verify(source, false, expected);
 
     /// <summary>
-    /// As <see cref="VerifyAsync"/>, with TDSL0015 switched off: for varlen and paged kernels, whose CPU lowering is
-    /// coming, so that these tests keep asserting their own diagnostic when it arrives.
+    /// As <see cref="VerifyAsync"/>, with TDSL0015 switched off, so a test asserts its own diagnostic whatever the
+    /// target registry lowers.
     /// </summary>
     public static Task VerifyIgnoringTargetsAsync(string source, params DiagnosticResult[] expected) => Verify(source, true, expected);
 
@@ -51,7 +51,6 @@ internal static class KernelAnalyzerTest
     public static DiagnosticResult Compiler(string id, int location) =>
         DiagnosticResult.CompilerError(id).WithLocation(location);
 
-    /// <summary>TDSL0015 for a varlen or paged kernel on the CPU target (this version checks but does not emit them).</summary>
     /// <summary>TDSL0003 with its fixed message shape.</summary>
     public static DiagnosticResult Unsupported(int location, string construct, string reason) =>
         Error("TDSL0003", location, $"'{construct}' is not part of the attention grammar: {reason}");

@@ -142,8 +142,42 @@ public class BaselineTests
         }
         """;
 
+    /// <summary>vLLM's decode/prefill kernel: flat queries over a paged KV cache, with sinks and a window.</summary>
+    private const string PagedGqa = """
+        namespace Serving;
+
+        [AttentionKernel]
+        public static partial class PagedGqa
+        {
+            const int Hq = 32, Hkv = 8, D = 128, BlockSize = 16;
+
+            static Tokens<Half> Attend(
+                [Shape("T, Hq, D")] Tokens<Half> q,
+                [Shape("N, BlockSize, Hkv, D")] Pages<Half> k,
+                [Shape("N, BlockSize, Hkv, D")] Pages<Half> v,
+                [Shape("Hq")] PerHead<float> sinks)
+                => Softmax(q.MatMul(k.T) * Rsqrt(D) + Causal() + SlidingWindow(4095), sinks).MatMul(v);
+        }
+        """;
+
+    /// <summary>Varlen prefill over flat K/V with run-time head counts and ALiBi.</summary>
+    private const string VarlenPrefill = """
+        [AttentionKernel]
+        public static partial class VarlenPrefill
+        {
+            static Tokens<BFloat16> Attend(
+                [Shape("T, Hq, D")] Tokens<BFloat16> q,
+                [Shape("Tk, Hkv, D")] Tokens<BFloat16> k,
+                [Shape("Tk, Hkv, D")] Tokens<BFloat16> v,
+                [Shape("Hq")] PerHead<float> slopes)
+                => Softmax(Softcap(q.MatMul(k.T), 30f) + Alibi(slopes) + Causal()).MatMul(v);
+        }
+        """;
+
     public static TheoryData<string, string, string> Kernels => new()
     {
+        { "PagedGqa", PagedGqa, "Serving.PagedGqa.TensorDsl.g.cs" },
+        { "VarlenPrefill", VarlenPrefill, "VarlenPrefill.TensorDsl.g.cs" },
         { "LlamaGqa", LlamaGqa, "TensorDsl.Sample.LlamaGqa.TensorDsl.g.cs" },
         { "GemmaLocal", GemmaLocal, "TensorDsl.Sample.GemmaLocal.TensorDsl.g.cs" },
         { "RuntimeDims", RuntimeDims, "RuntimeDims.TensorDsl.g.cs" },
