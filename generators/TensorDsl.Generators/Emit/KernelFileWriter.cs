@@ -107,7 +107,7 @@ internal static class KernelFileWriter
             }
             else
             {
-                writer.Line($"int {local} = {GuardWriter.BatchSource(size.Source)};");
+                writer.Line($"int {local} = global::TensorDsl.Runtime.KernelGuard.Size({EmitNames.Literal(size.Source == RuntimeSizeSource.QueryTokens ? plan.Query.Name : plan.Key.Name)}, {EmitNames.Literal(size.Name)}, {GuardWriter.BatchSource(size.Source)});");
             }
         }
     }

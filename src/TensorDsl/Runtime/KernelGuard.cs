@@ -145,6 +145,18 @@ public static class KernelGuard
         return (int)(length / per);
     }
 
+    /// <summary>A size computed in 64 bits (a sum of sequence lengths, say) that must fit an <c>int</c> to index a tensor.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Size(string parameter, string dimension, long actual)
+    {
+        if (actual > int.MaxValue)
+        {
+            Throw(parameter, dimension, "≤ 2147483647", actual);
+        }
+
+        return (int)actual;
+    }
+
     /// <summary>A span must hold exactly the tensor's element count.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void SpanLength(string parameter, int expected, int actual)
