@@ -32,3 +32,19 @@ public static partial class GemmaLocal
         [Shape("B, Sk, Hkv, D")] Bshd<Half> v)
         => Softmax(Softcap(q.MatMul(k.T) * Rsqrt(D), 50f) + Causal() + SlidingWindow(Window - 1)).MatMul(v);
 }
+
+/// <summary>
+/// vLLM-style paged GQA: flat <c>[T, Hq, D]</c> queries of a mixed batch over a paged KV cache
+/// <c>[N, BlockSize, Hkv, D]</c>, addressed through <c>block_table</c> (vLLM v1 metadata in a <see cref="PagedBatch"/>).
+/// </summary>
+[AttentionKernel]
+public static partial class PagedGqa
+{
+    const int Hq = 32, Hkv = 8, D = 128, BlockSize = 16;
+
+    static Tokens<Half> Attend(
+        [Shape("T, Hq, D")] Tokens<Half> q,
+        [Shape("N, BlockSize, Hkv, D")] Pages<Half> k,
+        [Shape("N, BlockSize, Hkv, D")] Pages<Half> v)
+        => Softmax(q.MatMul(k.T) * Rsqrt(D) + Causal()).MatMul(v);
+}

@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using TensorDsl;
 using TensorDsl.Sample;
 
 // Runs each generated kernel on random data, checks it against the eager reference engine, and times it.
@@ -32,6 +33,50 @@ Console.WriteLine();
     GemmaLocal.Reference(q, k, v, expected, batch, queries, keys);
     var perCall = Time(() => GemmaLocal.Run(q, k, v, output, batch, queries, keys));
     Report("GemmaLocal (Hq 8, Hkv 4, D 256, softcap 50, window 4096, Half)", MaxError(Array.ConvertAll(output, x => (float)x), Array.ConvertAll(expected, x => (float)x)), perCall, 2e-3);
+}
+
+// A vLLM-style mixed paged batch, Half: one 96-token prefill, one 64-token chunk of a prefill on a 700-token context,
+// and six decodes on contexts of 150 to 900 tokens. New K/V go into the cache through slot_mapping first, as vLLM's
+// reshape_and_cache does, then attention reads the cache through a shuffled block table.
+{
+    const int hq = 32, hkv = 8, d = 128, blockSize = 16;
+    int[] queryLengths = { 96, 64, 1, 1, 1, 1, 1, 1 };
+    int[] seqLens = { 96, 700, 150, 333, 512, 640, 777, 900 };
+    var sequences = seqLens.Length;
+    var maxBlocks = 0;
+    foreach (var length in seqLens) maxBlocks = Math.Max(maxBlocks, (length + blockSize - 1) / blockSize);
+    var numBlocks = sequences * maxBlocks + 7;                  // a few blocks no sequence uses
+    var blockIds = new int[numBlocks];
+    for (var i = 0; i < numBlocks; i++) blockIds[i] = i;
+    random.Shuffle(blockIds);                                   // pages land anywhere in the cache
+    var blockTable = new int[sequences * maxBlocks];
+    Array.Copy(blockIds, blockTable, blockTable.Length);
+
+    var queryStartLoc = new int[sequences + 1];
+    for (var b = 0; b < sequences; b++) queryStartLoc[b + 1] = queryStartLoc[b] + queryLengths[b];
+    var tokens = queryStartLoc[sequences];
+    var slotMapping = new int[tokens];                          // the new tokens are the last Lq of each sequence
+    for (var b = 0; b < sequences; b++)
+    {
+        for (var i = 0; i < queryLengths[b]; i++)
+        {
+            var position = seqLens[b] - queryLengths[b] + i;
+            slotMapping[queryStartLoc[b] + i] = blockTable[b * maxBlocks + position / blockSize] * blockSize + position % blockSize;
+        }
+    }
+
+    var paged = PagedBatch.Create(queryStartLoc, seqLens, blockTable, maxBlocks, slotMapping);
+    var kCache = Half(Fill(numBlocks * blockSize * hkv * d));   // the context already cached
+    var vCache = Half(Fill(numBlocks * blockSize * hkv * d));
+    PagedGqa.WriteCache(Half(Fill(tokens * hkv * d)), Half(Fill(tokens * hkv * d)), kCache, vCache, paged);
+
+    var q = Half(Fill(tokens * hq * d));
+    var output = new Half[q.Length];
+    var expected = new Half[q.Length];
+    PagedGqa.Reference(q, kCache, vCache, expected, paged);
+    var perCall = Time(() => PagedGqa.Run(q, kCache, vCache, output, paged));
+    Report($"PagedGqa   (mixed vLLM batch: {sequences} sequences, {tokens} tokens, block size {blockSize}, Half)",
+        MaxError(Array.ConvertAll(output, x => (float)x), Array.ConvertAll(expected, x => (float)x)), perCall, 2e-3);
 }
 
 float[] Fill(int length)
