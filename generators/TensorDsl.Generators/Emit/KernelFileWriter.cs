@@ -94,6 +94,16 @@ internal static class KernelFileWriter
         }
 
         var plan = names.Plan;
+        if (plan.RuntimeSizes.Any(s => s.Source == RuntimeSizeSource.CacheBlocks))
+        {
+            // The block count divides the cache length by sizes the caller passes: a negative one must be reported as
+            // itself, not as a cache length that is no whole number of blocks.
+            foreach (var size in plan.RuntimeSizes.Where(s => s.Source == RuntimeSizeSource.Argument))
+            {
+                writer.Line($"global::TensorDsl.Runtime.KernelGuard.Dim({EmitNames.Literal(size.Name)}, {EmitNames.Literal(size.Name)}, {names.Sizes.Local(size.Name)});");
+            }
+        }
+
         foreach (var size in plan.RuntimeSizes.Where(s => s.Source != RuntimeSizeSource.Argument))
         {
             var local = names.Sizes.Local(size.Name);
