@@ -373,6 +373,22 @@ public class BaselineTests
             """
         },
         {
+            // K/V with their own token axis (Tk = Σ seq_lens, not T): the size is read from batch.TotalKvTokens, a long.
+            "varlen with its own key-token axis", """
+            [AttentionKernel]
+            public static partial class VarlenTk
+            {
+                const int Hq = 8, Hkv = 2, D = 64;
+
+                static Tokens<float> Attend(
+                    [Shape("T, Hq, D")] Tokens<float> q,
+                    [Shape("Tk, Hkv, D")] Tokens<float> k,
+                    [Shape("Tk, Hkv, D")] Tokens<float> v)
+                    => Softmax(q.MatMul(k.T) + Causal()).MatMul(v);
+            }
+            """
+        },
+        {
             // The loop nest must read the declaration's own parameter names, not q/k/v.
             "query, key, value", """
             [AttentionKernel]
