@@ -2,9 +2,9 @@
 // conformance suite: every element type, GQA ratios 1/2/4/8, D 64 and 128, block sizes 1/16/32/128 and every
 // feature a Tokens query supports. Conformance/VarlenPagedCatalog.Entries.cs registers them.
 //
-// The varlen kernels (K/V with their own token axis Tk = Σ seq_lens) sit behind TENSORDSL_VARLEN: the generator
-// emits `int size = batch.TotalKvTokens;` (a long) for them, which does not compile (CS0266). Build with
-// -p:TensorDslVarlen=true once that is fixed; TensorDsl.Generators.Tests has the failing test for it.
+// The varlen kernels (K/V with their own token axis Tk = Σ seq_lens) sit inside TENSORDSL_VARLEN, which the test
+// project always defines now that the generator binds Tk through KernelGuard.Size (it once emitted a long-to-int
+// assignment; TensorDsl.Generators.Tests keeps that regression test).
 using System;
 using TensorDsl;
 using static TensorDsl.Dsl;
