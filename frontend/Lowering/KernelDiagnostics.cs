@@ -24,13 +24,14 @@ internal static class KernelDiagnostics
             return found;
         }
 
-        found.AddRange(ShapeSolver.Check(model));
+        var solved = ShapeSolver.Solve(model);
+        found.AddRange(solved.Diagnostics);
         if (found.Any(d => DiagnosticCatalog.IsError(d.Id)))
         {
             return found;
         }
 
-        found.AddRange(TargetRegistry.Refusals(KernelPlanner.Plan(model), model.Location));
+        found.AddRange(TargetRegistry.Refusals(KernelPlanner.Plan(new CheckedKernel(model, solved.Checks)), model.Location));
         return found;
     }
 }

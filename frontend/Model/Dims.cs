@@ -16,9 +16,6 @@ internal abstract record DimExpr
 
     /// <summary>The names of run-time sizes this dimension depends on.</summary>
     public abstract IEnumerable<string> RuntimeNames { get; }
-
-    /// <summary>C# for the size, over the run-time size parameters (constants folded to their values).</summary>
-    public abstract string ToCSharp();
 }
 
 internal sealed record LiteralDim(long Value) : DimExpr
@@ -27,9 +24,7 @@ internal sealed record LiteralDim(long Value) : DimExpr
 
     public override IEnumerable<string> RuntimeNames => Array.Empty<string>();
 
-    public override string ToCSharp() => Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-    public override string ToString() => ToCSharp();
+    public override string ToString() => Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
 
 /// <summary>A named dimension; <see cref="ConstantValue"/> is set when the name is a constant of the kernel.</summary>
@@ -38,9 +33,6 @@ internal sealed record NamedDim(string Name, long? ConstantValue) : DimExpr
     public override long? StaticValue => ConstantValue;
 
     public override IEnumerable<string> RuntimeNames => ConstantValue is null ? new[] { Name } : Array.Empty<string>();
-
-    public override string ToCSharp() =>
-        ConstantValue?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "@" + Name; // verbatim: a dimension may be named like a C# keyword
 
     public override string ToString() => Name;
 }
@@ -67,10 +59,6 @@ internal sealed record ProductDim(EquatableArray<DimExpr> Factors) : DimExpr
     }
 
     public override IEnumerable<string> RuntimeNames => Factors.SelectMany(f => f.RuntimeNames);
-
-    public override string ToCSharp() => StaticValue is { } value
-        ? value.ToString(System.Globalization.CultureInfo.InvariantCulture)
-        : "(" + string.Join(" * ", Factors.Select(f => f.ToCSharp())) + ")";
 
     public override string ToString() => string.Join("*", Factors.Select(f => f.ToString()));
 }

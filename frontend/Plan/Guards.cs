@@ -12,7 +12,7 @@ namespace TensorDsl.FrontEnd.Plan;
 internal static class Guards
 {
     public static IEnumerable<Guard> For(
-        KernelModel kernel, List<OperandPlan> inputs, OperandPlan output, SizePlan sizes, List<RuntimeSize> runtime, BatchKind batch, DimExpr[] lse)
+        KernelModel kernel, EquatableArray<DimCheck> checks, List<OperandPlan> inputs, OperandPlan output, SizePlan sizes, List<RuntimeSize> runtime, BatchKind batch, DimExpr[] lse)
     {
         var q = inputs.First(p => p.Role == OperandRole.Query);
         var k = inputs.First(p => p.Role == OperandRole.Key);
@@ -61,7 +61,7 @@ internal static class Guards
             yield return new PositiveGuard(q.Name, "D" + Named(sizes.D, "D"), sizes.D);
         }
 
-        foreach (var check in ShapeSolver.Plan(kernel).Checks)
+        foreach (var check in checks)
         {
             yield return new EqualGuard(check.Parameter, check.Dimension, check.Expected, check.Actual);
         }
@@ -76,11 +76,9 @@ internal static class Guards
             yield return new SpanLengthGuard(ParameterName(operand), operand.Shape, Optional: false);
         }
 
+        // Paged metadata (block ids in [0, N), sequences within their rows) is checked where the cache is indexed:
+        // by the CPU driver and by the reference engine, each once per call.
         yield return new SpanLengthGuard("lse", lse.ToEquatableArray(), Optional: true);
-        if (batch == BatchKind.Paged)
-        {
-            yield return new PagedMetadataGuard(sizes.N!, sizes.BlockSize!);
-        }
 
         foreach (var input in inputs)
         {

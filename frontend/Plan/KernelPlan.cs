@@ -20,10 +20,6 @@ internal enum AddressingKind
     Bshd,
     Tokens,
     Paged,
-    /// <summary>A vector of one value per query head.</summary>
-    PerHead,
-    /// <summary>A <c>[B, Hq, Sq, Sk]</c> score bias whose size-1 dimensions broadcast.</summary>
-    Bias,
 }
 
 /// <summary>
@@ -32,14 +28,21 @@ internal enum AddressingKind
 /// </summary>
 internal sealed record Addressing(AddressingKind Kind, DimExpr Heads, DimExpr HeadDim, DimExpr? Length, DimExpr? BlockSize);
 
-/// <summary>One tensor of the kernel, with its shape spelled out and its addressing rule.</summary>
+/// <summary>
+/// One tensor of the kernel, with its shape spelled out. q, k, v and the output have an addressing rule; bias and
+/// per-head operands are read through side-input slots (<see cref="SideInputPlan"/>) and have none.
+/// </summary>
 internal sealed record OperandPlan(
     string Name,
     OperandRole Role,
     OperandLayout Layout,
     ElementKind Element,
     EquatableArray<DimExpr> Shape,
-    Addressing Addressing);
+    Addressing? Addressing)
+{
+    /// <summary>The addressing rule of a q/k/v/output operand.</summary>
+    public Addressing Rows => Addressing ?? throw new System.InvalidOperationException($"'{Name}' ({Role}) has no addressing rule.");
+}
 
 /// <summary>The attention's sizes by meaning. Dense kernels have B/Sq/Sk; token kernels T (and Tk or N/BlockSize).</summary>
 internal sealed record SizePlan(
@@ -100,9 +103,6 @@ internal sealed record DisjointGuard(string Output, string Input) : Guard;
 
 /// <summary>A declared size that the batch metadata also gives (a constant token count, say) must agree with it.</summary>
 internal sealed record BatchSizeGuard(string Parameter, string Dimension, DimExpr Declared, RuntimeSizeSource Source) : Guard;
-
-/// <summary>Paged metadata must fit the cache: block ids in <c>[0, N)</c>, sequences within their block-table rows.</summary>
-internal sealed record PagedMetadataGuard(DimExpr Blocks, DimExpr BlockSize) : Guard;
 
 /// <summary>
 /// The visible-key rule: causal, one sliding window and one chunk fold into a contiguous key range per query row

@@ -11,8 +11,9 @@ namespace TensorDsl.FrontEnd.Plan;
 /// </summary>
 internal static class KernelPlanner
 {
-    public static KernelPlan Plan(KernelModel kernel)
+    public static KernelPlan Plan(CheckedKernel checkedKernel)
     {
+        var kernel = checkedKernel.Model;
         var q = kernel.Find(OperandRole.Query)!;
         var k = kernel.Find(OperandRole.Key)!;
         var v = kernel.Find(OperandRole.Value)!;
@@ -35,7 +36,7 @@ internal static class KernelPlanner
             output,
             sizes,
             runtime.ToEquatableArray(),
-            Guards.For(kernel, inputs, output, sizes, runtime, batch, lse).ToEquatableArray(),
+            Guards.For(kernel, checkedKernel.Checks, inputs, output, sizes, runtime, batch, lse).ToEquatableArray(),
             ScoreSteps(kernel, sizes, sides).ToEquatableArray(),
             Masks(kernel),
             sides.ToEquatableArray(),
@@ -49,14 +50,13 @@ internal static class KernelPlanner
             ? operand.Shape
             : new[] { sizes.Hq }.ToEquatableArray(); // a per-head operand declared without a shape is [Hq]
         var s = shape;
-        var addressing = operand.Layout switch
+        Addressing? addressing = operand.Layout switch
         {
             OperandLayout.Bhsd => new Addressing(AddressingKind.Bhsd, s[1], s[3], s[2], null),
             OperandLayout.Bshd => new Addressing(AddressingKind.Bshd, s[2], s[3], s[1], null),
             OperandLayout.Tokens => new Addressing(AddressingKind.Tokens, s[1], s[2], null, null),
             OperandLayout.Pages => new Addressing(AddressingKind.Paged, s[2], s[3], null, s[1]),
-            OperandLayout.Bias => new Addressing(AddressingKind.Bias, sizes.Hq, sizes.D, null, null),
-            _ => new Addressing(AddressingKind.PerHead, sizes.Hq, sizes.D, null, null),
+            _ => null, // bias and per-head operands: read through side-input slots
         };
         return new OperandPlan(operand.Name, operand.Role, operand.Layout, operand.Element, shape, addressing);
     }

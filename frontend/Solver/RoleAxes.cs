@@ -1,3 +1,5 @@
+using System.Linq;
+using TensorDsl.FrontEnd.Diagnostics;
 using TensorDsl.FrontEnd.Model;
 
 namespace TensorDsl.FrontEnd.Solver;
@@ -29,8 +31,14 @@ internal sealed record RoleAxes(DimExpr? Batch, DimExpr? Sequence, DimExpr Heads
     public bool IsDense => Batch is not null;
 }
 
-/// <summary>The attention's named sizes for a dense kernel, as dimension expressions of the declaration.</summary>
-internal sealed record DenseDims(DimExpr B, DimExpr Hq, DimExpr Hkv, DimExpr Sq, DimExpr Sk, DimExpr D);
-
 /// <summary>An equality between two declared dimensions that only run-time sizes can decide.</summary>
 internal sealed record DimCheck(string Parameter, string Dimension, DimExpr Expected, DimExpr Actual);
+
+/// <summary>What the solver found: diagnostics, and the equalities left for the entry points to check at run time.</summary>
+internal sealed record SolverResult(EquatableArray<DiagnosticInfo> Diagnostics, EquatableArray<DimCheck> Checks)
+{
+    public bool HasErrors => Diagnostics.Any(d => DiagnosticCatalog.IsError(d.Id));
+}
+
+/// <summary>A kernel the shape checks accepted, with its run-time checks: the plan step's input.</summary>
+internal sealed record CheckedKernel(KernelModel Model, EquatableArray<DimCheck> Checks);

@@ -12,21 +12,17 @@ namespace TensorDsl.FrontEnd.Solver;
 /// </summary>
 internal static class ShapeSolver
 {
-    public static IEnumerable<DiagnosticInfo> Check(KernelModel kernel) => Solve(kernel, out _, out _);
-
-    /// <summary>The dense sizes and the run-time checks of a kernel that <see cref="Check"/> accepted.</summary>
-    public static (DenseDims? Dims, IReadOnlyList<DimCheck> Checks) Plan(KernelModel kernel)
+    /// <summary>The kernel's shape diagnostics and, for what only run time can decide, its checks.</summary>
+    public static SolverResult Solve(KernelModel kernel)
     {
-        _ = Solve(kernel, out var dims, out var checks).ToList();
-        return (dims, checks);
+        var runtime = new List<DimCheck>();
+        var found = Solve(kernel, runtime);
+        return new SolverResult(found.ToEquatableArray(), runtime.ToEquatableArray());
     }
 
-    private static IEnumerable<DiagnosticInfo> Solve(KernelModel kernel, out DenseDims? dims, out List<DimCheck> checks)
+    private static List<DiagnosticInfo> Solve(KernelModel kernel, List<DimCheck> runtime)
     {
         var found = new List<DiagnosticInfo>();
-        var runtime = new List<DimCheck>();
-        checks = runtime;
-        dims = null;
 
         CheckNames(kernel, found);
         var q = kernel.Find(OperandRole.Query);
@@ -87,12 +83,6 @@ internal static class ShapeSolver
 
         CheckOutput(kernel.Output, q, qa, va, found);
         CheckSideInputs(kernel, q, qa, ka, found, Equal);
-
-        if (qa.IsDense)
-        {
-            dims = new DenseDims(qa.Batch!, qa.Heads, ka.Heads, qa.Sequence!, ka.Sequence!, qa.HeadSize);
-        }
-
         return found;
     }
 

@@ -39,10 +39,12 @@ public sealed class AttentionKernelGenerator : IIncrementalGenerator
 
         var failures = parsed.Where(static outcome => outcome.Failure is not null).Select(static (outcome, _) => outcome.Failure!);
         var checkedModels = parsed
-            .Select(static (outcome, _) => outcome.Model is { } model && !ShapeSolver.Check(model).Any(d => DiagnosticCatalog.IsError(d.Id)) ? model : null)
+            .Select(static (outcome, _) => outcome.Model is { } model && ShapeSolver.Solve(model) is { HasErrors: false } solved
+                ? new CheckedKernel(model, solved.Checks)
+                : null)
             .WithTrackingName(CheckStep);
         var plans = checkedModels
-            .Select(static (model, _) => model is null ? null : Guarded(model.Location.FilePath, model.TypeName, () => KernelPlanner.Plan(model)))
+            .Select(static (kernel, _) => kernel is null ? null : Guarded(kernel.Model.Location.FilePath, kernel.Model.TypeName, () => KernelPlanner.Plan(kernel)))
             .WithTrackingName(PlanStep);
         var files = plans
             .Select(static (outcome, _) => outcome?.Value is { } plan ? Emit(plan) : outcome is null ? null : new GeneratedFile(string.Empty, null, null, outcome.Failure))

@@ -34,10 +34,30 @@ internal static class EmitNames
     /// <summary>A user identifier as a C# token: verbatim, so a name that is a keyword (<c>@class</c>) stays a name.</summary>
     public static string Identifier(string name) => "@" + name;
 
+    /// <summary>The kernel's namespace with each part verbatim (<c>@Models.@Bf16</c>), or null for the global one.</summary>
+    public static string? Namespace(KernelIdentity identity) =>
+        identity.Namespace is null ? null : string.Join(".", identity.Namespace.Split('.').Select(Identifier));
+
+    /// <summary><paramref name="typeName"/> (already a C# name) qualified from the global namespace through the kernel's namespace.</summary>
+    public static string Qualified(KernelIdentity identity, string typeName) =>
+        "global::" + (Namespace(identity) is { } ns ? ns + "." : string.Empty) + typeName;
+
     /// <summary>The fully qualified name of the kernel type, from the global namespace.</summary>
     public static string QualifiedType(KernelIdentity identity) =>
-        "global::" + (identity.Namespace is null ? string.Empty : string.Join(".", identity.Namespace.Split('.').Select(Identifier)) + ".")
-        + string.Join(".", identity.TypeChain.Select(t => Identifier(t.Name)));
+        Qualified(identity, string.Join(".", identity.TypeChain.Select(t => Identifier(t.Name))));
+
+    /// <summary>
+    /// The inputs an entry point takes, in declaration order. Stacked, K stands for the one <c>kvCache</c> span (and its
+    /// <c>layout</c>) and V is left out: every writer spells the two signatures from this one list.
+    /// </summary>
+    public static IEnumerable<(OperandPlan Input, bool IsKvCache)> EntryInputs(KernelPlan plan, bool stacked) =>
+        plan.Inputs
+            .Where(input => !(stacked && input.Role == OperandRole.Value))
+            .Select(input => (input, stacked && input.Role == OperandRole.Key));
+
+    /// <summary>The stacked cache's parameters, in place of K's span.</summary>
+    public static string KvCacheParameters(OperandPlan key) =>
+        $"global::System.ReadOnlySpan<{SpanElement(key)}> kvCache, global::TensorDsl.Cpu.KvCacheLayout layout";
 
     public static string Shape(IEnumerable<DimExpr> shape) => "[" + string.Join(", ", shape.Select(DimText.Describe)) + "]";
 

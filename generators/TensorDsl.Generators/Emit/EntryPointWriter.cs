@@ -14,8 +14,7 @@ internal static class EntryPointWriter
 {
     public static void Write(IndentedWriter writer, KernelPlan plan, Targets targets)
     {
-        var impl = "global::" + (plan.Identity.Namespace is null ? string.Empty : string.Join(".", plan.Identity.Namespace.Split('.').Select(EmitNames.Identifier)) + ".")
-            + ImplementationWriter.ClassName(plan.Identity);
+        var impl = EmitNames.Qualified(plan.Identity, ImplementationWriter.ClassName(plan.Identity));
         var expression = plan.Identity.ExpressionText;
         if ((targets & Targets.Cpu) != 0)
         {
@@ -67,15 +66,10 @@ internal static class EntryPointWriter
     /// </summary>
     private static IEnumerable<string> Parameters(KernelPlan plan, bool stacked, bool withHeads)
     {
-        foreach (var input in plan.Inputs)
+        foreach (var (input, isKvCache) in EmitNames.EntryInputs(plan, stacked))
         {
-            if (stacked && input.Role == OperandRole.Value)
-            {
-                continue;
-            }
-
-            yield return stacked && input.Role == OperandRole.Key
-                ? $"global::System.ReadOnlySpan<{EmitNames.SpanElement(input)}> kvCache, global::TensorDsl.Cpu.KvCacheLayout layout"
+            yield return isKvCache
+                ? EmitNames.KvCacheParameters(input)
                 : $"global::System.ReadOnlySpan<{EmitNames.SpanElement(input)}> {EmitNames.Identifier(input.Name)}";
         }
 
@@ -100,16 +94,9 @@ internal static class EntryPointWriter
     /// <summary>The implementation's argument order: inputs, output, lse, batch, heads, sizes.</summary>
     private static string Arguments(KernelPlan plan, bool stacked, bool withHeads)
     {
-        var arguments = new List<string>();
-        foreach (var input in plan.Inputs)
-        {
-            if (stacked && input.Role == OperandRole.Value)
-            {
-                continue;
-            }
-
-            arguments.Add(stacked && input.Role == OperandRole.Key ? "kvCache, layout" : EmitNames.Identifier(input.Name));
-        }
+        var arguments = EmitNames.EntryInputs(plan, stacked)
+            .Select(entry => entry.IsKvCache ? "kvCache, layout" : EmitNames.Identifier(entry.Input.Name))
+            .ToList();
 
         arguments.Add("output");
         arguments.Add("lse");

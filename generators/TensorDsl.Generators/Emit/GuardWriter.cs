@@ -49,9 +49,6 @@ internal static class GuardWriter
                         ? $"{Guard}.OptionalSpanLength({EmitNames.Literal(span.Parameter)}, {elements}, {names.Tensor(span.Parameter)}.Length);"
                         : $"{Guard}.SpanLength({EmitNames.Literal(span.Parameter)}, {elements}, {names.Tensor(span.Parameter)}.Length);");
                     break;
-                case PagedMetadataGuard paged:
-                    writer.Line($"batch.Validate({sizes.Of(paged.Blocks)}, {sizes.Of(paged.BlockSize)});");
-                    break;
                 case DisjointGuard disjoint when stacked && IsKv(names, disjoint.Input) && names.Plan.Value.Name == disjoint.Input:
                     break; // K's check already covers the one stacked span
                 case DisjointGuard disjoint:

@@ -45,20 +45,10 @@ internal sealed class ImplementationNames
     public string Tensor(OperandPlan operand) => tensors[operand.Name];
 
     /// <summary>The implementation's inputs in declaration order, as parameters.</summary>
-    public IEnumerable<string> InputParameters(bool stacked = false)
-    {
-        foreach (var input in Plan.Inputs)
-        {
-            if (stacked && input.Role == OperandRole.Value)
-            {
-                continue;
-            }
-
-            yield return stacked && input.Role == OperandRole.Key
-                ? $"global::System.ReadOnlySpan<{EmitNames.SpanElement(input)}> kvCache, global::TensorDsl.Cpu.KvCacheLayout layout"
-                : $"global::System.ReadOnlySpan<{EmitNames.SpanElement(input)}> {Tensor(input)}";
-        }
-    }
+    public IEnumerable<string> InputParameters(bool stacked = false) =>
+        EmitNames.EntryInputs(Plan, stacked).Select(entry => entry.IsKvCache
+            ? EmitNames.KvCacheParameters(entry.Input)
+            : $"global::System.ReadOnlySpan<{EmitNames.SpanElement(entry.Input)}> {Tensor(entry.Input)}");
 
     public string OutputParameters =>
         $"global::System.Span<{EmitNames.Element(Plan.Output.Element)}> output, global::System.Span<float> lse";

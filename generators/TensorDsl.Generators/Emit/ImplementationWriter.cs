@@ -50,9 +50,8 @@ internal static class ImplementationWriter
 
     public static void WriteValidateCall(IndentedWriter writer, ImplementationNames names, bool stacked)
     {
-        var arguments = names.Plan.Inputs
-            .Where(i => !(stacked && i.Role == OperandRole.Value))
-            .Select(i => stacked && i.Role == OperandRole.Key ? "kvCache, layout" : names.Tensor(i))
+        var arguments = EmitNames.EntryInputs(names.Plan, stacked)
+            .Select(entry => entry.IsKvCache ? "kvCache, layout" : names.Tensor(entry.Input))
             .Concat(new[] { "output", "lse" })
             .Concat(names.BatchParameter is null ? Enumerable.Empty<string>() : new[] { "batch" })
             .Concat(names.AllSizeArguments);

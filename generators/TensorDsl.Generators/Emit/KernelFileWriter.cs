@@ -36,9 +36,9 @@ internal static class KernelFileWriter
         var writer = new IndentedWriter();
         WriteHeader(writer, plan);
         var identity = plan.Identity;
-        if (identity.Namespace is not null)
+        if (EmitNames.Namespace(identity) is { } ns)
         {
-            writer.Line($"namespace {string.Join(".", identity.Namespace.Split('.').Select(EmitNames.Identifier))};").Line();
+            writer.Line($"namespace {ns};").Line();
         }
 
         var scopes = new Stack<IndentedWriter.Scope>();

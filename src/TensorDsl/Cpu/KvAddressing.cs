@@ -18,17 +18,11 @@ namespace TensorDsl.Cpu;
 public readonly struct KvAddressing
 {
     private KvAddressing(
-        KvLayout layout, int heads, int length, int headDim, long batchStride, long headStride, long rowStride,
-        int blockSize = 0, int numBlocks = 0, long baseOffset = 0, long blockStride = 0,
+        KvLayout layout, RowAddressing rows, int blockSize = 0, int numBlocks = 0, long baseOffset = 0, long blockStride = 0,
         KvCacheLayout cacheLayout = default, bool values = false)
     {
         Layout = layout;
-        Heads = heads;
-        Length = length;
-        HeadDim = headDim;
-        BatchStride = batchStride;
-        HeadStride = headStride;
-        RowStride = rowStride;
+        Rows = rows;
         BlockSize = blockSize;
         NumBlocks = numBlocks;
         BaseOffset = baseOffset;
@@ -39,14 +33,20 @@ public readonly struct KvAddressing
 
     internal KvLayout Layout { get; }
 
+    /// <summary>
+    /// The row strides: the whole rule for dense and token K/V; for a paged cache, the slot-and-head part inside a
+    /// block (a block is laid out as <c>[BlockSize, H, D]</c>, exactly a tokens tensor).
+    /// </summary>
+    internal RowAddressing Rows { get; }
+
     /// <summary>H: the tensor's (KV) head count.</summary>
-    public int Heads { get; }
+    public int Heads => Rows.Heads;
 
     /// <summary>S for dense layouts; 0 otherwise (the lengths come from the varlen metadata).</summary>
-    public int Length { get; }
+    public int Length => Rows.Length;
 
     /// <summary>D: the head-dim size (contiguous).</summary>
-    public int HeadDim { get; }
+    public int HeadDim => Rows.HeadDim;
 
     /// <summary>Slots per cache block (paged layouts only).</summary>
     public int BlockSize { get; }
@@ -57,12 +57,6 @@ public readonly struct KvAddressing
     /// <summary>Whether this addresses a paged cache (separate or stacked).</summary>
     public bool IsPaged => Layout is KvLayout.Paged or KvLayout.PagedStacked;
 
-    internal long BatchStride { get; }
-
-    internal long HeadStride { get; }
-
-    internal long RowStride { get; }
-
     internal long BaseOffset { get; }
 
     internal long BlockStride { get; }
@@ -72,34 +66,19 @@ public readonly struct KvAddressing
     internal bool IsValues { get; }
 
     /// <summary>Dense <c>[B, heads, length, headDim]</c>.</summary>
-    public static KvAddressing Bhsd(int heads, int length, int headDim)
-    {
-        Check(heads, length, headDim);
-        return new(KvLayout.Bhsd, heads, length, headDim, (long)heads * length * headDim, (long)length * headDim, headDim);
-    }
+    public static KvAddressing Bhsd(int heads, int length, int headDim) => new(KvLayout.Bhsd, RowAddressing.Bhsd(heads, length, headDim));
 
     /// <summary>Dense <c>[B, length, heads, headDim]</c>.</summary>
-    public static KvAddressing Bshd(int heads, int length, int headDim)
-    {
-        Check(heads, length, headDim);
-        return new(KvLayout.Bshd, heads, length, headDim, (long)length * heads * headDim, headDim, (long)heads * headDim);
-    }
+    public static KvAddressing Bshd(int heads, int length, int headDim) => new(KvLayout.Bshd, RowAddressing.Bshd(heads, length, headDim));
 
     /// <summary>Flat varlen <c>[Σ seq_lens, heads, headDim]</c>: sequence <c>b</c>'s keys start at <c>Σ_{c&lt;b} seq_lens[c]</c>.</summary>
-    public static KvAddressing Tokens(int heads, int headDim)
-    {
-        Check(heads, 0, headDim);
-        return new(KvLayout.Tokens, heads, 0, headDim, 0, headDim, (long)heads * headDim);
-    }
+    public static KvAddressing Tokens(int heads, int headDim) => new(KvLayout.Tokens, RowAddressing.Tokens(heads, headDim));
 
     /// <summary>A separate paged cache <c>[N, blockSize, heads, headDim]</c> (N follows from the span length).</summary>
     public static KvAddressing Paged(int blockSize, int heads, int headDim)
     {
         CheckPaged(blockSize, heads, headDim);
-        long slotStride = (long)heads * headDim;
-        return new(
-            KvLayout.Paged, heads, 0, headDim, 0, headDim, slotStride,
-            blockSize: blockSize, blockStride: blockSize * slotStride);
+        return new(KvLayout.Paged, RowAddressing.Tokens(heads, headDim), blockSize: blockSize, blockStride: (long)blockSize * heads * headDim);
     }
 
     /// <summary>
@@ -116,12 +95,11 @@ public readonly struct KvAddressing
 
         KernelGuard.Dim("numBlocks", "N", numBlocks);
         CheckPaged(blockSize, heads, headDim);
-        long slotStride = (long)heads * headDim;
-        long blockElements = blockSize * slotStride;
+        long blockElements = (long)blockSize * heads * headDim;
         long blockStride = layout == KvCacheLayout.BlocksFirst ? 2 * blockElements : blockElements;
         long valueBase = layout == KvCacheLayout.BlocksFirst ? blockElements : numBlocks * blockElements;
         return new(
-            KvLayout.PagedStacked, heads, 0, headDim, 0, headDim, slotStride,
+            KvLayout.PagedStacked, RowAddressing.Tokens(heads, headDim),
             blockSize: blockSize, numBlocks: numBlocks, baseOffset: values ? valueBase : 0, blockStride: blockStride,
             cacheLayout: layout, values: values);
     }
@@ -137,17 +115,10 @@ public readonly struct KvAddressing
         if (Layout is KvLayout.Paged or KvLayout.PagedStacked)
         {
             int block = blockTable[b * maxBlocks + key / BlockSize];
-            return RowAddressing.ToIndex(BaseOffset + block * BlockStride + (key % BlockSize) * RowStride + h * HeadStride);
+            return RowAddressing.ToIndex(BaseOffset + block * BlockStride + Rows.Offset(0, h, key % BlockSize, 0));
         }
 
-        return RowAddressing.ToIndex(b * BatchStride + h * HeadStride + ((long)tokenStart + key) * RowStride);
-    }
-
-    private static void Check(int heads, int length, int headDim)
-    {
-        KernelGuard.Dim("addressing", "H", heads);
-        KernelGuard.Dim("addressing", "S", length);
-        KernelGuard.Dim("addressing", "D", headDim);
+        return Rows.Offset(b, h, key, tokenStart);
     }
 
     private static void CheckPaged(int blockSize, int heads, int headDim)

@@ -53,7 +53,7 @@ public class DeclarationDiagnosticTests
         Error("TDSL0022", 0, "'slopes' is used as the ALiBi slopes and again as the sinks; each parameter plays one role, so declare a separate parameter for each"));
 
     [Fact]
-    public Task TDSL0023_TokensQueryOverDenseKeys() => VerifyIgnoringTargetsAsync("""
+    public Task TDSL0023_TokensQueryOverDenseKeys() => VerifyAsync("""
         [AttentionKernel]
         public static partial class Varlen
         {
@@ -140,7 +140,7 @@ public class DeclarationDiagnosticTests
         Error("TDSL0026", 1, "The window size must be a compile-time constant ≥ 0, but '-1' is -1"));
 
     [Fact]
-    public Task TDSL0027_PagedHeadSizesDisagree() => VerifyIgnoringTargetsAsync("""
+    public Task TDSL0027_PagedHeadSizesDisagree() => VerifyAsync("""
         [AttentionKernel]
         public static partial class Paged
         {

@@ -183,7 +183,7 @@ public class HeadsPagingAndTargetTests
         Error("TDSL0007", 0, "q·kᵀ contracts different head sizes: 'q' has D = 128 but 'k' has D = 64"));
 
     [Fact]
-    public Task Paged_KeysAndValuesMustShareALayout() => VerifyIgnoringTargetsAsync("""
+    public Task Paged_KeysAndValuesMustShareALayout() => VerifyAsync("""
         [AttentionKernel]
         public static partial class Paged
         {

@@ -14,26 +14,15 @@ namespace TensorDsl.Generators.Tests.Analyzers;
 /// </summary>
 internal static class KernelAnalyzerTest
 {
-    public static Task VerifyAsync(string source, params DiagnosticResult[] expected) => Verify(source, false, expected);
+    public static Task VerifyAsync(string source, params DiagnosticResult[] expected) => Verify(source, expected);
 
-    /// <summary>
-    /// As <see cref="VerifyAsync"/>, with TDSL0015 switched off, so a test asserts its own diagnostic whatever the
-    /// target registry lowers.
-    /// </summary>
-    public static Task VerifyIgnoringTargetsAsync(string source, params DiagnosticResult[] expected) => Verify(source, true, expected);
-
-    private static Task Verify(string source, bool ignoreTargets, DiagnosticResult[] expected)
+    private static Task Verify(string source, DiagnosticResult[] expected)
     {
         var test = new CSharpAnalyzerTest<AttentionKernelAnalyzer, DefaultVerifier>
         {
             TestCode = TestReferences.Usings + source,
             ReferenceAssemblies = TestReferences.Framework,
         };
-        if (ignoreTargets)
-        {
-            test.DisabledDiagnostics.Add("TDSL0015");
-        }
-
         test.TestState.AdditionalReferences.Add(TestReferences.Runtime);
         test.ExpectedDiagnostics.AddRange(expected);
         return test.RunAsync();

@@ -373,7 +373,7 @@ public class IncrementalityTests
         AttentionKernelGenerator.GeneratedFile { Kernel: { Length: > 0 } kernel } => kernel,
         // The check and plan steps carry front-end records, which both the generator and the analyzers compile in:
         // read them by name rather than by type.
-        { } other when other.GetType().Name == "KernelModel" => (string?)Property(other, "TypeName"),
+        { } other when other.GetType().Name == "CheckedKernel" => (string?)Property(Property(other, "Model")!, "TypeName"),
         { } other when other.GetType().Name.StartsWith("StepOutcome", StringComparison.Ordinal)
             && Property(other, "Value") is { } plan => (string?)Property(Property(plan, "Identity")!, "TypeName"),
         _ => null,

@@ -230,7 +230,6 @@ internal static partial class VarlenPagedCatalog
 
     private static void AddVarlenKernels()
     {
-#if TENSORDSL_VARLEN
         AddVarlen<float>(new KernelTraits("VarlenF32Causal") { ConstHq = 8, ConstHkv = 2, ConstD = 64, Visible = (b, h, p, j) => j <= p },
             run: (x, o, l, heads) => VarlenF32Causal.Run(q: x.Q, k: x.K, v: x.V, output: o, batch: x.Batch, lse: l, heads: heads),
             reference: (x, o, l) => VarlenF32Causal.Reference(q: x.Q, k: x.K, v: x.V, output: o, batch: x.Batch, lse: l));
@@ -249,6 +248,5 @@ internal static partial class VarlenPagedCatalog
         AddVarlen<float>(new KernelTraits("VarlenF32RuntimeHeadsCausal") { Visible = (b, h, p, j) => j <= p },
             run: (x, o, l, heads) => VarlenF32RuntimeHeadsCausal.Run(q: x.Q, k: x.K, v: x.V, output: o, batch: x.Batch, Hq: x.Hq, D: x.D, Hkv: x.Hkv, lse: l, heads: heads),
             reference: (x, o, l) => VarlenF32RuntimeHeadsCausal.Reference(q: x.Q, k: x.K, v: x.V, output: o, batch: x.Batch, Hq: x.Hq, D: x.D, Hkv: x.Hkv, lse: l));
-#endif
     }
 }

@@ -1,10 +1,7 @@
 // Varlen (Tokens q over Tokens K/V, VarlenBatch) and paged (Tokens q over Pages K/V, PagedBatch) kernels for the
 // conformance suite: every element type, GQA ratios 1/2/4/8, D 64 and 128, block sizes 1/16/32/128 and every
 // feature a Tokens query supports. Conformance/VarlenPagedCatalog.Entries.cs registers them.
-//
-// The varlen kernels (K/V with their own token axis Tk = Σ seq_lens) sit inside TENSORDSL_VARLEN, which the test
-// project always defines now that the generator binds Tk through KernelGuard.Size (it once emitted a long-to-int
-// assignment; TensorDsl.Generators.Tests keeps that regression test).
+
 using System;
 using TensorDsl;
 using static TensorDsl.Dsl;
@@ -484,7 +481,6 @@ public static partial class PagedBF16RuntimeHeadsAlibi
         => Softmax(q.MatMul(k.T) + Alibi(slopes) + Causal()).MatMul(v);
 }
 
-#if TENSORDSL_VARLEN
 /// <summary>float, varlen, Hq 8 / Hkv 2 (G 4), D 64: Causal.</summary>
 [AttentionKernel]
 public static partial class VarlenF32Causal
@@ -562,4 +558,3 @@ public static partial class VarlenF32RuntimeHeadsCausal
         [Shape("Tk, Hkv, D")] Tokens<float> v)
         => Softmax(q.MatMul(k.T) + Causal()).MatMul(v);
 }
-#endif

@@ -67,7 +67,7 @@ internal static class CpuEmitter
 
     private static string Rows(OperandPlan operand, SizeNames s)
     {
-        var a = operand.Addressing;
+        var a = operand.Rows;
         return a.Kind == AddressingKind.Tokens
             ? $"{Cpu}.RowAddressing.Tokens({s.Of(a.Heads)}, {s.Of(a.HeadDim)})"
             : $"{Cpu}.RowAddressing.{a.Kind}({s.Of(a.Heads)}, {s.Of(a.Length!)}, {s.Of(a.HeadDim)})";
@@ -75,7 +75,7 @@ internal static class CpuEmitter
 
     private static string Keys(OperandPlan operand, SizeNames s, bool stacked, bool values)
     {
-        var a = operand.Addressing;
+        var a = operand.Rows;
         return a.Kind switch
         {
             AddressingKind.Tokens => $"{Cpu}.KvAddressing.Tokens({s.Of(a.Heads)}, {s.Of(a.HeadDim)})",
@@ -121,7 +121,7 @@ internal static class CpuEmitter
         var plan = names.Plan;
         var s = names.Sizes;
         var element = EmitNames.SpanElement(plan.Key);
-        var a = plan.Key.Addressing;
+        var a = plan.Key.Rows;
         var shape = $"{s.Of(a.BlockSize!)}, {s.Of(a.Heads)}, {s.Of(a.HeadDim)}";
         var sizes = string.Concat(names.ArgumentSizeParameters.Select(p => ", " + p));
         using (writer.Block($"public static void WriteCache(global::System.ReadOnlySpan<{element}> newKeys, global::System.ReadOnlySpan<{element}> newValues, global::System.Span<{element}> keyCache, global::System.Span<{element}> valueCache, global::TensorDsl.PagedBatch batch{sizes})"))
