@@ -34,4 +34,14 @@ public interface IAttentionSpec
     /// position. Returning −∞ hides the key.
     /// </summary>
     static abstract float Score(in ScoreInputs inputs, int batch, int head, int row, int position, int key, float dot);
+
+    /// <summary>
+    /// True when <see cref="Score"/> is exactly <c>dot · <see cref="Scale"/>(inputs)</c> (the declaration has no
+    /// score step but the scale): the driver then scales whole vectors of scores instead of calling
+    /// <see cref="Score"/> once per key.
+    /// </summary>
+    static abstract bool ScoreIsScale { get; }
+
+    /// <summary>The scale <see cref="Score"/> multiplies by when <see cref="ScoreIsScale"/> holds; 1 otherwise.</summary>
+    static abstract float Scale(in ScoreInputs inputs);
 }

@@ -9,6 +9,10 @@ namespace TensorDsl.Tests.Cpu;
 /// </summary>
 internal struct ConfigSpec : IAttentionSpec
 {
+    public static bool ScoreIsScale => true;
+
+    public static float Scale(in ScoreInputs inputs) => inputs.DefaultScale;
+
     [ThreadStatic] private static KeyMask s_mask;
     [ThreadStatic] private static Func<int, int, int, int, bool>? s_predicate;
 
@@ -44,6 +48,10 @@ internal struct ConfigSpec : IAttentionSpec
 /// <summary>Causal, a residual predicate and a softcap after the scale: every spec hook in use.</summary>
 internal struct SoftcapSpec : IAttentionSpec
 {
+    public static bool ScoreIsScale => false;
+
+    public static float Scale(in ScoreInputs inputs) => 1f;
+
     public static int ConstHeadDim => 0;
 
     public static KeyMask Mask => new(causal: true, hasWindow: false, left: 0, right: 0, chunk: 0);
@@ -64,6 +72,10 @@ internal struct SoftcapSpec : IAttentionSpec
 /// <summary>A Half bias in slot 0 and ALiBi slopes in slot 1, no mask.</summary>
 internal struct BiasAlibiSpec : IAttentionSpec
 {
+    public static bool ScoreIsScale => false;
+
+    public static float Scale(in ScoreInputs inputs) => 1f;
+
     public static int ConstHeadDim => 0;
 
     public static KeyMask Mask => KeyMask.None;
@@ -84,6 +96,10 @@ internal struct BiasAlibiSpec : IAttentionSpec
 /// <summary>What the generator emits for the conformance kernel F32BhsdEverything (see Kernels/RuntimeFloatKernels.cs).</summary>
 internal struct EverythingSpec : IAttentionSpec
 {
+    public static bool ScoreIsScale => false;
+
+    public static float Scale(in ScoreInputs inputs) => 1f;
+
     public static int ConstHeadDim => 0;
 
     public static KeyMask Mask => new(causal: false, hasWindow: false, left: 0, right: 0, chunk: 16);
@@ -105,6 +121,10 @@ internal struct EverythingSpec : IAttentionSpec
 /// <summary>Causal plus a 9-key look-back window, default scale: the conformance GptOss kernels.</summary>
 internal struct GptOssSpec : IAttentionSpec
 {
+    public static bool ScoreIsScale => true;
+
+    public static float Scale(in ScoreInputs inputs) => inputs.DefaultScale;
+
     public static int ConstHeadDim => 0;
 
     public static KeyMask Mask => new(causal: true, hasWindow: true, left: 9, right: 0, chunk: 0);
@@ -120,6 +140,10 @@ internal struct GptOssSpec : IAttentionSpec
 /// <summary>A spec that claims a compile-time head size of 16.</summary>
 internal struct ConstD16Spec : IAttentionSpec
 {
+    public static bool ScoreIsScale => true;
+
+    public static float Scale(in ScoreInputs inputs) => 0.25f;
+
     public static int ConstHeadDim => 16;
 
     public static KeyMask Mask => KeyMask.None;

@@ -159,6 +159,12 @@ internal static class CpuEmitter
                 : "public static bool Visible(int batch, int head, int position, int key) => "
                   + string.Join(" && ", masks.Predicates.Select(CSharpScalarPrinter.Print)) + ";");
             writer.Line();
+            var scale = PlainScale(plan.ScoreSteps);
+            writer.Line($"public static bool ScoreIsScale => {Bool(scale is not null)};");
+            writer.Line();
+            writer.Line(inline);
+            writer.Line($"public static float Scale(in {Cpu}.ScoreInputs inputs) => {scale ?? "1f"};");
+            writer.Line();
             writer.Line(inline);
             using (writer.Block($"public static float Score(in {Cpu}.ScoreInputs inputs, int batch, int head, int row, int position, int key, float dot)"))
             {
@@ -171,6 +177,31 @@ internal static class CpuEmitter
                 writer.Line("return score;");
             }
         }
+    }
+
+    /// <summary>
+    /// The scale as C# when the score steps are exactly one <c>score · scale</c> with a constant or the default scale
+    /// (the driver then scales whole score vectors); <c>"1f"</c> when there is no step; null otherwise.
+    /// </summary>
+    private static string? PlainScale(EquatableArray<ScalarExpr> steps)
+    {
+        if (steps.Count == 0)
+        {
+            return "1f";
+        }
+
+        if (steps.Count != 1 || steps[0] is not BinaryExpr { Operator: BinaryOperator.Multiply } product
+            || product.Left is not VariableExpr { Variable: ScalarVariable.Score })
+        {
+            return null;
+        }
+
+        return product.Right switch
+        {
+            ConstantExpr { Type.Kind: ScalarKind.Single } or VariableExpr { Variable: ScalarVariable.DefaultScale }
+                => CSharpScalarPrinter.Print(product.Right),
+            _ => null,
+        };
     }
 
     private static string Bool(bool value) => value ? "true" : "false";

@@ -1,0 +1,34 @@
+using System;
+using System.Threading;
+
+namespace TensorDsl;
+
+/// <summary>
+/// Process-wide settings of the generated CPU kernels. Results do not depend on them: every kernel splits its work
+/// into the same pieces whatever the thread count, so outputs are bitwise identical for any value (see
+/// docs/design.md, "Threads and determinism").
+/// </summary>
+public static class AttentionOptions
+{
+    private static int _threadCount = Environment.ProcessorCount;
+
+    /// <summary>
+    /// The most threads one kernel call uses, the calling thread included; 1 runs every call on the caller.
+    /// Defaults to <see cref="Environment.ProcessorCount"/>. Small calls use fewer threads than this when handing
+    /// work to another thread would cost more than it saves.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is below 1.</exception>
+    public static int ThreadCount
+    {
+        get => Volatile.Read(ref _threadCount);
+        set
+        {
+            if (value < 1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, "The thread count must be at least 1.");
+            }
+
+            Volatile.Write(ref _threadCount, value);
+        }
+    }
+}
