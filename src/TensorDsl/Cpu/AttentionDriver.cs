@@ -1,28 +1,27 @@
 using System;
-using System.Buffers;
 using System.ComponentModel;
+using System.Runtime.Intrinsics;
+using TensorDsl.Cpu.Parallel;
+using TensorDsl.Cpu.Simd;
 using TensorDsl.Runtime;
 
 namespace TensorDsl.Cpu;
 
 /// <summary>
-/// The fused CPU attention loop, generic over a generated <see cref="IAttentionSpec"/> struct: one pass over
-/// the keys per query row with an online softmax and fp32 accumulation. Scalar and single-threaded; the
-/// head-dim loops are contiguous span loops in <c>Element&lt;T&gt;</c> so a vectorised version can replace them.
+/// The fused CPU attention kernel, generic over a generated <see cref="IAttentionSpec"/> struct: flash attention
+/// with an online softmax and fp32 accumulation, vectorised at the widest width the machine accelerates
+/// (<see cref="CpuVectorPath"/>) and spread over <see cref="AttentionOptions.ThreadCount"/> threads.
 /// </summary>
 /// <remarks>
-/// <para>Numerics (identical to the generated kernels, see docs/design.md): keys whose score is −∞ are skipped;
-/// the accumulator is the running weighted mean of V rows (rescaled by <c>l·c/l'</c> and <c>w/l'</c>), so V
-/// values near the fp32 maximum cannot overflow it; <see cref="MathF.Max(float, float)"/> propagates NaN; a row
-/// with no visible key writes 0 and LSE −∞ (sinks included); a sink joins only the denominator.</para>
-/// <para>No allocation per call: one q row and one accumulator live on the stack when D, Dv ≤ 512, otherwise in
-/// an <see cref="ArrayPool{T}"/> array.</para>
+/// <para>Validation happens here, on the calling thread, before any element is read or written. The work is then
+/// cut into blocks of query rows × one KV head's group (<see cref="Parallel.WorkPlan"/>), computed by
+/// <see cref="Parallel.AttentionJob{TSimd, TV, TSpec, TQ, TKV, TO}"/>; docs/design.md, "CPU kernel", has the
+/// numerics and the tiling.</para>
+/// <para>No allocation per call after the first on a thread: scratch, plans and jobs are kept per thread.</para>
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class AttentionDriver
 {
-    private const int StackDim = 512;
-
     /// <summary>
     /// Runs <typeparamref name="TSpec"/> on <paramref name="problem"/>. Element types are float,
     /// <see cref="Half"/> or <see cref="BFloat16"/> (K and V share one; q and the output may differ). Every span
@@ -44,29 +43,139 @@ public static class AttentionDriver
         CheckElement<TO>();
         Validate<TSpec, TQ, TKV, TO>(problem, q, k, v, output, lse, sinks, inputs);
 
-        var heads = problem.Heads;
-        if (problem.Batch == 0 || heads.Count == 0)
+        if (problem.Batch == 0 || problem.Heads.Count == 0)
         {
             return;
         }
 
-        int headDim = TSpec.ConstHeadDim > 0 ? TSpec.ConstHeadDim : problem.HeadDim;
-        int valueDim = problem.ValueDim;
-        float[]? rented = null;
-        Span<float> scratch = headDim <= StackDim && valueDim <= StackDim
-            ? stackalloc float[2 * StackDim]
-            : (rented = ArrayPool<float>.Shared.Rent(headDim + valueDim));
-        try
+        switch (VectorPaths.Active)
         {
-            var pass = new Pass<TSpec, TQ, TKV, TO>(
-                problem, q, k, v, output, lse, sinks, inputs, scratch.Slice(0, headDim), scratch.Slice(headDim, valueDim));
-            pass.Run(problem.Metadata);
+            case CpuVectorPath.Vector512:
+                Launch<Simd512, Vector512<float>, TSpec, TQ, TKV, TO>(problem, q, k, v, output, lse, sinks, inputs);
+                break;
+            case CpuVectorPath.Vector256:
+                Launch<Simd256, Vector256<float>, TSpec, TQ, TKV, TO>(problem, q, k, v, output, lse, sinks, inputs);
+                break;
+            case CpuVectorPath.Vector128:
+                Launch<Simd128, Vector128<float>, TSpec, TQ, TKV, TO>(problem, q, k, v, output, lse, sinks, inputs);
+                break;
+            default:
+                Launch<SimdScalar, float, TSpec, TQ, TKV, TO>(problem, q, k, v, output, lse, sinks, inputs);
+                break;
         }
-        finally
+    }
+
+    /// <summary>
+    /// Below this many FLOPs a call runs on the calling thread alone: handing work to a pool thread costs a few
+    /// microseconds, more than a small decode gains from it (measured by the bench's hand-off case).
+    /// </summary>
+    internal const long HandOffFlops = 4_000_000;
+
+    private static unsafe void Launch<TSimd, TV, TSpec, TQ, TKV, TO>(
+        in AttentionProblem problem,
+        ReadOnlySpan<TQ> q, ReadOnlySpan<TKV> k, ReadOnlySpan<TKV> v, Span<TO> output, Span<float> lse,
+        ReadOnlySpan<float> sinks, in ScoreInputs inputs)
+        where TSimd : struct, ISimd<TV>
+        where TV : struct
+        where TSpec : struct, IAttentionSpec
+        where TQ : unmanaged
+        where TKV : unmanaged
+        where TO : unmanaged
+    {
+        var job = AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO>.Current;
+        var call = job.Call;
+
+        // Pinned until every worker has finished: the workers see the spans only as these addresses and lengths.
+        fixed (TQ* qp = q)
+        fixed (TKV* kp = k)
+        fixed (TKV* vp = v)
+        fixed (TO* op = output)
+        fixed (float* lp = lse)
+        fixed (float* sp = sinks)
+        fixed (byte* s0 = inputs.Side0.Bytes)
+        fixed (byte* s1 = inputs.Side1.Bytes)
+        fixed (byte* s2 = inputs.Side2.Bytes)
+        fixed (byte* s3 = inputs.Side3.Bytes)
         {
-            if (rented is not null)
+            (call.Q, call.QLength) = ((nint)qp, q.Length);
+            (call.K, call.KLength) = ((nint)kp, k.Length);
+            (call.V, call.VLength) = ((nint)vp, v.Length);
+            (call.Output, call.OutputLength) = ((nint)op, output.Length);
+            (call.Lse, call.LseLength) = ((nint)lp, lse.Length);
+            (call.Sinks, call.SinksLength) = ((nint)sp, sinks.Length);
+            (call.Side0, call.Side0Length, call.Side0Shape) = ((nint)s0, inputs.Side0.Bytes.Length, inputs.Side0.Shape);
+            (call.Side1, call.Side1Length, call.Side1Shape) = ((nint)s1, inputs.Side1.Bytes.Length, inputs.Side1.Shape);
+            (call.Side2, call.Side2Length, call.Side2Shape) = ((nint)s2, inputs.Side2.Bytes.Length, inputs.Side2.Shape);
+            (call.Side3, call.Side3Length, call.Side3Shape) = ((nint)s3, inputs.Side3.Bytes.Length, inputs.Side3.Shape);
+            call.DefaultScale = inputs.DefaultScale;
+            call.QAddress = problem.Q;
+            call.OutputAddress = problem.Output;
+            call.KAddress = problem.K;
+            call.VAddress = problem.V;
+            call.Varlen = problem.IsVarlen;
+            call.QueryHeads = problem.QueryHeads;
+            call.Tokens = problem.IsVarlen ? problem.Metadata!.NumTokens : 0;
+            call.HeadDim = TSpec.ConstHeadDim > 0 ? TSpec.ConstHeadDim : problem.HeadDim;
+            call.ValueDim = problem.ValueDim;
+            call.Paged = problem.Metadata as PagedBatch;
+            call.MaxBlocks = call.Paged?.MaxBlocksPerSequence ?? 0;
+            try
             {
-                ArrayPool<float>.Shared.Return(rented);
+                PlanWork(problem, call.Plan, TSpec.Mask);
+                call.Plan.Finish(AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO>.TileKeys);
+                call.EnsurePartials();
+                long flops = call.Plan.TotalCost * 2 * ((long)call.HeadDim + call.ValueDim);
+                job.Execute(flops < HandOffFlops ? 1 : AttentionOptions.ThreadCount);
+            }
+            finally
+            {
+                // Drop the caller's memory and metadata so the cached job keeps nothing alive between calls.
+                call.Q = call.K = call.V = call.Output = call.Lse = call.Sinks = 0;
+                call.Side0 = call.Side1 = call.Side2 = call.Side3 = 0;
+                call.Paged = null;
+            }
+        }
+    }
+
+    /// <summary>Enumerates the sequences and KV-head groups the call computes (docs/design.md, "Work split").</summary>
+    private static void PlanWork(in AttentionProblem problem, WorkPlan plan, KeyMask mask)
+    {
+        plan.Clear();
+        var heads = problem.Heads;
+        int group = problem.QueryHeads / problem.KvHeads;
+        int first = heads.Start, end = heads.Start + heads.Count;
+        ReadOnlySpan<int> starts = problem.IsVarlen ? problem.Metadata!.QueryStartLoc.Span : default;
+        ReadOnlySpan<int> lens = problem.IsVarlen ? problem.Metadata!.SeqLens.Span : default;
+        bool tokenKv = problem.K.Layout == KvLayout.Tokens;
+        long kvStart = 0;
+        for (int b = 0; b < problem.Batch; b++)
+        {
+            var sequence = new WorkItem { Sequence = b };
+            if (problem.IsVarlen)
+            {
+                sequence.QueryStart = starts[b];
+                sequence.QueryLength = starts[b + 1] - starts[b];
+                sequence.KvLength = lens[b];
+                sequence.KvStart = tokenKv ? (int)kvStart : 0; // validated: Σ seq_lens fits an int for token K/V
+                kvStart += lens[b];
+            }
+            else
+            {
+                sequence.QueryLength = problem.QueryLength;
+                sequence.KvLength = problem.KvLength;
+            }
+
+            if (sequence.QueryLength <= 0)
+            {
+                continue;
+            }
+
+            for (int kvHead = first / group; kvHead <= (end - 1) / group; kvHead++)
+            {
+                sequence.KvHead = kvHead;
+                sequence.HeadStart = Math.Max(first, kvHead * group);
+                sequence.HeadCount = Math.Min(end, (kvHead + 1) * group) - sequence.HeadStart;
+                plan.AddSequence(sequence, mask);
             }
         }
     }

@@ -35,6 +35,15 @@ public readonly ref struct SideTensor
     /// <summary>The viewed memory, for overlap checks against the output.</summary>
     internal ReadOnlySpan<byte> Bytes => _bytes;
 
+    /// <summary>Everything but the memory: what a worker thread needs to rebuild the view over pinned memory.</summary>
+    internal Layout Shape => new(_kind, _s0, _s1, _s2, _s3);
+
+    /// <summary>The view <paramref name="shape"/> describes, over <paramref name="bytes"/> (the same memory, re-pinned).</summary>
+    internal SideTensor(ReadOnlySpan<byte> bytes, Layout shape)
+        : this(bytes, shape.Kind, shape.S0, shape.S1, shape.S2, shape.S3)
+    {
+    }
+
     /// <summary>One float per query head (e.g. ALiBi slopes), read with <see cref="PerHead(int)"/>.</summary>
     public static SideTensor PerHead(ReadOnlySpan<float> values) =>
         new(MemoryMarshal.AsBytes(values), ElementKind.Float, 1, 0, 0, 0);
@@ -106,7 +115,10 @@ public readonly ref struct SideTensor
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowIndex() => throw new IndexOutOfRangeException("A side-tensor index is outside its tensor.");
 
-    private enum ElementKind : byte
+    /// <summary>A view's element kind and strides.</summary>
+    internal readonly record struct Layout(ElementKind Kind, long S0, long S1, long S2, long S3);
+
+    internal enum ElementKind : byte
     {
         None,
         Float,

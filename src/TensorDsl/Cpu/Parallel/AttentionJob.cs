@@ -1,0 +1,511 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using TensorDsl.Cpu.Simd;
+
+namespace TensorDsl.Cpu.Parallel;
+
+/// <summary>
+/// The fused flash-attention block for one generated spec at one vector width: per <see cref="WorkItem"/>, the
+/// block's q rows are packed transposed once, then every K/V tile of its key span is read once for all of them —
+/// scores by <see cref="TileKernels{TSimd, TV}.Scores"/>, masks and score steps, the online softmax vectorised
+/// over rows, and the weighted values by <see cref="TileKernels{TSimd, TV}.Values"/>.
+/// </summary>
+/// <remarks>
+/// Numerics (docs/design.md, "CPU kernel"): fp32 throughout; the accumulator is the running weighted mean of
+/// value rows (rescaled by <c>l·c/l'</c>, weights divided by <c>l'</c>), so values near the fp32 maximum cannot
+/// overflow it; a tile whose rows are all hidden is skipped before its scores are computed; a key of weight
+/// exactly 0 never multiplies a non-finite value row.
+/// </remarks>
+internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
+    where TSimd : struct, ISimd<TV>
+    where TV : struct
+    where TSpec : struct, IAttentionSpec
+    where TQ : unmanaged
+    where TKV : unmanaged
+    where TO : unmanaged
+{
+    /// <summary>Keys per tile: one tile's scores and K/V rows stay in L1 next to the q block.</summary>
+    public const int TileKeys = 32;
+
+    [ThreadStatic] private static AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO>? t_current;
+
+    private bool _merging;
+
+    public static AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> Current => t_current ??= new();
+
+    public CallData Call { get; } = new();
+
+    /// <summary>Runs every item, then (when the plan split any block) merges the pieces.</summary>
+    public void Execute(int threads)
+    {
+        var plan = Call.Plan;
+        _merging = false;
+        Run(plan.ItemCount, threads);
+        if (plan.MergeCount > 0)
+        {
+            _merging = true;
+            Run(plan.MergeCount, threads);
+        }
+    }
+
+    protected override void RunItem(int index)
+    {
+        var workspace = Workspace.Current;
+        if (_merging)
+        {
+            Merge(Call.Plan.Merges[index], workspace);
+        }
+        else
+        {
+            Block(Call.Plan.Items[index], workspace);
+        }
+    }
+
+    private unsafe ReadOnlySpan<T> Read<T>(nint address, int length)
+        where T : unmanaged => new((void*)address, length);
+
+    private unsafe Span<T> Write<T>(nint address, int length)
+        where T : unmanaged => new((void*)address, length);
+
+    private ScoreInputs Inputs()
+    {
+        var call = Call;
+        return new ScoreInputs
+        {
+            DefaultScale = call.DefaultScale,
+            Side0 = new SideTensor(Read<byte>(call.Side0, call.Side0Length), call.Side0Shape),
+            Side1 = new SideTensor(Read<byte>(call.Side1, call.Side1Length), call.Side1Shape),
+            Side2 = new SideTensor(Read<byte>(call.Side2, call.Side2Length), call.Side2Shape),
+            Side3 = new SideTensor(Read<byte>(call.Side3, call.Side3Length), call.Side3Shape),
+        };
+    }
+
+    private void Block(in WorkItem item, Workspace ws)
+    {
+        var call = Call;
+        int w = TSimd.Count;
+        int rows = item.Rows;
+        int lanes = (rows + w - 1) / w * w;
+        int depth = call.HeadDim, valueDim = call.ValueDim;
+        int width = (valueDim + w - 1) / w * w;
+        ws.Ensure(lanes, depth, width, TileKeys);
+
+        var inputs = Inputs();
+        var k = Read<TKV>(call.K, call.KLength);
+        var v = Read<TKV>(call.V, call.VLength);
+        ReadOnlySpan<int> blockTable = call.Paged is { } paged ? paged.BlockTable.Span : default;
+
+        int minLo = int.MaxValue, maxHi = int.MinValue, maxLo = int.MinValue, minHi = int.MaxValue;
+        DescribeRows(item, ws, lanes, ref minLo, ref maxHi, ref maxLo, ref minHi);
+        PackQueries(item, ws, lanes);
+
+        ws.Max.AsSpan(0, lanes).Fill(float.NegativeInfinity);
+        ws.Sum.AsSpan(0, lanes).Clear();
+        ws.Output.AsSpan(0, lanes * width).Clear();
+
+        // Keys are read in place when they are fp32 (and, for values, whole vectors wide); otherwise one tile is
+        // converted (and zero-padded) into scratch per block.
+        bool keysInPlace = typeof(TKV) == typeof(float);
+        bool valuesInPlace = typeof(TKV) == typeof(float) && width == valueDim;
+        ref float keyBase = ref keysInPlace ? ref Unsafe.As<TKV, float>(ref MemoryMarshal.GetReference(k)) : ref MemoryMarshal.GetArrayDataReference(ws.Keys);
+        ref float valueBase = ref valuesInPlace ? ref Unsafe.As<TKV, float>(ref MemoryMarshal.GetReference(v)) : ref MemoryMarshal.GetArrayDataReference(ws.Values);
+
+        for (int start = minLo; start <= maxHi; start += TileKeys)
+        {
+            int count = Math.Min(TileKeys, maxHi + 1 - start);
+            int last = start + count - 1;
+            bool full = !TSpec.HasPredicate && start >= maxLo && last <= minHi;
+            if (!full && !AnyRowSees(ws, rows, start, last))
+            {
+                continue;
+            }
+
+            LocateKeys(item, ws, blockTable, k.Length, v.Length, start, count, keysInPlace, valuesInPlace, width);
+            if (!keysInPlace)
+            {
+                for (int t = 0; t < count; t++)
+                {
+                    Element<TKV>.Widen(k.Slice(ws.KeyOffsets[t], depth), ws.Keys.AsSpan(t * depth, depth));
+                    ws.KeyOffsets[t] = t * depth;
+                }
+            }
+
+            TileKernels<TSimd, TV>.Scores(ref MemoryMarshal.GetArrayDataReference(ws.QueryT), lanes, depth, ref keyBase, ws.KeyOffsets, count, ref MemoryMarshal.GetArrayDataReference(ws.Scores));
+            if (!ScoreAndMask(item, ws, inputs, rows, lanes, start, count, full))
+            {
+                continue;
+            }
+
+            bool anyZero = Softmax(ws, lanes, count);
+            if (!valuesInPlace)
+            {
+                for (int t = 0; t < count; t++)
+                {
+                    var row = ws.Values.AsSpan(t * width, width);
+                    Element<TKV>.Widen(v.Slice(ws.ValueOffsets[t], valueDim), row);
+                    row.Slice(valueDim).Clear();
+                    ws.ValueOffsets[t] = t * width;
+                }
+            }
+
+            if (anyZero && !ValuesFinite(ref valueBase, ws.ValueOffsets, count, width))
+            {
+                TileKernels<TSimd, TV>.ValuesSkippingZeroWeights(
+                    ref MemoryMarshal.GetArrayDataReference(ws.Scores), lanes, rows, ref valueBase, ws.ValueOffsets, count, ref MemoryMarshal.GetArrayDataReference(ws.Output), width, ref MemoryMarshal.GetArrayDataReference(ws.Carry));
+            }
+            else
+            {
+                TileKernels<TSimd, TV>.Values(
+                    ref MemoryMarshal.GetArrayDataReference(ws.Scores), lanes, rows, ref valueBase, ws.ValueOffsets, count, ref MemoryMarshal.GetArrayDataReference(ws.Output), width, ref MemoryMarshal.GetArrayDataReference(ws.Carry));
+            }
+        }
+
+        if (item.Slot < 0)
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                Rows.Finish(call, ws.Head[r], item, ws.RowIndex[r], ws.Max[r], ws.Sum[r], ws.Output.AsSpan(r * width, valueDim));
+            }
+        }
+        else
+        {
+            Rows.Store(call, item, ws.Max, ws.Sum, ws.Output, width);
+        }
+    }
+
+    /// <summary>Each row's head, row, position and visible key range, clipped to the item's keys; the block's bounds.</summary>
+    private static void DescribeRows(in WorkItem item, Workspace ws, int lanes, ref int minLo, ref int maxHi, ref int maxLo, ref int minHi)
+    {
+        int rows = item.Rows;
+        for (int r = 0; r < lanes; r++)
+        {
+            if (r >= rows)
+            {
+                // Padding lanes: a zero q row over every key of the block, never written out.
+                ws.Low[r] = int.MinValue;
+                ws.High[r] = int.MaxValue;
+                continue;
+            }
+
+            int row = item.RowStart + r / item.HeadCount;
+            int position = item.KvLength - item.QueryLength + row;
+            ws.Head[r] = item.HeadStart + r % item.HeadCount;
+            ws.RowIndex[r] = row;
+            ws.Position[r] = position;
+            TSpec.Mask.Range(position, item.KvLength, out int lo, out int hi);
+            lo = Math.Max(lo, item.KeyStart);
+            hi = Math.Min(hi, item.KeyEnd - 1);
+            ws.Low[r] = lo;
+            ws.High[r] = hi;
+            if (hi >= lo)
+            {
+                minLo = Math.Min(minLo, lo);
+                maxHi = Math.Max(maxHi, hi);
+            }
+
+            maxLo = Math.Max(maxLo, lo);
+            minHi = Math.Min(minHi, hi);
+        }
+    }
+
+    /// <summary>Widens the block's q rows to fp32 and stores them transposed, <c>qt[d · lanes + r]</c>; padding lanes are 0.</summary>
+    private void PackQueries(in WorkItem item, Workspace ws, int lanes)
+    {
+        var call = Call;
+        var q = Read<TQ>(call.Q, call.QLength);
+        int depth = call.HeadDim;
+        var qt = ws.QueryT.AsSpan(0, depth * lanes);
+        var row = ws.Row.AsSpan(0, depth);
+        for (int r = 0; r < lanes; r++)
+        {
+            if (r >= item.Rows)
+            {
+                for (int d = 0; d < depth; d++) qt[d * lanes + r] = 0f;
+                continue;
+            }
+
+            int offset = call.QAddress.Offset(item.Sequence, ws.Head[r], ws.RowIndex[r], item.QueryStart);
+            Element<TQ>.Widen(q.Slice(offset, depth), row);
+            for (int d = 0; d < depth; d++) qt[d * lanes + r] = row[d];
+        }
+    }
+
+    private static bool AnyRowSees(Workspace ws, int rows, int start, int last)
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            if (ws.Low[r] <= last && ws.High[r] >= start && ws.High[r] >= ws.Low[r])
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The K and V row offsets of keys <c>[start, start + count)</c>, each checked to lie inside its span (so the
+    /// unchecked tile loops stay in bounds whatever the metadata says), rebased onto scratch rows when converted.
+    /// </summary>
+    private void LocateKeys(
+        in WorkItem item, Workspace ws, ReadOnlySpan<int> blockTable, int kLength, int vLength, int start, int count,
+        bool keysInPlace, bool valuesInPlace, int width)
+    {
+        var call = Call;
+        int depth = call.HeadDim, valueDim = call.ValueDim;
+        for (int t = 0; t < count; t++)
+        {
+            int key = start + t;
+            int kOffset = call.KAddress.Offset(item.Sequence, item.KvHead, key, item.KvStart, blockTable, call.MaxBlocks);
+            int vOffset = call.VAddress.Offset(item.Sequence, item.KvHead, key, item.KvStart, blockTable, call.MaxBlocks);
+            if ((uint)kOffset > (uint)(kLength - depth) || (uint)vOffset > (uint)(vLength - valueDim))
+            {
+                ThrowOutside();
+            }
+
+            ws.KeyOffsets[t] = kOffset;
+            ws.ValueOffsets[t] = vOffset;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowOutside() =>
+        throw new InvalidOperationException("A K/V row lies outside its span: the metadata changed while the kernel ran.");
+
+    /// <summary>
+    /// Applies the score steps and the masks to one tile's dot products. Hidden keys become −∞ without their score
+    /// steps being evaluated. Returns false when every row of the tile is hidden (nothing to add).
+    /// </summary>
+    private bool ScoreAndMask(in WorkItem item, Workspace ws, in ScoreInputs inputs, int rows, int lanes, int start, int count, bool full)
+    {
+        var scores = ws.Scores.AsSpan(0, count * lanes);
+        if (TSpec.ScoreIsScale)
+        {
+            var scale = TSimd.Broadcast(TSpec.Scale(inputs));
+            ref float s = ref scores[0];
+            for (int x = 0; x < scores.Length; x += TSimd.Count)
+            {
+                TSimd.Store(TSimd.Multiply(TSimd.Load(ref Unsafe.Add(ref s, x)), scale), ref Unsafe.Add(ref s, x));
+            }
+
+            if (full)
+            {
+                return true;
+            }
+        }
+
+        bool any = false;
+        for (int t = 0; t < count; t++)
+        {
+            int key = start + t;
+            var line = scores.Slice(t * lanes, lanes);
+            for (int r = 0; r < rows; r++)
+            {
+                bool visible = full || (key >= ws.Low[r] && key <= ws.High[r]
+                    && (!TSpec.HasPredicate || TSpec.Visible(item.Sequence, ws.Head[r], ws.Position[r], key)));
+                if (!visible)
+                {
+                    line[r] = float.NegativeInfinity;
+                    continue;
+                }
+
+                any = true;
+                if (!TSpec.ScoreIsScale)
+                {
+                    line[r] = TSpec.Score(inputs, item.Sequence, ws.Head[r], ws.RowIndex[r], ws.Position[r], key, line[r]);
+                }
+            }
+        }
+
+        return any;
+    }
+
+    /// <summary>
+    /// The online-softmax update of one tile, lane-wise over rows: new maxima and sums, each row's carry factor
+    /// <c>l·c/l'</c>, and the tile's weights <c>e^(s − m')/l'</c> in place of its scores. Returns whether any
+    /// weight is exactly 0.
+    /// </summary>
+    private static bool Softmax(Workspace ws, int lanes, int count)
+    {
+        int w = TSimd.Count;
+        bool anyZero = false;
+        ref float s = ref MemoryMarshal.GetArrayDataReference(ws.Scores);
+        var negativeInfinity = TSimd.Broadcast(float.NegativeInfinity);
+        for (int r = 0; r < lanes; r += w)
+        {
+            TV oldMax = TSimd.Load(ref ws.Max[r]);
+            TV oldSum = TSimd.Load(ref ws.Sum[r]);
+            TV tileMax = TSimd.Load(ref Unsafe.Add(ref s, r));
+            for (int t = 1; t < count; t++)
+            {
+                tileMax = TSimd.Max(tileMax, TSimd.Load(ref Unsafe.Add(ref s, t * lanes + r)));
+            }
+
+            TV newMax = TSimd.Max(oldMax, tileMax);
+            TV shift = TSimd.SelectEqual(newMax, negativeInfinity, TSimd.Zero, newMax); // no key yet: e^(−∞ − 0) = 0, not NaN
+            TV correction = VectorMath<TSimd, TV>.Exp(TSimd.Subtract(oldMax, shift));
+            TV sum = TSimd.Zero;
+            for (int t = 0; t < count; t++)
+            {
+                ref float st = ref Unsafe.Add(ref s, t * lanes + r);
+                TV p = VectorMath<TSimd, TV>.Exp(TSimd.Subtract(TSimd.Load(ref st), shift));
+                anyZero |= TSimd.AnyZero(p);
+                TSimd.Store(p, ref st);
+                sum = TSimd.Add(sum, p);
+            }
+
+            TV kept = TSimd.Multiply(oldSum, correction);
+            TV newSum = TSimd.Add(kept, sum);
+            TV inverse = TSimd.SelectEqual(newSum, TSimd.Zero, TSimd.Zero, TSimd.Divide(TSimd.Broadcast(1f), newSum));
+            for (int t = 0; t < count; t++)
+            {
+                ref float st = ref Unsafe.Add(ref s, t * lanes + r);
+                TSimd.Store(TSimd.Multiply(TSimd.Load(ref st), inverse), ref st);
+            }
+
+            TSimd.Store(newMax, ref ws.Max[r]);
+            TSimd.Store(newSum, ref ws.Sum[r]);
+            TSimd.Store(TSimd.Multiply(kept, inverse), ref ws.Carry[r]);
+        }
+
+        return anyZero;
+    }
+
+    private static bool ValuesFinite(ref float values, ReadOnlySpan<int> offsets, int count, int width)
+    {
+        for (int t = 0; t < count; t++)
+        {
+            ref float row = ref Unsafe.Add(ref values, offsets[t]);
+            for (int c = 0; c < width; c += TSimd.Count)
+            {
+                if (!TSimd.AllFinite(TSimd.Load(ref Unsafe.Add(ref row, c))))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    private void Merge(in WorkItem merge, Workspace ws)
+    {
+        var call = Call;
+        int rows = merge.Rows, valueDim = call.ValueDim;
+        ws.Ensure(rows, 1, valueDim, 1);
+        DescribeMergedRows(merge, ws);
+        var mean = ws.Row.AsSpan(0, valueDim);
+        for (int r = 0; r < rows; r++)
+        {
+            Rows.Merge(call, merge, r, mean, out float max, out float sum);
+            Rows.Finish(call, ws.Head[r], merge, ws.RowIndex[r], max, sum, mean);
+        }
+    }
+
+    private static void DescribeMergedRows(in WorkItem item, Workspace ws)
+    {
+        for (int r = 0; r < item.Rows; r++)
+        {
+            ws.Head[r] = item.HeadStart + r % item.HeadCount;
+            ws.RowIndex[r] = item.RowStart + r / item.HeadCount;
+        }
+    }
+
+    /// <summary>Row finishing, partial stores and merges, independent of the vector width.</summary>
+    private static unsafe class Rows
+    {
+        /// <summary>Normalises one row (sinks join the denominator only) and writes its output and LSE.</summary>
+        public static void Finish(CallData call, int head, in WorkItem item, int row, float max, float sum, Span<float> mean)
+        {
+            var output = new Span<TO>(ToPointer(call.Output), call.OutputLength);
+            var lse = new Span<float>(ToPointer(call.Lse), call.LseLength);
+            var sinks = new ReadOnlySpan<float>(ToPointer(call.Sinks), call.SinksLength);
+            var outputRow = output.Slice(call.OutputAddress.Offset(item.Sequence, head, row, item.QueryStart), call.ValueDim);
+            int lseIndex = call.Varlen
+                ? head * call.Tokens + item.QueryStart + row
+                : (item.Sequence * call.QueryHeads + head) * item.QueryLength + row;
+            if (sum == 0f)
+            {
+                // No visible key: output 0 and LSE −∞, never NaN (sinks included).
+                outputRow.Clear();
+                if (!lse.IsEmpty) lse[lseIndex] = float.NegativeInfinity;
+                return;
+            }
+
+            float factor = 1f; // the accumulator is already the weighted mean
+            float logSumExp;
+            if (sinks.IsEmpty)
+            {
+                logSumExp = max + MathF.Log(sum);
+            }
+            else
+            {
+                float sink = sinks[head];
+                float all = MathF.Max(max, sink);
+                float keep = MathF.Exp(max - all);
+                float denominator = sum * keep + MathF.Exp(sink - all);
+                factor = sum * keep / denominator;
+                logSumExp = all + MathF.Log(denominator);
+            }
+
+            if (!lse.IsEmpty) lse[lseIndex] = logSumExp;
+            Element<TO>.Narrow(mean, factor, outputRow);
+        }
+
+        /// <summary>Saves one piece's rows (maximum, sum, weighted mean) to its slot.</summary>
+        public static void Store(CallData call, in WorkItem item, float[] max, float[] sum, float[] output, int width)
+        {
+            int rows = item.Rows, valueDim = call.ValueDim, maxRows = call.Plan.MaxRows;
+            var slot = call.Partials.AsSpan(item.Slot * call.SlotStride, call.SlotStride);
+            max.AsSpan(0, rows).CopyTo(slot);
+            sum.AsSpan(0, rows).CopyTo(slot.Slice(maxRows));
+            for (int r = 0; r < rows; r++)
+            {
+                output.AsSpan(r * width, valueDim).CopyTo(slot.Slice(2 * maxRows + r * valueDim));
+            }
+        }
+
+        /// <summary>
+        /// Combines row <paramref name="r"/> of a split block's pieces, in piece order, through their maxima and sums:
+        /// <c>m = max m_p</c>, <c>l = Σ l_p e^(m_p − m)</c>, <c>mean = Σ mean_p · l_p e^(m_p − m) / l</c>.
+        /// </summary>
+        public static void Merge(CallData call, in WorkItem merge, int r, Span<float> mean, out float max, out float sum)
+        {
+            int maxRows = call.Plan.MaxRows, valueDim = call.ValueDim, stride = call.SlotStride;
+            var partials = call.Partials.AsSpan(merge.Slot * stride, merge.Pieces * stride);
+            max = float.NegativeInfinity;
+            for (int p = 0; p < merge.Pieces; p++)
+            {
+                var slot = partials.Slice(p * stride, stride);
+                if (slot[maxRows + r] != 0f) max = MathF.Max(max, slot[r]);
+            }
+
+            sum = 0f;
+            for (int p = 0; p < merge.Pieces; p++)
+            {
+                var slot = partials.Slice(p * stride, stride);
+                if (slot[maxRows + r] != 0f) sum += slot[maxRows + r] * MathF.Exp(slot[r] - max);
+            }
+
+            mean.Clear();
+            if (sum == 0f || float.IsNaN(sum))
+            {
+                if (float.IsNaN(sum)) mean.Fill(float.NaN);
+                return;
+            }
+
+            for (int p = 0; p < merge.Pieces; p++)
+            {
+                var slot = partials.Slice(p * stride, stride);
+                float pieceSum = slot[maxRows + r];
+                if (pieceSum == 0f) continue;
+                float weight = pieceSum * MathF.Exp(slot[r] - max) / sum;
+                var pieceMean = slot.Slice(2 * maxRows + r * valueDim, valueDim);
+                for (int c = 0; c < valueDim; c++) mean[c] += weight * pieceMean[c];
+            }
+        }
+
+        private static unsafe void* ToPointer(nint address) => (void*)address;
+    }
+}

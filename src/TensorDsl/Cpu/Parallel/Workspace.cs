@@ -1,0 +1,63 @@
+using System;
+
+namespace TensorDsl.Cpu.Parallel;
+
+/// <summary>
+/// One thread's scratch for the attention tiles, grown on demand and kept for the thread's life, so calls after
+/// the first allocate nothing. Thread-static: a tile never shares scratch with another thread.
+/// </summary>
+internal sealed class Workspace
+{
+    [ThreadStatic] private static Workspace? t_current;
+
+    public static Workspace Current => t_current ??= new Workspace();
+
+    /// <summary>The q block transposed, <c>[D, rows]</c>.</summary>
+    public float[] QueryT = Array.Empty<float>();
+
+    /// <summary>Scores, then weights, of one tile: <c>[keys, rows]</c>.</summary>
+    public float[] Scores = Array.Empty<float>();
+
+    /// <summary>The running weighted mean of value rows: <c>[rows, Dv rounded up to the vector width]</c>.</summary>
+    public float[] Output = Array.Empty<float>();
+
+    /// <summary>K and V rows of one tile converted to fp32 (or padded to the vector width).</summary>
+    public float[] Keys = Array.Empty<float>(), Values = Array.Empty<float>();
+
+    /// <summary>Per row: running max, running sum, this tile's carry factor; a q row widened to fp32.</summary>
+    public float[] Max = Array.Empty<float>(), Sum = Array.Empty<float>(), Carry = Array.Empty<float>(), Row = Array.Empty<float>();
+
+    /// <summary>Per row: query head, row in its sequence, absolute position, first and last visible key.</summary>
+    public int[] Head = Array.Empty<int>(), RowIndex = Array.Empty<int>(), Position = Array.Empty<int>(), Low = Array.Empty<int>(), High = Array.Empty<int>();
+
+    /// <summary>Per key of a tile: the element offset of its K and V row.</summary>
+    public int[] KeyOffsets = Array.Empty<int>(), ValueOffsets = Array.Empty<int>();
+
+    public void Ensure(int rows, int depth, int valueWidth, int tileKeys)
+    {
+        Grow(ref QueryT, depth * rows);
+        Grow(ref Scores, tileKeys * rows);
+        Grow(ref Output, rows * valueWidth);
+        Grow(ref Keys, tileKeys * depth);
+        Grow(ref Values, tileKeys * valueWidth);
+        Grow(ref Max, rows);
+        Grow(ref Sum, rows);
+        Grow(ref Carry, rows);
+        Grow(ref Row, Math.Max(depth, valueWidth));
+        Grow(ref Head, rows);
+        Grow(ref RowIndex, rows);
+        Grow(ref Position, rows);
+        Grow(ref Low, rows);
+        Grow(ref High, rows);
+        Grow(ref KeyOffsets, tileKeys);
+        Grow(ref ValueOffsets, tileKeys);
+    }
+
+    private static void Grow<T>(ref T[] array, int length)
+    {
+        if (array.Length < length)
+        {
+            array = new T[length];
+        }
+    }
+}

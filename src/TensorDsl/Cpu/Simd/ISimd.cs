@@ -1,0 +1,91 @@
+using System.Runtime.CompilerServices;
+
+namespace TensorDsl.Cpu.Simd;
+
+/// <summary>
+/// The vector operations the attention tiles are written against, once, for every width: a struct per width
+/// (<see cref="Simd512"/>, <see cref="Simd256"/>, <see cref="Simd128"/>, <see cref="SimdScalar"/>) implements them
+/// over its own vector type <typeparamref name="TV"/>, and the tiles are instantiated per struct, so each
+/// instantiation is straight-line code on one register width (the operator-struct pattern of
+/// System.Numerics.Tensors' TensorPrimitives). Locals stay <typeparamref name="TV"/>, never a wrapper.
+/// </summary>
+internal interface ISimd<TV>
+    where TV : struct
+{
+    /// <summary>Floats per vector.</summary>
+    static abstract int Count { get; }
+
+    static abstract TV Zero { get; }
+
+    static abstract TV Broadcast(float value);
+
+    /// <summary>Loads <see cref="Count"/> floats; the caller has checked they are in bounds.</summary>
+    static abstract TV Load(ref float source);
+
+    static abstract void Store(TV value, ref float destination);
+
+    static abstract TV Add(TV left, TV right);
+
+    static abstract TV Subtract(TV left, TV right);
+
+    static abstract TV Multiply(TV left, TV right);
+
+    static abstract TV Divide(TV left, TV right);
+
+    /// <summary><c>a · b + c</c>, fused (one rounding) where the hardware has FMA.</summary>
+    static abstract TV MultiplyAdd(TV a, TV b, TV c);
+
+    /// <summary>The larger lane; which operand a NaN lane yields is unspecified (the softmax lets NaN through <c>exp</c>).</summary>
+    static abstract TV Max(TV left, TV right);
+
+    /// <summary>Round to the nearest integer, ties to even.</summary>
+    static abstract TV Round(TV value);
+
+    /// <summary><c>2^n</c> for integral <paramref name="n"/> in [−126, 127], built in the exponent bits.</summary>
+    static abstract TV Pow2(TV n);
+
+    /// <summary>Per lane: <paramref name="ifTrue"/> where <c>left &lt; right</c>, else <paramref name="ifFalse"/>.</summary>
+    static abstract TV SelectLess(TV left, TV right, TV ifTrue, TV ifFalse);
+
+    /// <summary>Per lane: <paramref name="ifTrue"/> where <c>left == right</c>, else <paramref name="ifFalse"/>.</summary>
+    static abstract TV SelectEqual(TV left, TV right, TV ifTrue, TV ifFalse);
+
+    /// <summary>Whether any lane of <paramref name="value"/> is exactly 0.</summary>
+    static abstract bool AnyZero(TV value);
+
+    /// <summary>Whether every lane is finite (not ±∞, not NaN).</summary>
+    static abstract bool AllFinite(TV value);
+
+    /// <summary>The sum of the lanes.</summary>
+    static abstract float Sum(TV value);
+}
+
+/// <summary>Vector math written once over <see cref="ISimd{TV}"/>.</summary>
+internal static class VectorMath<TSimd, TV>
+    where TSimd : struct, ISimd<TV>
+    where TV : struct
+{
+    /// <summary>
+    /// <c>e^x</c> for <c>x ≤ 0</c> (the softmax's only use): Cody–Waite range reduction <c>x = n·ln2 + r</c>,
+    /// <c>|r| ≤ ln2/2</c>, and a degree-6 polynomial for <c>e^r</c>. Relative error ≤ 2 ulp over [−87.3, 0]
+    /// (tested against <see cref="System.Math.Exp(double)"/>); <c>x &lt; −87.3</c> (results below the smallest
+    /// normal float) and <c>−∞</c> give exactly 0; NaN gives NaN. See docs/design.md, "Vectorised exp".
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Exp(TV x)
+    {
+        TV n = TSimd.Round(TSimd.Multiply(x, TSimd.Broadcast(1.44269504f)));
+        n = TSimd.Max(n, TSimd.Broadcast(-126f)); // 2^n stays a normal float; the select below zeroes those lanes
+        TV r = TSimd.MultiplyAdd(n, TSimd.Broadcast(-0.693359375f), x);
+        r = TSimd.MultiplyAdd(n, TSimd.Broadcast(2.12194440e-4f), r);
+        TV p = TSimd.Broadcast(1.9875691500e-4f);
+        p = TSimd.MultiplyAdd(p, r, TSimd.Broadcast(1.3981999507e-3f));
+        p = TSimd.MultiplyAdd(p, r, TSimd.Broadcast(8.3334519073e-3f));
+        p = TSimd.MultiplyAdd(p, r, TSimd.Broadcast(4.1665795894e-2f));
+        p = TSimd.MultiplyAdd(p, r, TSimd.Broadcast(1.6666665459e-1f));
+        p = TSimd.MultiplyAdd(p, r, TSimd.Broadcast(5.0000001201e-1f));
+        p = TSimd.MultiplyAdd(p, TSimd.Multiply(r, r), TSimd.Add(r, TSimd.Broadcast(1f)));
+        TV result = TSimd.Multiply(p, TSimd.Pow2(n));
+        return TSimd.SelectLess(x, TSimd.Broadcast(-87.3f), TSimd.Zero, result);
+    }
+}

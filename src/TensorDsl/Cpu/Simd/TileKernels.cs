@@ -1,0 +1,284 @@
+using System;
+using System.Runtime.CompilerServices;
+
+namespace TensorDsl.Cpu.Simd;
+
+/// <summary>
+/// The register-blocked micro-kernels of one attention tile, written once over <see cref="ISimd{TV}"/>.
+/// Queries run along the vector lanes: the q block is stored transposed, <c>qt[d · rows + r]</c>, so one key's
+/// scores for a whole vector of query rows are a chain of broadcast-FMAs over d — no horizontal sums, and the
+/// softmax statistics of a vector of rows update lane-wise. Every caller has checked that each row and offset it
+/// passes is in bounds for the lengths named below; these loops read and write exactly those elements.
+/// </summary>
+internal static class TileKernels<TSimd, TV>
+    where TSimd : struct, ISimd<TV>
+    where TV : struct
+{
+    /// <summary>
+    /// <c>s[j · rows + r] = Σ_d qt[d · rows + r] · key_j[d]</c> for keys <c>j &lt; count</c> and rows
+    /// <c>r &lt; rows</c>, where key j's <paramref name="depth"/> floats start at <c>keys[keyOffsets[j]]</c>.
+    /// <paramref name="rows"/> is a multiple of the vector width.
+    /// </summary>
+    public static void Scores(ref float qt, int rows, int depth, ref float keys, ReadOnlySpan<int> keyOffsets, int count, ref float s)
+    {
+        int w = TSimd.Count;
+        int j = 0;
+        if (rows == w)
+        {
+            // One vector of rows (decode, small groups): eight keys at a time keep eight FMA chains in flight.
+            for (; j + 8 <= count; j += 8)
+            {
+                Scores1x8(ref qt, rows, depth, ref keys, keyOffsets.Slice(j, 8), ref Unsafe.Add(ref s, j * rows));
+            }
+        }
+
+        for (; j + 4 <= count; j += 4)
+        {
+            ref float k0 = ref Unsafe.Add(ref keys, keyOffsets[j]);
+            ref float k1 = ref Unsafe.Add(ref keys, keyOffsets[j + 1]);
+            ref float k2 = ref Unsafe.Add(ref keys, keyOffsets[j + 2]);
+            ref float k3 = ref Unsafe.Add(ref keys, keyOffsets[j + 3]);
+            ref float sj = ref Unsafe.Add(ref s, j * rows);
+            int r = 0;
+            for (; r + 2 * w <= rows; r += 2 * w)
+            {
+                Scores2x4(ref Unsafe.Add(ref qt, r), rows, depth, ref k0, ref k1, ref k2, ref k3, ref Unsafe.Add(ref sj, r));
+            }
+
+            for (; r < rows; r += w)
+            {
+                Scores1x4(ref Unsafe.Add(ref qt, r), rows, depth, ref k0, ref k1, ref k2, ref k3, ref Unsafe.Add(ref sj, r));
+            }
+        }
+
+        for (; j < count; j++)
+        {
+            ref float key = ref Unsafe.Add(ref keys, keyOffsets[j]);
+            ref float sj = ref Unsafe.Add(ref s, j * rows);
+            for (int r = 0; r < rows; r += w)
+            {
+                TV acc = TSimd.Zero;
+                ref float q = ref Unsafe.Add(ref qt, r);
+                for (int d = 0; d < depth; d++)
+                {
+                    acc = TSimd.MultiplyAdd(TSimd.Load(ref Unsafe.Add(ref q, d * rows)), TSimd.Broadcast(Unsafe.Add(ref key, d)), acc);
+                }
+
+                TSimd.Store(acc, ref Unsafe.Add(ref sj, r));
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Scores2x4(ref float q, int rows, int depth, ref float k0, ref float k1, ref float k2, ref float k3, ref float s)
+    {
+        int w = TSimd.Count;
+        TV a00 = TSimd.Zero, a01 = TSimd.Zero, a10 = TSimd.Zero, a11 = TSimd.Zero;
+        TV a20 = TSimd.Zero, a21 = TSimd.Zero, a30 = TSimd.Zero, a31 = TSimd.Zero;
+        for (int d = 0; d < depth; d++)
+        {
+            ref float qd = ref Unsafe.Add(ref q, d * rows);
+            TV q0 = TSimd.Load(ref qd);
+            TV q1 = TSimd.Load(ref Unsafe.Add(ref qd, w));
+            TV b = TSimd.Broadcast(Unsafe.Add(ref k0, d));
+            a00 = TSimd.MultiplyAdd(q0, b, a00);
+            a01 = TSimd.MultiplyAdd(q1, b, a01);
+            b = TSimd.Broadcast(Unsafe.Add(ref k1, d));
+            a10 = TSimd.MultiplyAdd(q0, b, a10);
+            a11 = TSimd.MultiplyAdd(q1, b, a11);
+            b = TSimd.Broadcast(Unsafe.Add(ref k2, d));
+            a20 = TSimd.MultiplyAdd(q0, b, a20);
+            a21 = TSimd.MultiplyAdd(q1, b, a21);
+            b = TSimd.Broadcast(Unsafe.Add(ref k3, d));
+            a30 = TSimd.MultiplyAdd(q0, b, a30);
+            a31 = TSimd.MultiplyAdd(q1, b, a31);
+        }
+
+        TSimd.Store(a00, ref s);
+        TSimd.Store(a01, ref Unsafe.Add(ref s, w));
+        TSimd.Store(a10, ref Unsafe.Add(ref s, rows));
+        TSimd.Store(a11, ref Unsafe.Add(ref s, rows + w));
+        TSimd.Store(a20, ref Unsafe.Add(ref s, 2 * rows));
+        TSimd.Store(a21, ref Unsafe.Add(ref s, 2 * rows + w));
+        TSimd.Store(a30, ref Unsafe.Add(ref s, 3 * rows));
+        TSimd.Store(a31, ref Unsafe.Add(ref s, 3 * rows + w));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Scores1x4(ref float q, int rows, int depth, ref float k0, ref float k1, ref float k2, ref float k3, ref float s)
+    {
+        TV a0 = TSimd.Zero, a1 = TSimd.Zero, a2 = TSimd.Zero, a3 = TSimd.Zero;
+        for (int d = 0; d < depth; d++)
+        {
+            TV q0 = TSimd.Load(ref Unsafe.Add(ref q, d * rows));
+            a0 = TSimd.MultiplyAdd(q0, TSimd.Broadcast(Unsafe.Add(ref k0, d)), a0);
+            a1 = TSimd.MultiplyAdd(q0, TSimd.Broadcast(Unsafe.Add(ref k1, d)), a1);
+            a2 = TSimd.MultiplyAdd(q0, TSimd.Broadcast(Unsafe.Add(ref k2, d)), a2);
+            a3 = TSimd.MultiplyAdd(q0, TSimd.Broadcast(Unsafe.Add(ref k3, d)), a3);
+        }
+
+        TSimd.Store(a0, ref s);
+        TSimd.Store(a1, ref Unsafe.Add(ref s, rows));
+        TSimd.Store(a2, ref Unsafe.Add(ref s, 2 * rows));
+        TSimd.Store(a3, ref Unsafe.Add(ref s, 3 * rows));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Scores1x8(ref float q, int rows, int depth, ref float keys, ReadOnlySpan<int> offsets, ref float s)
+    {
+        ref float k0 = ref Unsafe.Add(ref keys, offsets[0]);
+        ref float k1 = ref Unsafe.Add(ref keys, offsets[1]);
+        ref float k2 = ref Unsafe.Add(ref keys, offsets[2]);
+        ref float k3 = ref Unsafe.Add(ref keys, offsets[3]);
+        ref float k4 = ref Unsafe.Add(ref keys, offsets[4]);
+        ref float k5 = ref Unsafe.Add(ref keys, offsets[5]);
+        ref float k6 = ref Unsafe.Add(ref keys, offsets[6]);
+        ref float k7 = ref Unsafe.Add(ref keys, offsets[7]);
+        TV a0 = TSimd.Zero, a1 = TSimd.Zero, a2 = TSimd.Zero, a3 = TSimd.Zero;
+        TV a4 = TSimd.Zero, a5 = TSimd.Zero, a6 = TSimd.Zero, a7 = TSimd.Zero;
+        for (int d = 0; d < depth; d++)
+        {
+            TV q0 = TSimd.Load(ref Unsafe.Add(ref q, d * rows));
+            a0 = TSimd.MultiplyAdd(q0, TSimd.Broadcast(Unsafe.Add(ref k0, d)), a0);
+            a1 = TSimd.MultiplyAdd(q0, TSimd.Broadcast(Unsafe.Add(ref k1, d)), a1);
+            a2 = TSimd.MultiplyAdd(q0, TSimd.Broadcast(Unsafe.Add(ref k2, d)), a2);
+            a3 = TSimd.MultiplyAdd(q0, TSimd.Broadcast(Unsafe.Add(ref k3, d)), a3);
+            a4 = TSimd.MultiplyAdd(q0, TSimd.Broadcast(Unsafe.Add(ref k4, d)), a4);
+            a5 = TSimd.MultiplyAdd(q0, TSimd.Broadcast(Unsafe.Add(ref k5, d)), a5);
+            a6 = TSimd.MultiplyAdd(q0, TSimd.Broadcast(Unsafe.Add(ref k6, d)), a6);
+            a7 = TSimd.MultiplyAdd(q0, TSimd.Broadcast(Unsafe.Add(ref k7, d)), a7);
+        }
+
+        TSimd.Store(a0, ref s);
+        TSimd.Store(a1, ref Unsafe.Add(ref s, rows));
+        TSimd.Store(a2, ref Unsafe.Add(ref s, 2 * rows));
+        TSimd.Store(a3, ref Unsafe.Add(ref s, 3 * rows));
+        TSimd.Store(a4, ref Unsafe.Add(ref s, 4 * rows));
+        TSimd.Store(a5, ref Unsafe.Add(ref s, 5 * rows));
+        TSimd.Store(a6, ref Unsafe.Add(ref s, 6 * rows));
+        TSimd.Store(a7, ref Unsafe.Add(ref s, 7 * rows));
+    }
+
+    /// <summary>
+    /// <c>o[r · width + c] = o[r · width + c] · carry[r] + Σ_j p[j · pRows + r] · value_j[c]</c> for rows
+    /// <c>r &lt; rows</c>, columns <c>c &lt; width</c> (a multiple of the vector width) and keys <c>j &lt; count</c>,
+    /// where value j's <paramref name="width"/> floats start at <c>values[valueOffsets[j]]</c>.
+    /// </summary>
+    public static void Values(
+        ref float p, int pRows, int rows, ref float values, ReadOnlySpan<int> valueOffsets, int count,
+        ref float o, int width, ref float carry)
+    {
+        int w = TSimd.Count;
+        int r = 0;
+        for (; r + 4 <= rows; r += 4)
+        {
+            ref float or = ref Unsafe.Add(ref o, r * width);
+            TV c0 = TSimd.Broadcast(Unsafe.Add(ref carry, r));
+            TV c1 = TSimd.Broadcast(Unsafe.Add(ref carry, r + 1));
+            TV c2 = TSimd.Broadcast(Unsafe.Add(ref carry, r + 2));
+            TV c3 = TSimd.Broadcast(Unsafe.Add(ref carry, r + 3));
+            int c = 0;
+            for (; c + 2 * w <= width; c += 2 * w)
+            {
+                ref float oc = ref Unsafe.Add(ref or, c);
+                TV a00 = TSimd.Multiply(TSimd.Load(ref oc), c0);
+                TV a01 = TSimd.Multiply(TSimd.Load(ref Unsafe.Add(ref oc, w)), c0);
+                TV a10 = TSimd.Multiply(TSimd.Load(ref Unsafe.Add(ref oc, width)), c1);
+                TV a11 = TSimd.Multiply(TSimd.Load(ref Unsafe.Add(ref oc, width + w)), c1);
+                TV a20 = TSimd.Multiply(TSimd.Load(ref Unsafe.Add(ref oc, 2 * width)), c2);
+                TV a21 = TSimd.Multiply(TSimd.Load(ref Unsafe.Add(ref oc, 2 * width + w)), c2);
+                TV a30 = TSimd.Multiply(TSimd.Load(ref Unsafe.Add(ref oc, 3 * width)), c3);
+                TV a31 = TSimd.Multiply(TSimd.Load(ref Unsafe.Add(ref oc, 3 * width + w)), c3);
+                for (int j = 0; j < count; j++)
+                {
+                    ref float v = ref Unsafe.Add(ref values, valueOffsets[j] + c);
+                    TV v0 = TSimd.Load(ref v);
+                    TV v1 = TSimd.Load(ref Unsafe.Add(ref v, w));
+                    ref float pj = ref Unsafe.Add(ref p, j * pRows + r);
+                    TV b = TSimd.Broadcast(pj);
+                    a00 = TSimd.MultiplyAdd(b, v0, a00);
+                    a01 = TSimd.MultiplyAdd(b, v1, a01);
+                    b = TSimd.Broadcast(Unsafe.Add(ref pj, 1));
+                    a10 = TSimd.MultiplyAdd(b, v0, a10);
+                    a11 = TSimd.MultiplyAdd(b, v1, a11);
+                    b = TSimd.Broadcast(Unsafe.Add(ref pj, 2));
+                    a20 = TSimd.MultiplyAdd(b, v0, a20);
+                    a21 = TSimd.MultiplyAdd(b, v1, a21);
+                    b = TSimd.Broadcast(Unsafe.Add(ref pj, 3));
+                    a30 = TSimd.MultiplyAdd(b, v0, a30);
+                    a31 = TSimd.MultiplyAdd(b, v1, a31);
+                }
+
+                TSimd.Store(a00, ref oc);
+                TSimd.Store(a01, ref Unsafe.Add(ref oc, w));
+                TSimd.Store(a10, ref Unsafe.Add(ref oc, width));
+                TSimd.Store(a11, ref Unsafe.Add(ref oc, width + w));
+                TSimd.Store(a20, ref Unsafe.Add(ref oc, 2 * width));
+                TSimd.Store(a21, ref Unsafe.Add(ref oc, 2 * width + w));
+                TSimd.Store(a30, ref Unsafe.Add(ref oc, 3 * width));
+                TSimd.Store(a31, ref Unsafe.Add(ref oc, 3 * width + w));
+            }
+
+            for (; c < width; c += w)
+            {
+                for (int x = 0; x < 4; x++)
+                {
+                    ValuesColumn(ref p, pRows, r + x, ref values, valueOffsets, count, ref Unsafe.Add(ref or, x * width + c), c, Unsafe.Add(ref carry, r + x));
+                }
+            }
+        }
+
+        for (; r < rows; r++)
+        {
+            ref float or = ref Unsafe.Add(ref o, r * width);
+            float rowCarry = Unsafe.Add(ref carry, r);
+            for (int c = 0; c < width; c += w)
+            {
+                ValuesColumn(ref p, pRows, r, ref values, valueOffsets, count, ref Unsafe.Add(ref or, c), c, rowCarry);
+            }
+        }
+    }
+
+    /// <summary>One row, one vector of columns of <see cref="Values"/>.</summary>
+    private static void ValuesColumn(
+        ref float p, int pRows, int r, ref float values, ReadOnlySpan<int> valueOffsets, int count, ref float o, int column, float carry)
+    {
+        TV acc = TSimd.Multiply(TSimd.Load(ref o), TSimd.Broadcast(carry));
+        for (int j = 0; j < count; j++)
+        {
+            acc = TSimd.MultiplyAdd(TSimd.Broadcast(Unsafe.Add(ref p, j * pRows + r)), TSimd.Load(ref Unsafe.Add(ref values, valueOffsets[j] + column)), acc);
+        }
+
+        TSimd.Store(acc, ref o);
+    }
+
+    /// <summary>
+    /// The careful form of <see cref="Values"/> for a tile whose value rows hold ∞ or NaN: a key of weight exactly 0
+    /// (hidden, a −∞ score, or an underflowed weight) is left out, so 0 · ∞ never reaches a row.
+    /// </summary>
+    public static void ValuesSkippingZeroWeights(
+        ref float p, int pRows, int rows, ref float values, ReadOnlySpan<int> valueOffsets, int count,
+        ref float o, int width, ref float carry)
+    {
+        int w = TSimd.Count;
+        for (int r = 0; r < rows; r++)
+        {
+            ref float or = ref Unsafe.Add(ref o, r * width);
+            TV rowCarry = TSimd.Broadcast(Unsafe.Add(ref carry, r));
+            for (int c = 0; c < width; c += w)
+            {
+                TV acc = TSimd.Multiply(TSimd.Load(ref Unsafe.Add(ref or, c)), rowCarry);
+                for (int j = 0; j < count; j++)
+                {
+                    float weight = Unsafe.Add(ref p, j * pRows + r);
+                    if (weight != 0f)
+                    {
+                        acc = TSimd.MultiplyAdd(TSimd.Broadcast(weight), TSimd.Load(ref Unsafe.Add(ref values, valueOffsets[j] + c)), acc);
+                    }
+                }
+
+                TSimd.Store(acc, ref Unsafe.Add(ref or, c));
+            }
+        }
+    }
+}
