@@ -31,6 +31,7 @@ internal static class Element<T>
     /// <c>destination[x] = (float)source[x]</c>, exact for all three types and vectorised: Half through
     /// TensorPrimitives' conversion, BFloat16 by widening its bits into the upper half of a float.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Widen(ReadOnlySpan<T> source, Span<float> destination)
     {
         destination = destination.Slice(0, source.Length);
@@ -48,6 +49,7 @@ internal static class Element<T>
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WidenBFloat16(ReadOnlySpan<ushort> bits, Span<float> destination)
     {
         var wide = MemoryMarshal.Cast<float, uint>(destination);
@@ -114,6 +116,7 @@ internal static class Element<T>
     }
 
     /// <summary><c>destination[x] = (T)(source[x] · factor)</c>, rounded once to nearest even.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Narrow(ReadOnlySpan<float> source, float factor, Span<T> destination)
     {
         source = source.Slice(0, destination.Length);

@@ -81,6 +81,7 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
         };
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Block(in WorkItem item, Workspace ws)
     {
         var call = Call;
@@ -111,6 +112,9 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
         ref float keyBase = ref keysInPlace ? ref Unsafe.As<TKV, float>(ref MemoryMarshal.GetReference(k)) : ref MemoryMarshal.GetArrayDataReference(ws.Keys);
         ref float valueBase = ref valuesInPlace ? ref Unsafe.As<TKV, float>(ref MemoryMarshal.GetReference(v)) : ref MemoryMarshal.GetArrayDataReference(ws.Values);
 
+        if (!keysInPlace) ws.FillRows(ws.KeyRows, depth);
+        if (!valuesInPlace) ws.FillRows(ws.ValueRows, width);
+        int located = -1; // the first key of the tile whose offsets are in NextKeyOffsets, when any
         for (int start = minLo; start <= maxHi; start += TileKeys)
         {
             int count = Math.Min(TileKeys, maxHi + 1 - start);
@@ -121,17 +125,38 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
                 continue;
             }
 
-            LocateKeys(item, ws, blockTable, k.Length, v.Length, start, count, keysInPlace, valuesInPlace, width);
+            if (located == start)
+            {
+                ws.SwapOffsets();
+            }
+            else
+            {
+                LocateKeys(item, ws.KeyOffsets, ws.ValueOffsets, blockTable, k.Length, v.Length, start, count);
+            }
+
+            ReadOnlySpan<int> keyRows = keysInPlace ? ws.KeyOffsets : ws.KeyRows;
+            ReadOnlySpan<int> valueRows = valuesInPlace ? ws.ValueOffsets : ws.ValueRows;
+
+            // Start the next tile's K/V rows on their way from memory while this tile computes.
+            int next = start + TileKeys;
+            if (next <= maxHi)
+            {
+                int nextCount = Math.Min(TileKeys, maxHi + 1 - next);
+                LocateKeys(item, ws.NextKeyOffsets, ws.NextValueOffsets, blockTable, k.Length, v.Length, next, nextCount);
+                Prefetch(call.K, ws.NextKeyOffsets, nextCount, depth);
+                Prefetch(call.V, ws.NextValueOffsets, nextCount, valueDim);
+                located = next;
+            }
+
             if (!keysInPlace)
             {
                 for (int t = 0; t < count; t++)
                 {
                     Element<TKV>.Widen(k.Slice(ws.KeyOffsets[t], depth), ws.Keys.AsSpan(t * depth, depth));
-                    ws.KeyOffsets[t] = t * depth;
                 }
             }
 
-            TileKernels<TSimd, TV>.Scores(ref MemoryMarshal.GetArrayDataReference(ws.QueryT), lanes, depth, ref keyBase, ws.KeyOffsets, count, ref MemoryMarshal.GetArrayDataReference(ws.Scores));
+            TileKernels<TSimd, TV>.Scores(ref MemoryMarshal.GetArrayDataReference(ws.QueryT), lanes, depth, ref keyBase, keyRows, count, ref MemoryMarshal.GetArrayDataReference(ws.Scores));
             if (!ScoreAndMask(item, ws, inputs, rows, lanes, start, count, full))
             {
                 continue;
@@ -145,19 +170,18 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
                     var row = ws.Values.AsSpan(t * width, width);
                     Element<TKV>.Widen(v.Slice(ws.ValueOffsets[t], valueDim), row);
                     row.Slice(valueDim).Clear();
-                    ws.ValueOffsets[t] = t * width;
                 }
             }
 
-            if (anyZero && !ValuesFinite(ref valueBase, ws.ValueOffsets, count, width))
+            if (anyZero && !ValuesFinite(ref valueBase, valueRows, count, width))
             {
                 TileKernels<TSimd, TV>.ValuesSkippingZeroWeights(
-                    ref MemoryMarshal.GetArrayDataReference(ws.Scores), lanes, rows, ref valueBase, ws.ValueOffsets, count, ref MemoryMarshal.GetArrayDataReference(ws.Output), width, ref MemoryMarshal.GetArrayDataReference(ws.Carry));
+                    ref MemoryMarshal.GetArrayDataReference(ws.Scores), lanes, rows, ref valueBase, valueRows, count, ref MemoryMarshal.GetArrayDataReference(ws.Output), width, ref MemoryMarshal.GetArrayDataReference(ws.Carry));
             }
             else
             {
                 TileKernels<TSimd, TV>.Values(
-                    ref MemoryMarshal.GetArrayDataReference(ws.Scores), lanes, rows, ref valueBase, ws.ValueOffsets, count, ref MemoryMarshal.GetArrayDataReference(ws.Output), width, ref MemoryMarshal.GetArrayDataReference(ws.Carry));
+                    ref MemoryMarshal.GetArrayDataReference(ws.Scores), lanes, rows, ref valueBase, valueRows, count, ref MemoryMarshal.GetArrayDataReference(ws.Output), width, ref MemoryMarshal.GetArrayDataReference(ws.Carry));
             }
         }
 
@@ -175,6 +199,7 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
     }
 
     /// <summary>Each row's head, row, position and visible key range, clipped to the item's keys; the block's bounds.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void DescribeRows(in WorkItem item, Workspace ws, int lanes, ref int minLo, ref int maxHi, ref int maxLo, ref int minHi)
     {
         int rows = item.Rows;
@@ -210,6 +235,7 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
     }
 
     /// <summary>Widens the block's q rows to fp32 and stores them transposed, <c>qt[d · lanes + r]</c>; padding lanes are 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void PackQueries(in WorkItem item, Workspace ws, int lanes)
     {
         var call = Call;
@@ -245,12 +271,12 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
     }
 
     /// <summary>
-    /// The K and V row offsets of keys <c>[start, start + count)</c>, each checked to lie inside its span (so the
-    /// unchecked tile loops stay in bounds whatever the metadata says), rebased onto scratch rows when converted.
+    /// The K and V row offsets of keys <c>[start, start + count)</c>, each checked to lie inside its span, so the
+    /// unchecked tile loops stay in bounds whatever the metadata says.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void LocateKeys(
-        in WorkItem item, Workspace ws, ReadOnlySpan<int> blockTable, int kLength, int vLength, int start, int count,
-        bool keysInPlace, bool valuesInPlace, int width)
+        in WorkItem item, int[] keyOffsets, int[] valueOffsets, ReadOnlySpan<int> blockTable, int kLength, int vLength, int start, int count)
     {
         var call = Call;
         int depth = call.HeadDim, valueDim = call.ValueDim;
@@ -264,8 +290,27 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
                 ThrowOutside();
             }
 
-            ws.KeyOffsets[t] = kOffset;
-            ws.ValueOffsets[t] = vOffset;
+            keyOffsets[t] = kOffset;
+            valueOffsets[t] = vOffset;
+        }
+    }
+
+    /// <summary>A software prefetch of each row's cache lines (x86 only; elsewhere the hardware prefetchers alone).</summary>
+    private static unsafe void Prefetch(nint tensor, int[] offsets, int count, int elements)
+    {
+        if (!System.Runtime.Intrinsics.X86.Sse.IsSupported)
+        {
+            return;
+        }
+
+        int bytes = elements * sizeof(TKV);
+        for (int t = 0; t < count; t++)
+        {
+            byte* row = (byte*)tensor + (long)offsets[t] * sizeof(TKV);
+            for (int x = 0; x < bytes; x += 64)
+            {
+                System.Runtime.Intrinsics.X86.Sse.Prefetch0(row + x);
+            }
         }
     }
 
@@ -277,6 +322,7 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
     /// Applies the score steps and the masks to one tile's dot products. Hidden keys become −∞ without their score
     /// steps being evaluated. Returns false when every row of the tile is hidden (nothing to add).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool ScoreAndMask(in WorkItem item, Workspace ws, in ScoreInputs inputs, int rows, int lanes, int start, int count, bool full)
     {
         var scores = ws.Scores.AsSpan(0, count * lanes);
@@ -326,6 +372,7 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
     /// <c>l·c/l'</c>, and the tile's weights <c>e^(s − m')/l'</c> in place of its scores. Returns whether any
     /// weight is exactly 0.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool Softmax(Workspace ws, int lanes, int count)
     {
         int w = TSimd.Count;
@@ -372,6 +419,7 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
         return anyZero;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool ValuesFinite(ref float values, ReadOnlySpan<int> offsets, int count, int width)
     {
         for (int t = 0; t < count; t++)
@@ -389,6 +437,7 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Merge(in WorkItem merge, Workspace ws)
     {
         var call = Call;
@@ -416,6 +465,7 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
     private static unsafe class Rows
     {
         /// <summary>Normalises one row (sinks join the denominator only) and writes its output and LSE.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void Finish(CallData call, int head, in WorkItem item, int row, float max, float sum, Span<float> mean)
         {
             var output = new Span<TO>(ToPointer(call.Output), call.OutputLength);
@@ -454,6 +504,7 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
         }
 
         /// <summary>Saves one piece's rows (maximum, sum, weighted mean) to its slot.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void Store(CallData call, in WorkItem item, float[] max, float[] sum, float[] output, int width)
         {
             int rows = item.Rows, valueDim = call.ValueDim, maxRows = call.Plan.MaxRows;
@@ -470,6 +521,7 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
         /// Combines row <paramref name="r"/> of a split block's pieces, in piece order, through their maxima and sums:
         /// <c>m = max m_p</c>, <c>l = Σ l_p e^(m_p − m)</c>, <c>mean = Σ mean_p · l_p e^(m_p − m) / l</c>.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void Merge(CallData call, in WorkItem merge, int r, Span<float> mean, out float max, out float sum)
         {
             int maxRows = call.Plan.MaxRows, valueDim = call.ValueDim, stride = call.SlotStride;

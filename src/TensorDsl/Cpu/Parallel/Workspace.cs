@@ -30,8 +30,26 @@ internal sealed class Workspace
     /// <summary>Per row: query head, row in its sequence, absolute position, first and last visible key.</summary>
     public int[] Head = Array.Empty<int>(), RowIndex = Array.Empty<int>(), Position = Array.Empty<int>(), Low = Array.Empty<int>(), High = Array.Empty<int>();
 
-    /// <summary>Per key of a tile: the element offset of its K and V row.</summary>
-    public int[] KeyOffsets = Array.Empty<int>(), ValueOffsets = Array.Empty<int>();
+    /// <summary>Per key of a tile: the element offset of its K and V row in the caller's tensors; the same for the next tile.</summary>
+    public int[] KeyOffsets = Array.Empty<int>(), ValueOffsets = Array.Empty<int>(), NextKeyOffsets = Array.Empty<int>(), NextValueOffsets = Array.Empty<int>();
+
+    /// <summary>Per key of a tile: the offset of its converted K and V row in <see cref="Keys"/> and <see cref="Values"/>.</summary>
+    public int[] KeyRows = Array.Empty<int>(), ValueRows = Array.Empty<int>();
+
+    public void SwapOffsets()
+    {
+        (KeyOffsets, NextKeyOffsets) = (NextKeyOffsets, KeyOffsets);
+        (ValueOffsets, NextValueOffsets) = (NextValueOffsets, ValueOffsets);
+    }
+
+    /// <summary><c>rows[t] = t · stride</c>: converted rows sit back to back in scratch.</summary>
+    public void FillRows(int[] rows, int stride)
+    {
+        for (int t = 0; t < rows.Length; t++)
+        {
+            rows[t] = t * stride;
+        }
+    }
 
     public void Ensure(int rows, int depth, int valueWidth, int tileKeys)
     {
@@ -51,6 +69,10 @@ internal sealed class Workspace
         Grow(ref High, rows);
         Grow(ref KeyOffsets, tileKeys);
         Grow(ref ValueOffsets, tileKeys);
+        Grow(ref NextKeyOffsets, tileKeys);
+        Grow(ref NextValueOffsets, tileKeys);
+        Grow(ref KeyRows, tileKeys);
+        Grow(ref ValueRows, tileKeys);
     }
 
     private static void Grow<T>(ref T[] array, int length)

@@ -19,6 +19,7 @@ internal static class TileKernels<TSimd, TV>
     /// <c>r &lt; rows</c>, where key j's <paramref name="depth"/> floats start at <c>keys[keyOffsets[j]]</c>.
     /// <paramref name="rows"/> is a multiple of the vector width.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Scores(ref float qt, int rows, int depth, ref float keys, ReadOnlySpan<int> keyOffsets, int count, ref float s)
     {
         int w = TSimd.Count;
@@ -164,6 +165,7 @@ internal static class TileKernels<TSimd, TV>
     /// <c>r &lt; rows</c>, columns <c>c &lt; width</c> (a multiple of the vector width) and keys <c>j &lt; count</c>,
     /// where value j's <paramref name="width"/> floats start at <c>values[valueOffsets[j]]</c>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Values(
         ref float p, int pRows, int rows, ref float values, ReadOnlySpan<int> valueOffsets, int count,
         ref float o, int width, ref float carry)
@@ -240,6 +242,7 @@ internal static class TileKernels<TSimd, TV>
     }
 
     /// <summary>One row, one vector of columns of <see cref="Values"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ValuesColumn(
         ref float p, int pRows, int r, ref float values, ReadOnlySpan<int> valueOffsets, int count, ref float o, int column, float carry)
     {
@@ -256,6 +259,7 @@ internal static class TileKernels<TSimd, TV>
     /// The careful form of <see cref="Values"/> for a tile whose value rows hold ∞ or NaN: a key of weight exactly 0
     /// (hidden, a −∞ score, or an underflowed weight) is left out, so 0 · ∞ never reaches a row.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ValuesSkippingZeroWeights(
         ref float p, int pRows, int rows, ref float values, ReadOnlySpan<int> valueOffsets, int count,
         ref float o, int width, ref float carry)
