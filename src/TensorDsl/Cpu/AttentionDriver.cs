@@ -170,6 +170,9 @@ public static class AttentionDriver
                 continue;
             }
 
+            sequence.Group = group;
+            int perBlock = WorkPlan.PositionsPerBlock(group);
+            plan.ProblemBlocks += (long)(sequence.QueryLength + perBlock - 1) / perBlock * problem.KvHeads;
             for (int kvHead = first / group; kvHead <= (end - 1) / group; kvHead++)
             {
                 sequence.KvHead = kvHead;

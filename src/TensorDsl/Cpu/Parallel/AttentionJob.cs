@@ -99,7 +99,9 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
 
         int minLo = int.MaxValue, maxHi = int.MinValue, maxLo = int.MinValue, minHi = int.MaxValue;
         DescribeRows(item, ws, lanes, ref minLo, ref maxHi, ref maxLo, ref minHi);
-        PackQueries(item, ws, lanes);
+        // Few rows (a decode's group): dot products along d beat a mostly-padding vector of rows.
+        bool byDot = TSimd.Count >= 8 && item.RowCount * item.Group <= TSimd.Count / 2; // by shape, not head range
+        PackQueries(item, ws, lanes, byDot, TSpec.ScoreIsScale ? TSpec.Scale(inputs) : 1f);
 
         ws.Max.AsSpan(0, lanes).Fill(float.NegativeInfinity);
         ws.Sum.AsSpan(0, lanes).Clear();
@@ -156,7 +158,14 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
                 }
             }
 
-            TileKernels<TSimd, TV>.Scores(ref MemoryMarshal.GetArrayDataReference(ws.QueryT), lanes, depth, ref keyBase, keyRows, count, ref MemoryMarshal.GetArrayDataReference(ws.Scores));
+            if (byDot)
+            {
+                TileKernels<TSimd, TV>.ScoresByDot(ref MemoryMarshal.GetArrayDataReference(ws.QueryRows), rows, lanes, depth, ref keyBase, keyRows, count, ref MemoryMarshal.GetArrayDataReference(ws.Scores));
+            }
+            else
+            {
+                TileKernels<TSimd, TV>.Scores(ref MemoryMarshal.GetArrayDataReference(ws.QueryT), lanes, depth, ref keyBase, keyRows, count, ref MemoryMarshal.GetArrayDataReference(ws.Scores));
+            }
             if (!ScoreAndMask(item, ws, inputs, rows, lanes, start, count, full))
             {
                 continue;
@@ -234,26 +243,42 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
         }
     }
 
-    /// <summary>Widens the block's q rows to fp32 and stores them transposed, <c>qt[d · lanes + r]</c>; padding lanes are 0.</summary>
+    /// <summary>
+    /// Widens the block's q rows to fp32, times <paramref name="scale"/> (the whole score step when the spec is a
+    /// plain scale: scaling q once replaces scaling every score), and stores them transposed,
+    /// <c>qt[d · lanes + r]</c> with zero padding lanes, or row-major for <paramref name="byDot"/>.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void PackQueries(in WorkItem item, Workspace ws, int lanes)
+    private void PackQueries(in WorkItem item, Workspace ws, int lanes, bool byDot, float scale)
     {
         var call = Call;
         var q = Read<TQ>(call.Q, call.QLength);
         int depth = call.HeadDim;
         var qt = ws.QueryT.AsSpan(0, depth * lanes);
-        var row = ws.Row.AsSpan(0, depth);
         for (int r = 0; r < lanes; r++)
         {
             if (r >= item.Rows)
             {
-                for (int d = 0; d < depth; d++) qt[d * lanes + r] = 0f;
+                if (!byDot)
+                {
+                    for (int d = 0; d < depth; d++) qt[d * lanes + r] = 0f;
+                }
+
                 continue;
             }
 
+            var row = ws.QueryRows.AsSpan(r * depth, depth);
             int offset = call.QAddress.Offset(item.Sequence, ws.Head[r], ws.RowIndex[r], item.QueryStart);
             Element<TQ>.Widen(q.Slice(offset, depth), row);
-            for (int d = 0; d < depth; d++) qt[d * lanes + r] = row[d];
+            if (scale != 1f)
+            {
+                System.Numerics.Tensors.TensorPrimitives.Multiply(row, scale, row);
+            }
+
+            if (!byDot)
+            {
+                for (int d = 0; d < depth; d++) qt[d * lanes + r] = row[d];
+            }
         }
     }
 
@@ -326,19 +351,9 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
     private bool ScoreAndMask(in WorkItem item, Workspace ws, in ScoreInputs inputs, int rows, int lanes, int start, int count, bool full)
     {
         var scores = ws.Scores.AsSpan(0, count * lanes);
-        if (TSpec.ScoreIsScale)
+        if (TSpec.ScoreIsScale && full)
         {
-            var scale = TSimd.Broadcast(TSpec.Scale(inputs));
-            ref float s = ref scores[0];
-            for (int x = 0; x < scores.Length; x += TSimd.Count)
-            {
-                TSimd.Store(TSimd.Multiply(TSimd.Load(ref Unsafe.Add(ref s, x)), scale), ref Unsafe.Add(ref s, x));
-            }
-
-            if (full)
-            {
-                return true;
-            }
+            return true; // the scale is already in q (PackQueries)
         }
 
         bool any = false;
@@ -413,7 +428,9 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
 
             TSimd.Store(newMax, ref ws.Max[r]);
             TSimd.Store(newSum, ref ws.Sum[r]);
-            TSimd.Store(TSimd.Multiply(kept, inverse), ref ws.Carry[r]);
+            // kept / l', not kept · (1/l'): a row this tile adds nothing to keeps exactly its accumulator (carry 1),
+            // so a row's result never depends on which other rows share its block.
+            TSimd.Store(TSimd.SelectEqual(newSum, TSimd.Zero, TSimd.Zero, TSimd.Divide(kept, newSum)), ref ws.Carry[r]);
         }
 
         return anyZero;

@@ -11,6 +11,10 @@ internal struct WorkItem
 {
     public int Sequence, KvHead, HeadStart, HeadCount;
 
+    /// <summary>G: the full group size. Block shapes follow it, not the head range, so a head slice computes each
+    /// of its rows exactly as the full run does.</summary>
+    public int Group;
+
     /// <summary>The query positions <c>[RowStart, RowStart + RowCount)</c> within the sequence.</summary>
     public int RowStart, RowCount;
 
@@ -69,12 +73,21 @@ internal sealed class WorkPlan
         SlotCount = 0;
         MaxRows = 0;
         TotalCost = 0;
+        ProblemBlocks = 0;
     }
+
+    public static int PositionsPerBlock(int group) => Math.Max(1, RowTarget / group);
+
+    /// <summary>
+    /// The blocks the whole problem has (every KV head, whatever the head range): the split decision depends on
+    /// it, so a head slice splits exactly as the full run does.
+    /// </summary>
+    public long ProblemBlocks;
 
     /// <summary>Adds the blocks of one sequence's KV head group; <paramref name="mask"/> gives each row's key range.</summary>
     public void AddSequence(in WorkItem sequence, KeyMask mask)
     {
-        int perBlock = Math.Max(1, RowTarget / sequence.HeadCount);
+        int perBlock = PositionsPerBlock(sequence.Group);
         for (int start = 0; start < sequence.QueryLength; start += perBlock)
         {
             var item = sequence;
@@ -103,7 +116,7 @@ internal sealed class WorkPlan
     /// <summary>Applies split-KV when the batch has too few blocks, then orders the items largest first.</summary>
     public void Finish(int tileKeys)
     {
-        if (ItemCount > 0 && ItemCount < SplitTarget)
+        if (ItemCount > 0 && ProblemBlocks < SplitTarget)
         {
             Split(tileKeys);
         }
@@ -114,7 +127,7 @@ internal sealed class WorkPlan
     private void Split(int tileKeys)
     {
         int blocks = ItemCount;
-        int wanted = (SplitTarget + blocks - 1) / blocks;
+        int wanted = (int)((SplitTarget + ProblemBlocks - 1) / ProblemBlocks);
         Array.Resize(ref _sorted, Math.Max(_sorted.Length, blocks));
         Array.Copy(Items, _sorted, blocks);
         ItemCount = 0;

@@ -15,6 +15,9 @@ internal sealed class Workspace
     /// <summary>The q block transposed, <c>[D, rows]</c>.</summary>
     public float[] QueryT = Array.Empty<float>();
 
+    /// <summary>The q block row-major, <c>[rows, D]</c>, fp32 and scaled.</summary>
+    public float[] QueryRows = Array.Empty<float>();
+
     /// <summary>Scores, then weights, of one tile: <c>[keys, rows]</c>.</summary>
     public float[] Scores = Array.Empty<float>();
 
@@ -54,6 +57,7 @@ internal sealed class Workspace
     public void Ensure(int rows, int depth, int valueWidth, int tileKeys)
     {
         Grow(ref QueryT, depth * rows);
+        Grow(ref QueryRows, depth * rows);
         Grow(ref Scores, tileKeys * rows);
         Grow(ref Output, rows * valueWidth);
         Grow(ref Keys, tileKeys * depth);

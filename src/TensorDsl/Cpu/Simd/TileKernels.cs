@@ -70,6 +70,76 @@ internal static class TileKernels<TSimd, TV>
         }
     }
 
+    /// <summary>
+    /// The same scores as <see cref="Scores"/> for a block of few rows (decode: one row per query head of a group),
+    /// as dot products along d: <c>qRows[r · depth + d]</c> row-major, one vector of partial sums per row, summed
+    /// across lanes at the end. With a handful of rows this does a quarter of the multiplies the lane-per-row form
+    /// would (whose lanes would mostly be padding). Padding lanes <c>rows ≤ r &lt; lanes</c> get 0.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ScoresByDot(ref float qRows, int rows, int lanes, int depth, ref float keys, ReadOnlySpan<int> keyOffsets, int count, ref float s)
+    {
+        int w = TSimd.Count;
+        int whole = depth - depth % w;
+        for (int j = 0; j < count; j++)
+        {
+            ref float key = ref Unsafe.Add(ref keys, keyOffsets[j]);
+            ref float sj = ref Unsafe.Add(ref s, j * lanes);
+            int r = 0;
+            for (; r + 4 <= rows; r += 4)
+            {
+                ref float q0 = ref Unsafe.Add(ref qRows, r * depth);
+                ref float q1 = ref Unsafe.Add(ref q0, depth);
+                ref float q2 = ref Unsafe.Add(ref q1, depth);
+                ref float q3 = ref Unsafe.Add(ref q2, depth);
+                TV a0 = TSimd.Zero, a1 = TSimd.Zero, a2 = TSimd.Zero, a3 = TSimd.Zero;
+                for (int d = 0; d < whole; d += w)
+                {
+                    TV k = TSimd.Load(ref Unsafe.Add(ref key, d));
+                    a0 = TSimd.MultiplyAdd(TSimd.Load(ref Unsafe.Add(ref q0, d)), k, a0);
+                    a1 = TSimd.MultiplyAdd(TSimd.Load(ref Unsafe.Add(ref q1, d)), k, a1);
+                    a2 = TSimd.MultiplyAdd(TSimd.Load(ref Unsafe.Add(ref q2, d)), k, a2);
+                    a3 = TSimd.MultiplyAdd(TSimd.Load(ref Unsafe.Add(ref q3, d)), k, a3);
+                }
+
+                Unsafe.Add(ref sj, r) = TSimd.Sum(a0) + Tail(ref q0, ref key, whole, depth);
+                Unsafe.Add(ref sj, r + 1) = TSimd.Sum(a1) + Tail(ref q1, ref key, whole, depth);
+                Unsafe.Add(ref sj, r + 2) = TSimd.Sum(a2) + Tail(ref q2, ref key, whole, depth);
+                Unsafe.Add(ref sj, r + 3) = TSimd.Sum(a3) + Tail(ref q3, ref key, whole, depth);
+            }
+
+            for (; r < rows; r++)
+            {
+                ref float q = ref Unsafe.Add(ref qRows, r * depth);
+                TV acc = TSimd.Zero;
+                for (int d = 0; d < whole; d += w)
+                {
+                    acc = TSimd.MultiplyAdd(TSimd.Load(ref Unsafe.Add(ref q, d)), TSimd.Load(ref Unsafe.Add(ref key, d)), acc);
+                }
+
+                Unsafe.Add(ref sj, r) = TSimd.Sum(acc) + Tail(ref q, ref key, whole, depth);
+            }
+
+            for (; r < lanes; r++)
+            {
+                Unsafe.Add(ref sj, r) = 0f;
+            }
+        }
+    }
+
+    /// <summary>The part of a dot product past the last whole vector.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Tail(ref float q, ref float key, int from, int depth)
+    {
+        float sum = 0f;
+        for (int d = from; d < depth; d++)
+        {
+            sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref q, d), Unsafe.Add(ref key, d), sum);
+        }
+
+        return sum;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Scores2x4(ref float q, int rows, int depth, ref float k0, ref float k1, ref float k2, ref float k3, ref float s)
     {
