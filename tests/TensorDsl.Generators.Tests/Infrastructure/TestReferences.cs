@@ -4,11 +4,15 @@ using Microsoft.CodeAnalysis.Testing;
 
 namespace TensorDsl.Generators.Tests.Infrastructure;
 
-/// <summary>What every test compilation references: .NET 8 reference assemblies and the TensorDsl runtime.</summary>
+/// <summary>What every test compilation references: .NET 10 reference assemblies and the TensorDsl runtime.</summary>
 internal static class TestReferences
 {
-    /// <summary>.NET 8 is the oldest framework the runtime library supports, so tests compile against it.</summary>
-    public static ReferenceAssemblies Framework { get; } = ReferenceAssemblies.Net.Net80;
+    /// <summary>
+    /// .NET 10 is the framework the runtime library targets (docs/design.md, "Target framework"), so test
+    /// compilations reference its reference pack, restored from NuGet like any package.
+    /// </summary>
+    public static ReferenceAssemblies Framework { get; } = new(
+        "net10.0", new PackageIdentity("Microsoft.NETCore.App.Ref", "10.0.12"), System.IO.Path.Combine("ref", "net10.0"));
 
     public static MetadataReference Runtime { get; } =
         MetadataReference.CreateFromFile(typeof(TensorDsl.AttentionKernelAttribute).Assembly.Location);
