@@ -8,7 +8,7 @@ namespace TensorDsl.Tests.Conformance;
 /// <summary>
 /// The harness must be able to fail. Each test wraps a real generated kernel with a typical bug (a mask off by
 /// one, the wrong KV head, the wrong layout, a perturbed value, an unwritten row, a sloppy empty row, …) and
-/// checks that <see cref="Harness.Check{T}"/> rejects it — and the unmodified kernel passes the same case.
+/// checks that <see cref="Harness.Check{TQ, TKV}"/> rejects it — and the unmodified kernel passes the same case.
 /// </summary>
 public sealed class HarnessSelfTests
 {
@@ -16,17 +16,17 @@ public sealed class HarnessSelfTests
 
     private static readonly ConformanceCase Case = new("selftest", Causal.Name, B: 2, Hq: 8, Hkv: 2, Sq: 9, Sk: 6, D: 16, Seed: 99);
 
-    private static void CausalRun(KernelInputs<float> x, Span<float> o, Span<float> l) =>
+    private static void CausalRun(KernelInputs<float, float> x, Span<float> o, Span<float> l) =>
         F32BhsdCausal.Run(x.Q, x.K, x.V, o, B: x.B, Hq: x.Hq, Sq: x.Sq, D: x.D, Hkv: x.Hkv, Sk: x.Sk, lse: l);
 
-    private static void CausalReference(KernelInputs<float> x, Span<float> o, Span<float> l) =>
+    private static void CausalReference(KernelInputs<float, float> x, Span<float> o, Span<float> l) =>
         F32BhsdCausal.Reference(x.Q, x.K, x.V, o, B: x.B, Hq: x.Hq, Sq: x.Sq, D: x.D, Hkv: x.Hkv, Sk: x.Sk, lse: l);
 
-    private static void Rejects(KernelCall<float> run, KernelTraits? traits = null, ConformanceCase? c = null) =>
-        Assert.ThrowsAny<XunitException>(() => Harness.Check(new KernelEntry<float>(traits ?? Causal, run, CausalReference), c ?? Case));
+    private static void Rejects(KernelCall<float, float> run, KernelTraits? traits = null, ConformanceCase? c = null) =>
+        Assert.ThrowsAny<XunitException>(() => Harness.Check(new KernelEntry<float, float>(traits ?? Causal, run, CausalReference), c ?? Case));
 
     [Fact]
-    public void The_unmodified_kernel_passes() => Harness.Check(new KernelEntry<float>(Causal, CausalRun, CausalReference), Case);
+    public void The_unmodified_kernel_passes() => Harness.Check(new KernelEntry<float, float>(Causal, CausalRun, CausalReference), Case);
 
     [Fact]
     public void A_mask_off_by_one_is_caught() =>
@@ -121,7 +121,7 @@ public sealed class HarnessSelfTests
         Rejects(CausalRun, lying);
     }
 
-    private static float[] SwapHeads(float[] data, KernelInputs<float> x)
+    private static float[] SwapHeads(float[] data, KernelInputs<float, float> x)
     {
         var result = (float[])data.Clone();
         int block = x.Sk * x.D;
