@@ -180,6 +180,7 @@ internal static partial class KernelCatalog
         AddConstHalf();
         AddConstBFloat16();
         AddFrontEnd();
+        AddMixedKv();
         var result = _building;
         _building = null;
         return result;

@@ -22,6 +22,7 @@ public sealed class PagedCacheAndHeadTests
     {
         "PagedF32Causal", "PagedF32Sinks", "PagedF32Alibi", "PagedF32SeqMask", "PagedF16Sinks", "PagedF16Gemma",
         "PagedBF16Alibi", "PagedBF16GptOss", "PagedF32RuntimeHeadsCausal", "PagedF16RuntimeHeadsGptOss",
+        "PagedMixF32F16Causal", "PagedMixF32BF16GptOss", "PagedMixBF16F16Alibi", "PagedMixF16F32Softcap",
     };
 
     [Theory]
@@ -83,6 +84,8 @@ public sealed class PagedCacheAndHeadTests
     {
         "PagedF32Causal", "PagedF32WindowCausal", "PagedF32ChunkedCausal", "PagedF16Sinks", "PagedBF16GptOss", "PagedBF16SeqMask",
         "PagedF32RuntimeHeadsCausal", "PagedBF16RuntimeHeadsAlibi",
+        // The KV cache in its own type: new keys/values and caches are that type, q and the output the query's.
+        "PagedMixF32F16Causal", "PagedMixF32BF16GptOss", "PagedMixBF16F16Alibi", "PagedMixF16F32Softcap", "PagedMixF32F16RuntimeHeads",
     };
 
     /// <summary>

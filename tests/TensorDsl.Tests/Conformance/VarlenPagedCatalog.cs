@@ -136,6 +136,7 @@ internal static partial class VarlenPagedCatalog
         _building = new Dictionary<string, VarlenEntry>(StringComparer.Ordinal);
         AddPagedKernels();
         AddVarlenKernels();
+        AddMixedKvKernels();
         var result = _building;
         _building = null;
         return result;
