@@ -177,7 +177,7 @@ internal static class DiagnosticCatalog
     public static readonly DiagnosticSpec ElementTypeMismatch = new(
         DiagnosticIds.ElementTypeMismatch, Usage, DiagnosticLevel.Error,
         "Operands have different element types",
-        "'{0}' has element type {1} but '{2}' has {3}; q, k, v and the output share one element type");
+        "'{0}' has element type {1} but '{2}' has {3}; k and v share one element type (the KV cache's), and the output has q's");
 
     public static readonly DiagnosticSpec GeneratorFailure = new(
         DiagnosticIds.GeneratorFailure, Usage, DiagnosticLevel.Error,

@@ -81,6 +81,8 @@ internal sealed record TypeDeclarationModel(string Keyword, string Name);
 /// <summary>
 /// Everything the emitters need to know about one kernel, as an equatable value: no symbols, no syntax.
 /// Two compilations that declare the same kernel produce equal models, which is what keeps emission cached.
+/// <see cref="Element"/> is the query's and the output's element type, <see cref="KvElement"/> the keys' and the
+/// values' (the KV cache's); the two may differ (docs/semantics.md#element-types).
 /// </summary>
 internal sealed record KernelModel(
     string? Namespace,
@@ -89,6 +91,7 @@ internal sealed record KernelModel(
     string ExpressionText,
     Targets Targets,
     ElementKind Element,
+    ElementKind KvElement,
     EquatableArray<OperandModel> Parameters,
     OperandModel Output,
     EquatableArray<ScoreStepModel> Steps,

@@ -187,13 +187,6 @@ internal sealed class ExpressionParser
 
                 return;
 
-            case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.Text: "MatMul" } access, ArgumentList.Arguments.Count: 1 } invocation
-                when ElementMismatch(access.Expression, invocation.ArgumentList.Arguments[0].Expression) is { } mismatch:
-                // q.MatMul(k.T) that does not bind because q and k have different element types: the compiler's
-                // CS1503 names types, this names the operands.
-                Add(mismatch);
-                return;
-
             default:
                 Unsupported(expression, "scores are built from q.MatMul(k.T) with *, +, Softcap and ScoreMod");
                 return;
@@ -368,25 +361,6 @@ internal sealed class ExpressionParser
         ILocalSymbol => "local",
         _ => "parameter",
     };
-
-    /// <summary>
-    /// TDSL0030 when <c>x.MatMul(y.T)</c> failed to bind because x and y are DSL tensors of different element types.
-    /// </summary>
-    private DiagnosticInfo? ElementMismatch(ExpressionSyntax receiver, ExpressionSyntax argument)
-    {
-        if (Unwrap(argument) is not MemberAccessExpressionSyntax { Name.Identifier.Text: "T" } transposed
-            || Symbol(Unwrap(receiver)) is not IParameterSymbol query
-            || Symbol(Unwrap(transposed.Expression)) is not IParameterSymbol keys
-            || DslSymbols.LayoutOf(query.Type) is null || DslSymbols.LayoutOf(keys.Type) is null
-            || DslSymbols.ElementOf(query.Type) is not { } queryElement
-            || DslSymbols.ElementOf(keys.Type) is not { } keysElement
-            || queryElement == keysElement)
-        {
-            return null;
-        }
-
-        return Diagnose.ElementTypeMismatch(SourceSpans.Of(transposed.Expression), keys.Name, keysElement, query.Name, queryElement);
-    }
 
     private bool UnboundDslCall(InvocationExpressionSyntax invocation, string name) =>
         model.GetSymbolInfo(invocation, cancellationToken).CandidateSymbols is { Length: > 0 } candidates

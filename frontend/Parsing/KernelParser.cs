@@ -152,10 +152,23 @@ internal static class KernelParser
             return null; // every shape check after this would blame the wrong operand
         }
 
-        if (value.Element != query.Element || output.Element != query.Element)
+        // Two element types (docs/semantics.md#element-types): the KV cache's, shared by k and v, and the query's, shared
+        // by the output. They may differ (an fp16 KV cache under fp32 queries); each pair may not.
+        var mismatched = false;
+        if (value.Element != key.Element)
         {
-            var odd = value.Element != query.Element ? value : output;
-            diagnostics.Add(Diagnose.ElementTypeMismatch(odd.ShapeLocation, odd.Name, odd.Element, query.Name, query.Element));
+            diagnostics.Add(Diagnose.ElementTypeMismatch(value.ShapeLocation, value.Name, value.Element, key.Name, key.Element));
+            mismatched = true;
+        }
+
+        if (output.Element != query.Element)
+        {
+            diagnostics.Add(Diagnose.ElementTypeMismatch(output.ShapeLocation, output.Name, output.Element, query.Name, query.Element));
+            mismatched = true;
+        }
+
+        if (mismatched)
+        {
             return null;
         }
 
@@ -166,6 +179,7 @@ internal static class KernelParser
             Normalize(body.ToString()),
             targets,
             query.Element,
+            key.Element,
             parameters.ToEquatableArray(),
             output with { Role = OperandRole.Output },
             expression.Steps.ToEquatableArray(),

@@ -89,15 +89,18 @@ public sealed class Probabilities
     internal int Axis { get; }
 
     /// <summary><c>p·v</c>: the attention output.</summary>
-    public AttentionResult<TElement> MatMul<TElement>(AttentionTensor<TElement> values)
+    public AttentionResult MatMul<TElement>(AttentionTensor<TElement> values)
         where TElement : unmanaged => new(this, values);
 }
 
-/// <summary>The value of an attention expression; converts implicitly to the declared output tensor type.</summary>
-public sealed class AttentionResult<TElement>
-    where TElement : unmanaged
+/// <summary>
+/// The value of an attention expression; converts implicitly to the declared output tensor type. It carries no
+/// element type: the output's is the declared return type's, which must be the query's while v's is the keys'
+/// (docs/semantics.md#element-types; the analyzer reports a mismatch as TDSL0030).
+/// </summary>
+public sealed class AttentionResult
 {
-    internal AttentionResult(Probabilities probabilities, AttentionTensor<TElement> values)
+    internal AttentionResult(Probabilities probabilities, KernelOperand values)
     {
         Probabilities = probabilities;
         Values = values;
@@ -105,7 +108,7 @@ public sealed class AttentionResult<TElement>
 
     internal Probabilities Probabilities { get; }
 
-    internal AttentionTensor<TElement> Values { get; }
+    internal KernelOperand Values { get; }
 }
 
 internal abstract record ScoreStep;

@@ -43,21 +43,25 @@ public abstract class AttentionTensor<TElement> : KernelOperand
 {
     private protected AttentionTensor(string name) : base(name) { }
 
-    private protected AttentionTensor(AttentionResult<TElement> result) : base("output") => Result = result;
+    private protected AttentionTensor(AttentionResult result) : base("output") => Result = result;
 
     /// <summary>This tensor as the right-hand side of <c>q.MatMul(k.T)</c>.</summary>
     public Transposed<TElement> T => new(this);
 
-    /// <summary><c>q·kᵀ</c>: the attention scores.</summary>
-    public Scores MatMul(Transposed<TElement> keys) => Scores.Create(this, keys.Source);
+    /// <summary>
+    /// <c>q·kᵀ</c>: the attention scores. The keys may have their own element type <typeparamref name="TKey"/> (an fp16
+    /// or bf16 KV cache under fp32 queries); v must then share it (docs/semantics.md#element-types).
+    /// </summary>
+    public Scores MatMul<TKey>(Transposed<TKey> keys)
+        where TKey : unmanaged => Scores.Create(this, keys.Source);
 
     /// <summary>The expression this tensor is the result of, or <c>null</c> for an input.</summary>
-    public AttentionResult<TElement>? Result { get; }
+    public AttentionResult? Result { get; }
 
     public sealed override Type ElementType => typeof(TElement);
 }
 
-/// <summary><c>kᵀ</c>, only meaningful as the argument of <see cref="AttentionTensor{TElement}.MatMul(Transposed{TElement})"/>.</summary>
+/// <summary><c>kᵀ</c>, only meaningful as the argument of <see cref="AttentionTensor{TElement}.MatMul{TKey}(Transposed{TKey})"/>.</summary>
 public readonly struct Transposed<TElement>
     where TElement : unmanaged
 {
@@ -72,11 +76,11 @@ public sealed class Bhsd<TElement> : AttentionTensor<TElement>
 {
     public Bhsd(string name) : base(name) { }
 
-    private Bhsd(AttentionResult<TElement> result) : base(result) { }
+    private Bhsd(AttentionResult result) : base(result) { }
 
     public override Layout Layout => Layout.Bhsd;
 
-    public static implicit operator Bhsd<TElement>(AttentionResult<TElement> result) => new(result);
+    public static implicit operator Bhsd<TElement>(AttentionResult result) => new(result);
 }
 
 /// <summary>Dense <c>[B, S, H, D]</c> tensor.</summary>
@@ -85,11 +89,11 @@ public sealed class Bshd<TElement> : AttentionTensor<TElement>
 {
     public Bshd(string name) : base(name) { }
 
-    private Bshd(AttentionResult<TElement> result) : base(result) { }
+    private Bshd(AttentionResult result) : base(result) { }
 
     public override Layout Layout => Layout.Bshd;
 
-    public static implicit operator Bshd<TElement>(AttentionResult<TElement> result) => new(result);
+    public static implicit operator Bshd<TElement>(AttentionResult result) => new(result);
 }
 
 /// <summary>Flat varlen <c>[T, H, D]</c> tensor (vLLM's query/output layout).</summary>
@@ -98,11 +102,11 @@ public sealed class Tokens<TElement> : AttentionTensor<TElement>
 {
     public Tokens(string name) : base(name) { }
 
-    private Tokens(AttentionResult<TElement> result) : base(result) { }
+    private Tokens(AttentionResult result) : base(result) { }
 
     public override Layout Layout => Layout.Tokens;
 
-    public static implicit operator Tokens<TElement>(AttentionResult<TElement> result) => new(result);
+    public static implicit operator Tokens<TElement>(AttentionResult result) => new(result);
 }
 
 /// <summary>Paged KV cache <c>[N, BlockSize, Hkv, D]</c> (keys or values only).</summary>

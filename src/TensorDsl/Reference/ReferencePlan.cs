@@ -156,6 +156,11 @@ internal sealed class ReferencePlan
                 }
             }
 
+            // Same rule as the analyzer (TDSL0030, docs/semantics.md#element-types): k and v share the KV cache's element
+            // type, the output has the query's; the two types may differ.
+            CheckSameElement(v, k, "the values share the keys' element type (the KV cache's)");
+            CheckSameElement(output, q, "the output has the query's element type");
+
             bool varlen = false, paged = false;
             foreach (var operand in new[] { q, k, v })
             {
@@ -445,6 +450,16 @@ internal sealed class ReferencePlan
             {
                 throw new NotSupportedException(
                     $"'{operand.Name}' has layout {operand.Layout}, which cannot be the {role} (allowed: {string.Join(", ", allowed)}).");
+            }
+        }
+
+        private static void CheckSameElement(KernelOperand operand, KernelOperand other, string rule)
+        {
+            if (operand.ElementType != other.ElementType)
+            {
+                throw new ArgumentException(
+                    $"'{operand.Name}' has element type {TypeName(operand.ElementType)} but '{other.Name}' has {TypeName(other.ElementType)}: {rule}.",
+                    "declared");
             }
         }
 

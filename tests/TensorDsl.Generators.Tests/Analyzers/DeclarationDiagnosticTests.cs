@@ -190,20 +190,83 @@ public class DeclarationDiagnosticTests
         Error("TDSL0029", 0, "'q' has Hq = 0, but a kernel needs at least one query head"),
         Error("TDSL0029", 0, "'q' has D = 0, but the head size must be at least 1 (q·kᵀ over D = 0 is an empty sum)"));
 
+    // ---- TDSL0030: k and v share the KV cache's element type, the output has q's; the two may differ --------------
+
+    private const string ElementRule = "k and v share one element type (the KV cache's), and the output has q's";
+
     [Fact]
-    public Task TDSL0030_KeysWithAnotherElementType() => VerifyAsync("""
+    public Task TDSL0030_ValuesWithAnotherElementTypeThanTheKeys() => VerifyAsync("""
         [AttentionKernel]
         public static partial class Gqa
         {
             static Bhsd<float> Attend(
                 [Shape("B, 8, Sq, 64")] Bhsd<float> q,
                 [Shape("B, 8, Sk, 64")] Bhsd<Half> k,
-                [Shape("B, 8, Sk, 64")] Bhsd<float> v)
-                => Softmax(q.MatMul({|#1:{|#0:k|}.T|})).MatMul(v);
+                [Shape({|#0:"B, 8, Sk, 64"|})] Bhsd<float> v)
+                => Softmax(q.MatMul(k.T)).MatMul(v);
         }
         """,
-        Compiler("CS1503", 1),
-        Error("TDSL0030", 0, "'k' has element type Half but 'q' has float; q, k, v and the output share one element type"));
+        Error("TDSL0030", 0, "'v' has element type float but 'k' has Half; " + ElementRule));
+
+    [Fact]
+    public Task TDSL0030_PagedValuesWithAnotherElementTypeThanTheKeys() => VerifyAsync("""
+        [AttentionKernel]
+        public static partial class Paged
+        {
+            const int BlockSize = 16;
+
+            static Tokens<float> Attend(
+                [Shape("T, 8, 64")] Tokens<float> q,
+                [Shape("N, BlockSize, 2, 64")] Pages<Half> k,
+                [Shape({|#0:"N, BlockSize, 2, 64"|})] Pages<BFloat16> v)
+                => Softmax(q.MatMul(k.T)).MatMul(v);
+        }
+        """,
+        Error("TDSL0030", 0, "'v' has element type BFloat16 but 'k' has Half; " + ElementRule));
+
+    [Fact]
+    public Task TDSL0030_OutputWithAnotherElementTypeThanTheQuery() => VerifyAsync("""
+        [AttentionKernel]
+        public static partial class Gqa
+        {
+            static {|#0:Bhsd<Half>|} Attend(
+                [Shape("B, 8, Sq, 64")] Bhsd<float> q,
+                [Shape("B, 8, Sk, 64")] Bhsd<Half> k,
+                [Shape("B, 8, Sk, 64")] Bhsd<Half> v)
+                => Softmax(q.MatMul(k.T)).MatMul(v);
+        }
+        """,
+        Error("TDSL0030", 0, "'output' has element type Half but 'q' has float; " + ElementRule));
+
+    [Fact]
+    public Task TDSL0030_DeclaredOutputShapeIsTheLocation() => VerifyAsync("""
+        [AttentionKernel]
+        public static partial class Gqa
+        {
+            [return: Shape({|#0:"B, Sq, 8, 64"|})]
+            static Bshd<BFloat16> Attend(
+                [Shape("B, 8, Sq, 64")] Bhsd<Half> q,
+                [Shape("B, 8, Sk, 64")] Bhsd<Half> k,
+                [Shape("B, 8, Sk, 64")] Bhsd<Half> v)
+                => Softmax(q.MatMul(k.T)).MatMul(v);
+        }
+        """,
+        Error("TDSL0030", 0, "'output' has element type BFloat16 but 'q' has Half; " + ElementRule));
+
+    [Fact]
+    public Task TDSL0030_BothRulesBrokenAreBothReported() => VerifyAsync("""
+        [AttentionKernel]
+        public static partial class Gqa
+        {
+            static {|#1:Tokens<float>|} Attend(
+                [Shape("T, 8, 64")] Tokens<BFloat16> q,
+                [Shape("Tk, 2, 64")] Tokens<float> k,
+                [Shape({|#0:"Tk, 2, 64"|})] Tokens<Half> v)
+                => Softmax(q.MatMul(k.T) + Causal()).MatMul(v);
+        }
+        """,
+        Error("TDSL0030", 0, "'v' has element type Half but 'k' has float; " + ElementRule),
+        Error("TDSL0030", 1, "'output' has element type float but 'q' has BFloat16; " + ElementRule));
 
     // ---- TDSL0004: names in [Shape] that are members but not integral consts --------------------------------
 

@@ -321,14 +321,14 @@ public class UsageDiagnosticTests
         [AttentionKernel]
         public static partial class Gqa
         {
-            static Bhsd<float> Attend(
+            static Bhsd<Half> Attend(
                 [Shape("B, 8, Sq, 64")] Bhsd<Half> q,
                 [Shape("B, 8, Sk, 64")] Bhsd<Half> k,
                 [Shape({|#0:"B, 8, Sk, 64"|})] Bhsd<float> v
                 ) => Softmax(q.MatMul(k.T)).MatMul(v);
         }
         """,
-        Error("TDSL0030", 0, "'v' has element type float but 'q' has Half; q, k, v and the output share one element type"));
+        Error("TDSL0030", 0, "'v' has element type float but 'k' has Half; k and v share one element type (the KV cache's), and the output has q's"));
 
     [Fact]
     public Task TDSL0017_HalfPerHeadValues() => VerifyAsync($$"""

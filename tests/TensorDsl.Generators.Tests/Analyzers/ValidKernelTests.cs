@@ -151,6 +151,68 @@ public class ValidKernelTests
         }
         """);
 
+    // ---- A KV cache with its own element type (docs/semantics.md#element-types) ---------------------------------
+
+    [Fact]
+    public Task FloatQueriesOverAHalfKvCacheAreClean() => VerifyAsync("""
+        [AttentionKernel]
+        public static partial class MixedGqa
+        {
+            const int Hq = 32, Hkv = 8, D = 128;
+
+            static Bshd<float> Attend(
+                [Shape("B, Sq, Hq, D")] Bshd<float> q,
+                [Shape("B, Sk, Hkv, D")] Bshd<Half> k,
+                [Shape("B, Sk, Hkv, D")] Bshd<Half> v)
+                => Softmax(q.MatMul(k.T) * Rsqrt(D) + Causal()).MatMul(v);
+        }
+        """);
+
+    [Fact]
+    public Task PagedFloatQueriesOverABFloat16CacheAreClean() => VerifyAsync("""
+        [AttentionKernel]
+        public static partial class MixedPaged
+        {
+            const int Hq = 8, Hkv = 2, D = 64, BlockSize = 16;
+
+            static Tokens<float> Attend(
+                [Shape("T, Hq, D")] Tokens<float> q,
+                [Shape("N, BlockSize, Hkv, D")] Pages<BFloat16> k,
+                [Shape("N, BlockSize, Hkv, D")] Pages<BFloat16> v,
+                [Shape("Hq")] PerHead<float> sinks)
+                => Softmax(q.MatMul(keys: k.T) + Causal(), sinks).MatMul(values: v);
+        }
+        """);
+
+    [Fact]
+    public Task HalfQueriesOverFloatVarlenKeysAreClean() => VerifyAsync("""
+        [AttentionKernel]
+        public static partial class MixedVarlen
+        {
+            static Tokens<Half> Attend(
+                [Shape("T, Hq, D")] Tokens<Half> q,
+                [Shape("Tk, Hkv, D")] Tokens<float> k,
+                [Shape("Tk, Hkv, D")] Tokens<float> v,
+                [Shape("Hq")] PerHead<float> slopes)
+                => Softmax(q.MatMul(k.T) + Alibi(slopes) + Causal()).MatMul(v);
+        }
+        """);
+
+    [Fact]
+    public Task BFloat16QueriesOverHalfKeysWithAFloatBiasAreClean() => VerifyAsync("""
+        [AttentionKernel]
+        public static partial class MixedBias
+        {
+            [return: Shape("B, Sq, 8, 64")]
+            static Bshd<BFloat16> Attend(
+                [Shape("B, 8, Sq, 64")] Bhsd<BFloat16> q,
+                [Shape("B, 2, Sk, 64")] Bhsd<Half> k,
+                [Shape("B, 2, Sk, 64")] Bhsd<Half> v,
+                [Shape("B, 1, Sq, Sk")] Bias<float> bias)
+                => Softmax(q.MatMul(k.T) + bias).MatMul(v);
+        }
+        """);
+
     [Fact]
     public Task TypesWithoutTheAttributeAreIgnored() => VerifyAsync("""
         public class NotAKernel

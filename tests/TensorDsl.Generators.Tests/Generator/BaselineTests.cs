@@ -174,8 +174,27 @@ public class BaselineTests
         }
         """;
 
+    /// <summary>
+    /// fp32 queries over an fp16 paged KV cache: k, v, the caches and WriteCache's new keys and values are Half, q and
+    /// the output float, and the driver gets TQ = TO = float, TKV = Half.
+    /// </summary>
+    private const string PagedMixedKv = """
+        [AttentionKernel]
+        public static partial class PagedMixedKv
+        {
+            const int Hq = 8, Hkv = 2, D = 64, BlockSize = 16;
+
+            static Tokens<float> Attend(
+                [Shape("T, Hq, D")] Tokens<float> q,
+                [Shape("N, BlockSize, Hkv, D")] Pages<Half> k,
+                [Shape("N, BlockSize, Hkv, D")] Pages<Half> v)
+                => Softmax(q.MatMul(k.T) + Causal()).MatMul(v);
+        }
+        """;
+
     public static TheoryData<string, string, string> Kernels => new()
     {
+        { "PagedMixedKv", PagedMixedKv, "PagedMixedKv.TensorDsl.g.cs" },
         { "PagedGqa", PagedGqa, "Serving.PagedGqa.TensorDsl.g.cs" },
         { "VarlenPrefill", VarlenPrefill, "VarlenPrefill.TensorDsl.g.cs" },
         { "LlamaGqa", LlamaGqa, "TensorDsl.Sample.LlamaGqa.TensorDsl.g.cs" },
@@ -443,6 +462,35 @@ public class BaselineTests
                 {
                     return Softmax(Softcap(q.MatMul(k.T), 30f) + SlidingWindow(left: 64, right: 16) + Causal()).MatMul(v);
                 }
+            }
+            """
+        },
+        {
+            // The K/V type differs from the query's in every layout pairing; a bias of a third type still reads as itself.
+            "dense Half queries over float K/V with a BFloat16 bias, Bshd output", """
+            [AttentionKernel]
+            public static partial class DenseMixedKv
+            {
+                [return: Shape("B, Sq, 8, 64")]
+                static Bshd<Half> Attend(
+                    [Shape("B, 8, Sq, 64")] Bhsd<Half> q,
+                    [Shape("B, 2, Sk, 64")] Bhsd<float> k,
+                    [Shape("B, 2, Sk, 64")] Bhsd<float> v,
+                    [Shape("B, 1, Sq, Sk")] Bias<BFloat16> bias)
+                    => Softmax(q.MatMul(k.T) + bias + Causal()).MatMul(v);
+            }
+            """
+        },
+        {
+            "varlen BFloat16 queries over Half K/V with their own token axis", """
+            [AttentionKernel]
+            public static partial class VarlenMixedKv
+            {
+                static Tokens<BFloat16> Attend(
+                    [Shape("T, Hq, D")] Tokens<BFloat16> q,
+                    [Shape("Tk, Hkv, D")] Tokens<Half> k,
+                    [Shape("Tk, Hkv, D")] Tokens<Half> v)
+                    => Softmax(q.MatMul(k.T) + Causal()).MatMul(v);
             }
             """
         },

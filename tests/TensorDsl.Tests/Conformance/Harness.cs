@@ -22,25 +22,30 @@ public static class Harness
 {
     private const int MaxReported = 25;
 
-    public static CaseResult Check<T>(KernelEntry<T> entry, ConformanceCase c)
-        where T : unmanaged
+    /// <summary>
+    /// <typeparamref name="TQ"/> is the query's and the output's element type, <typeparamref name="TKV"/> the keys' and
+    /// values' (the same type unless the kernel keeps its KV cache in another one).
+    /// </summary>
+    public static CaseResult Check<TQ, TKV>(KernelEntry<TQ, TKV> entry, ConformanceCase c)
+        where TQ : unmanaged
+        where TKV : unmanaged
     {
         var traits = entry.Traits;
         CheckFits(traits, c);
         var raw = Draw(traits, c);
-        var inputs = Materialize<T>(traits, c, raw);
-        var tolerance = Tolerance.For<T>(traits, c, raw);
+        var inputs = Materialize<TQ, TKV>(traits, c, raw);
+        var tolerance = Tolerance.For<TQ>(traits, c, raw);
 
         int outLength = c.B * c.Hq * c.Sq * c.D, lseLength = c.B * c.Hq * c.Sq;
-        var reference = new T[outLength];
+        var reference = new TQ[outLength];
         var referenceLse = new float[lseLength];
         entry.Reference(inputs, reference, referenceLse);
 
-        var run = Filled(outLength, Num.FromDouble<T>(double.NaN));
+        var run = Filled(outLength, Num.FromDouble<TQ>(double.NaN));
         var runLse = Filled(lseLength, float.NaN);
         entry.Run(inputs, run, runLse);
 
-        var runWithoutLse = Filled(outLength, Num.FromDouble<T>(double.NaN));
+        var runWithoutLse = Filled(outLength, Num.FromDouble<TQ>(double.NaN));
         entry.Run(inputs, runWithoutLse, Span<float>.Empty);
 
         var result = new CaseResult(c, traits, tolerance, raw,
@@ -109,15 +114,16 @@ public static class Harness
     }
 
     /// <summary>Rounds the raw inputs to their declared types, and writes the rounded values back into <paramref name="raw"/>.</summary>
-    private static KernelInputs<T> Materialize<T>(KernelTraits t, ConformanceCase c, RawInputs raw)
-        where T : unmanaged
+    private static KernelInputs<TQ, TKV> Materialize<TQ, TKV>(KernelTraits t, ConformanceCase c, RawInputs raw)
+        where TQ : unmanaged
+        where TKV : unmanaged
     {
-        var inputs = new KernelInputs<T>
+        var inputs = new KernelInputs<TQ, TKV>
         {
             B = c.B, Hq = c.Hq, Hkv = c.Hkv, Sq = c.Sq, Sk = c.Sk, D = c.D,
-            Q = Num.FromDouble<T>(raw.Q),
-            K = Num.FromDouble<T>(raw.K),
-            V = Num.FromDouble<T>(raw.V),
+            Q = Num.FromDouble<TQ>(raw.Q),
+            K = Num.FromDouble<TKV>(raw.K),
+            V = Num.FromDouble<TKV>(raw.V),
             Bias = raw.Bias is null ? null : Num.ToArray(t.BiasElement, raw.Bias),
             Slopes = raw.Slopes.Select(x => (float)x).ToArray(),
             Sinks = raw.Sinks.Select(x => (float)x).ToArray(),

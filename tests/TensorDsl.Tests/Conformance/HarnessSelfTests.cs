@@ -8,7 +8,7 @@ namespace TensorDsl.Tests.Conformance;
 /// <summary>
 /// The harness must be able to fail. Each test wraps a real generated kernel with a typical bug (a mask off by
 /// one, the wrong KV head, the wrong layout, a perturbed value, an unwritten row, a sloppy empty row, …) and
-/// checks that <see cref="Harness.Check{T}"/> rejects it — and the unmodified kernel passes the same case.
+/// checks that <see cref="Harness.Check{TQ, TKV}"/> rejects it — and the unmodified kernel passes the same case.
 /// </summary>
 public sealed class HarnessSelfTests
 {
@@ -16,17 +16,17 @@ public sealed class HarnessSelfTests
 
     private static readonly ConformanceCase Case = new("selftest", Causal.Name, B: 2, Hq: 8, Hkv: 2, Sq: 9, Sk: 6, D: 16, Seed: 99);
 
-    private static void CausalRun(KernelInputs<float> x, Span<float> o, Span<float> l) =>
+    private static void CausalRun(KernelInputs<float, float> x, Span<float> o, Span<float> l) =>
         F32BhsdCausal.Run(x.Q, x.K, x.V, o, B: x.B, Hq: x.Hq, Sq: x.Sq, D: x.D, Hkv: x.Hkv, Sk: x.Sk, lse: l);
 
-    private static void CausalReference(KernelInputs<float> x, Span<float> o, Span<float> l) =>
+    private static void CausalReference(KernelInputs<float, float> x, Span<float> o, Span<float> l) =>
         F32BhsdCausal.Reference(x.Q, x.K, x.V, o, B: x.B, Hq: x.Hq, Sq: x.Sq, D: x.D, Hkv: x.Hkv, Sk: x.Sk, lse: l);
 
-    private static void Rejects(KernelCall<float> run, KernelTraits? traits = null, ConformanceCase? c = null) =>
-        Assert.ThrowsAny<XunitException>(() => Harness.Check(new KernelEntry<float>(traits ?? Causal, run, CausalReference), c ?? Case));
+    private static void Rejects(KernelCall<float, float> run, KernelTraits? traits = null, ConformanceCase? c = null) =>
+        Assert.ThrowsAny<XunitException>(() => Harness.Check(new KernelEntry<float, float>(traits ?? Causal, run, CausalReference), c ?? Case));
 
     [Fact]
-    public void The_unmodified_kernel_passes() => Harness.Check(new KernelEntry<float>(Causal, CausalRun, CausalReference), Case);
+    public void The_unmodified_kernel_passes() => Harness.Check(new KernelEntry<float, float>(Causal, CausalRun, CausalReference), Case);
 
     [Fact]
     public void A_mask_off_by_one_is_caught() =>
@@ -121,7 +121,39 @@ public sealed class HarnessSelfTests
         Rejects(CausalRun, lying);
     }
 
-    private static float[] SwapHeads(float[] data, KernelInputs<float> x)
+    // ---- A KV cache with its own element type: the harness must see a kernel that computes in the wrong type ----
+
+    private static readonly KernelTraits MixedCausal = new("selftest.Mix.F32.F16.Bshd.Causal")
+    {
+        QLayout = Layout.Bshd, KvLayout = Layout.Bshd, OutLayout = Layout.Bshd, Visible = (b, h, p, j) => j <= p,
+    };
+
+    private static readonly ConformanceCase MixedCase = Case with { Kernel = MixedCausal.Name };
+
+    private static void MixedRun(KernelInputs<float, Half> x, float[] q, Half[] k, Span<float> o, Span<float> l) =>
+        MixF32F16BshdCausal.Run(q: q, k: k, v: x.V, output: o, B: x.B, Sq: x.Sq, Hq: x.Hq, D: x.D, Sk: x.Sk, Hkv: x.Hkv, lse: l);
+
+    private static void MixedReference(KernelInputs<float, Half> x, Span<float> o, Span<float> l) =>
+        MixF32F16BshdCausal.Reference(q: x.Q, k: x.K, v: x.V, output: o, B: x.B, Sq: x.Sq, Hq: x.Hq, D: x.D, Sk: x.Sk, Hkv: x.Hkv, lse: l);
+
+    private static void RejectsMixed(KernelCall<float, Half> run) =>
+        Assert.ThrowsAny<XunitException>(() => Harness.Check(new KernelEntry<float, Half>(MixedCausal, run, MixedReference), MixedCase));
+
+    [Fact]
+    public void The_unmodified_mixed_kernel_passes() =>
+        Harness.Check(new KernelEntry<float, Half>(MixedCausal, (x, o, l) => MixedRun(x, x.Q, x.K, o, l), MixedReference), MixedCase);
+
+    [Fact]
+    public void Narrowing_the_query_to_the_kv_type_is_caught() =>
+        // A kernel that took the KV cache's type for q as well (one element type everywhere) loses q's low bits.
+        RejectsMixed((x, o, l) => MixedRun(x, x.Q.Select(e => (float)(Half)e).ToArray(), x.K, o, l));
+
+    [Fact]
+    public void Reading_the_cache_through_a_coarser_type_is_caught() =>
+        // Keys read as BFloat16 (7 mantissa bits) instead of Half (10).
+        RejectsMixed((x, o, l) => MixedRun(x, x.Q, x.K.Select(e => (Half)(float)(BFloat16)(float)e).ToArray(), o, l));
+
+    private static float[] SwapHeads(float[] data, KernelInputs<float, float> x)
     {
         var result = (float[])data.Clone();
         int block = x.Sk * x.D;

@@ -79,9 +79,13 @@ public sealed class KernelTraits
     internal static int FloorDiv(int value, int divisor) => (int)Math.Floor((double)value / divisor);
 }
 
-/// <summary>The inputs of one case, in the kernel's element type; the same arrays go to Run and to Reference.</summary>
-public sealed class KernelInputs<T>
-    where T : unmanaged
+/// <summary>
+/// The inputs of one case: q in the query's element type <typeparamref name="TQ"/> (the output's too), k and v in the
+/// KV cache's <typeparamref name="TKV"/> (docs/semantics.md#element-types); the same arrays go to Run and to Reference.
+/// </summary>
+public sealed class KernelInputs<TQ, TKV>
+    where TQ : unmanaged
+    where TKV : unmanaged
 {
     public int B { get; init; }
     public int Hq { get; init; }
@@ -89,9 +93,9 @@ public sealed class KernelInputs<T>
     public int Sq { get; init; }
     public int Sk { get; init; }
     public int D { get; init; }
-    public T[] Q { get; init; } = Array.Empty<T>();
-    public T[] K { get; init; } = Array.Empty<T>();
-    public T[] V { get; init; } = Array.Empty<T>();
+    public TQ[] Q { get; init; } = Array.Empty<TQ>();
+    public TKV[] K { get; init; } = Array.Empty<TKV>();
+    public TKV[] V { get; init; } = Array.Empty<TKV>();
 
     /// <summary>The bias in its declared element type (<see cref="KernelTraits.BiasElement"/>), or null.</summary>
     public Array? Bias { get; init; }
@@ -102,9 +106,10 @@ public sealed class KernelInputs<T>
     public TB[] BiasAs<TB>() => (TB[])(Bias ?? throw new InvalidOperationException("The case has no bias."));
 }
 
-/// <summary>Calls a generated entry point (Run or Reference) on a case's inputs.</summary>
-public delegate void KernelCall<T>(KernelInputs<T> inputs, Span<T> output, Span<float> lse)
-    where T : unmanaged;
+/// <summary>Calls a generated entry point (Run or Reference) on a case's inputs; the output has the query's type.</summary>
+public delegate void KernelCall<TQ, TKV>(KernelInputs<TQ, TKV> inputs, Span<TQ> output, Span<float> lse)
+    where TQ : unmanaged
+    where TKV : unmanaged;
 
 /// <summary>A registered kernel: its traits and the two generated entry points.</summary>
 public abstract class KernelEntry
@@ -113,7 +118,11 @@ public abstract class KernelEntry
 
     public KernelTraits Traits { get; }
 
+    /// <summary>The query's and the output's element type.</summary>
     public abstract Type Element { get; }
+
+    /// <summary>The keys' and values' element type (the KV cache's); <see cref="Element"/> unless the kernel mixes them.</summary>
+    public abstract Type KvElement { get; }
 
     /// <summary>Runs the case through Reference and Run and checks every docs/semantics.md rule; throws on a violation.</summary>
     public abstract CaseResult Check(ConformanceCase testCase);
@@ -121,21 +130,24 @@ public abstract class KernelEntry
     public override string ToString() => Traits.Name;
 }
 
-public sealed class KernelEntry<T> : KernelEntry
-    where T : unmanaged
+public sealed class KernelEntry<TQ, TKV> : KernelEntry
+    where TQ : unmanaged
+    where TKV : unmanaged
 {
-    public KernelEntry(KernelTraits traits, KernelCall<T> run, KernelCall<T> reference)
+    public KernelEntry(KernelTraits traits, KernelCall<TQ, TKV> run, KernelCall<TQ, TKV> reference)
         : base(traits)
     {
         Run = run;
         Reference = reference;
     }
 
-    public KernelCall<T> Run { get; }
+    public KernelCall<TQ, TKV> Run { get; }
 
-    public KernelCall<T> Reference { get; }
+    public KernelCall<TQ, TKV> Reference { get; }
 
-    public override Type Element => typeof(T);
+    public override Type Element => typeof(TQ);
+
+    public override Type KvElement => typeof(TKV);
 
     public override CaseResult Check(ConformanceCase testCase) => Harness.Check(this, testCase);
 }
@@ -168,14 +180,21 @@ internal static partial class KernelCatalog
         AddConstHalf();
         AddConstBFloat16();
         AddFrontEnd();
+        AddMixedKv();
         var result = _building;
         _building = null;
         return result;
     }
 
-    private static void Add<T>(KernelTraits traits, KernelCall<T> run, KernelCall<T> reference)
-        where T : unmanaged =>
-        _building!.Add(traits.Name, new KernelEntry<T>(traits, run, reference));
+    /// <summary>A kernel whose q, k, v and output share one element type.</summary>
+    private static void Add<T>(KernelTraits traits, KernelCall<T, T> run, KernelCall<T, T> reference)
+        where T : unmanaged => Add<T, T>(traits, run, reference);
+
+    /// <summary>A kernel with query/output type <typeparamref name="TQ"/> over a KV cache of <typeparamref name="TKV"/>.</summary>
+    private static void Add<TQ, TKV>(KernelTraits traits, KernelCall<TQ, TKV> run, KernelCall<TQ, TKV> reference)
+        where TQ : unmanaged
+        where TKV : unmanaged =>
+        _building!.Add(traits.Name, new KernelEntry<TQ, TKV>(traits, run, reference));
 
     // A property, not a field: Build() runs from the first static initializer, before later fields are set.
     private static Func<int, int, int, int, bool> All => KernelTraits.All;

@@ -22,6 +22,7 @@ public sealed class PagedCacheAndHeadTests
     {
         "PagedF32Causal", "PagedF32Sinks", "PagedF32Alibi", "PagedF32SeqMask", "PagedF16Sinks", "PagedF16Gemma",
         "PagedBF16Alibi", "PagedBF16GptOss", "PagedF32RuntimeHeadsCausal", "PagedF16RuntimeHeadsGptOss",
+        "PagedMixF32F16Causal", "PagedMixF32BF16GptOss", "PagedMixBF16F16Alibi", "PagedMixF16F32Softcap",
     };
 
     [Theory]
@@ -29,19 +30,20 @@ public sealed class PagedCacheAndHeadTests
     public void Head_slices_equal_the_full_run_and_leave_other_heads_untouched(string kernel) =>
         HeadSlices((dynamic)VarlenPagedCatalog.Get(kernel));
 
-    private static void HeadSlices<T>(VarlenEntry<T> entry)
-        where T : unmanaged
+    private static void HeadSlices<TQ, TKV>(VarlenEntry<TQ, TKV> entry)
+        where TQ : unmanaged
+        where TKV : unmanaged
     {
         var c = new VarlenCase("heads", entry.Name, MixedQ, MixedK, 77) { Hq = 8, Hkv = 2, D = 64 };
         var m = VarlenHarness.Materialize(entry, c);
         var x = m.Inputs;
         int tokens = m.Built.NumTokens, hq = x.Hq, d = x.D, g = hq / x.Hkv;
-        var full = new T[tokens * hq * d];
+        var full = new TQ[tokens * hq * d];
         var fullLse = new float[hq * tokens];
         entry.Run(x, full, fullLse, null);
 
         var ranges = new List<HeadRange> { new(0, hq), new(0, 1), new(hq - 1, 1), new(1, hq - 2), new(0, g), new(g / 2, g), new(hq / 2, 0) };
-        var sentinel = Num.FromDouble<T>(Sentinel);
+        var sentinel = Num.FromDouble<TQ>(Sentinel);
         foreach (var range in ranges.Where(r => r.End <= hq).Distinct())
         {
             foreach (bool stacked in new[] { false, true })
@@ -70,7 +72,7 @@ public sealed class PagedCacheAndHeadTests
     [Fact]
     public void A_head_range_past_Hq_is_rejected_untouched()
     {
-        var entry = VarlenPagedCatalog.Get<float>("PagedF32Causal");
+        var entry = VarlenPagedCatalog.Get<float, float>("PagedF32Causal");
         var m = VarlenHarness.Materialize(entry, new VarlenCase("heads", entry.Name, MixedQ, MixedK, 3));
         var output = VarlenHarness.Filled(m.Built.NumTokens * 8 * 64, Sentinel);
         var e = Assert.Throws<ShapeException>(() => entry.Run(m.Inputs, output, Span<float>.Empty, new HeadRange(6, 3)));
@@ -82,6 +84,8 @@ public sealed class PagedCacheAndHeadTests
     {
         "PagedF32Causal", "PagedF32WindowCausal", "PagedF32ChunkedCausal", "PagedF16Sinks", "PagedBF16GptOss", "PagedBF16SeqMask",
         "PagedF32RuntimeHeadsCausal", "PagedBF16RuntimeHeadsAlibi",
+        // The KV cache in its own type: new keys/values and caches are that type, q and the output the query's.
+        "PagedMixF32F16Causal", "PagedMixF32BF16GptOss", "PagedMixBF16F16Alibi", "PagedMixF16F32Softcap", "PagedMixF32F16RuntimeHeads",
     };
 
     /// <summary>
@@ -94,8 +98,9 @@ public sealed class PagedCacheAndHeadTests
     public void WriteCache_then_attention_over_the_updated_cache(string kernel) =>
         WriteThenAttend((dynamic)VarlenPagedCatalog.Get(kernel));
 
-    private static void WriteThenAttend<T>(VarlenEntry<T> entry)
-        where T : unmanaged
+    private static void WriteThenAttend<TQ, TKV>(VarlenEntry<TQ, TKV> entry)
+        where TQ : unmanaged
+        where TKV : unmanaged
     {
         var c = new VarlenCase("write", entry.Name, new[] { 6, 1, 1, 3, 0 }, new[] { 6, 50, 17, 40, 9 }, 41) { Hq = 4, Hkv = 2, D = 64 };
         var m = VarlenHarness.Materialize(entry, c);
@@ -103,8 +108,8 @@ public sealed class PagedCacheAndHeadTests
         var x = m.Inputs;
         int hkv = x.Hkv, d = x.D, row = hkv * d, tokens = built.NumTokens;
         var random = new Random(99);
-        var key = Num.FromDouble<T>(VarlenHarness.Uniform(random, tokens * row, 1));
-        var value = Num.FromDouble<T>(VarlenHarness.Uniform(random, tokens * row, 1));
+        var key = Num.FromDouble<TKV>(VarlenHarness.Uniform(random, tokens * row, 1));
+        var value = Num.FromDouble<TKV>(VarlenHarness.Uniform(random, tokens * row, 1));
 
         // Token 2 is padding (slot −1): WriteCache must skip it.
         var slots = (int[])built.SlotMapping.Clone();
@@ -113,8 +118,8 @@ public sealed class PagedCacheAndHeadTests
         var batch = PagedBatch.Create(built.QueryStartLoc, built.SeqLens, built.BlockTable, built.MaxBlocks, slots);
         var xb = x.With(x.K, x.V, batch);
 
-        var keyCache = (T[])x.K.Clone();
-        var valueCache = (T[])x.V.Clone();
+        var keyCache = (TKV[])x.K.Clone();
+        var valueCache = (TKV[])x.V.Clone();
         entry.WriteCache!(xb, key, value, keyCache, valueCache);
         for (int slot = 0; slot < built.NumBlocks * built.BlockSize; slot++)
         {
@@ -140,15 +145,15 @@ public sealed class PagedCacheAndHeadTests
         {
             Q = m.Raw.Q, K = Num.ToDouble(keyCache), V = Num.ToDouble(valueCache), Slopes = m.Raw.Slopes, Sinks = m.Raw.Sinks,
         };
-        var mu = new VarlenMaterialized<T>
+        var mu = new VarlenMaterialized<TQ, TKV>
         {
-            Built = built, Inputs = updated, Raw = raw, Bounds = m.Bounds, Tolerance = Tolerance.For<T>(entry.Traits, m.Bounds, raw),
+            Built = built, Inputs = updated, Raw = raw, Bounds = m.Bounds, Tolerance = Tolerance.For<TQ>(entry.Traits, m.Bounds, raw),
         };
         VarlenHarness.Compare(entry, mu, updated, $"{entry.Name} after WriteCache");
 
         // And the new tokens really take part: attention over the stale cache differs somewhere.
-        var before = new T[tokens * x.Hq * d];
-        var after = new T[before.Length];
+        var before = new TQ[tokens * x.Hq * d];
+        var after = new TQ[before.Length];
         entry.Run(x, before, Span<float>.Empty, null);
         entry.Run(updated, after, Span<float>.Empty, null);
         Assert.False(before.AsSpan().SequenceEqual(after), "attention ignored the tokens WriteCache stored");
@@ -158,17 +163,17 @@ public sealed class PagedCacheAndHeadTests
     [Fact]
     public void The_harness_rejects_a_kernel_with_the_wrong_mask()
     {
-        var causal = VarlenPagedCatalog.Get<float>("PagedF32Causal");
-        var plain = VarlenPagedCatalog.Get<float>("PagedF32Sinks");
-        var wrong = new VarlenEntry<float>(causal.Traits, causal.BlockSize, causal.Run, (x, o, l) => plain.Reference(x.With(x.K, x.V), o, l));
+        var causal = VarlenPagedCatalog.Get<float, float>("PagedF32Causal");
+        var plain = VarlenPagedCatalog.Get<float, float>("PagedF32Sinks");
+        var wrong = new VarlenEntry<float, float>(causal.Traits, causal.BlockSize, causal.Run, (x, o, l) => plain.Reference(x.With(x.K, x.V), o, l));
         Assert.ThrowsAny<Exception>(() => wrong.Check(new VarlenCase("self-test", causal.Name, MixedQ, MixedK, 5)));
     }
 
     [Fact]
     public void The_harness_rejects_a_run_that_ignores_the_block_table()
     {
-        var causal = VarlenPagedCatalog.Get<float>("PagedF32Causal");
-        var wrong = new VarlenEntry<float>(causal.Traits, causal.BlockSize, (x, o, l, h) =>
+        var causal = VarlenPagedCatalog.Get<float, float>("PagedF32Causal");
+        var wrong = new VarlenEntry<float, float>(causal.Traits, causal.BlockSize, (x, o, l, h) =>
         {
             // Blocks in table order 0, 1, 2, …: what a kernel that ignored the shuffled block ids would read.
             var p = x.Paged;

@@ -30,13 +30,17 @@ namespace TensorDsl.Tests.Conformance;
 /// <para><b>LSE.</b> <c>LSE = log Σ e^{s_j}</c> (+ sink) moves by at most E when every score moves by at most E,
 /// plus the relative error of the fp32 denominator (the same accumulation term), plus the float roundings of
 /// <c>m + log l</c> and of Reference's result: <c>LseAtol = 2E + 16(Sk+4)u + 8u·M_all</c>, <c>LseRtol = 8u</c>.</para>
+/// <para><b>Element types.</b> Only the output's type (<c>TOut</c>, the query's) enters the bound: its rounding. The
+/// inputs' types — q's and the KV cache's, which may differ (docs/semantics.md#element-types) — do not: both engines
+/// widen every input exactly, and <see cref="RawInputs"/> holds the inputs already rounded to their own types, so the
+/// norms and maxima above are those of the values the kernel really reads.</para>
 /// <para>Exact rules are not toleranced at all: a row with no visible key is exactly 0 with LSE exactly −∞ in
 /// both engines, NaN appears in exactly the same places, and ±∞ outputs must match exactly.</para>
 /// </remarks>
 public sealed record Tolerance(double OutAtol, double OutRtol, double LseAtol, double LseRtol, double ScoreError, double MaxScore)
 {
-    public static Tolerance For<T>(KernelTraits traits, ConformanceCase c, RawInputs raw)
-        where T : unmanaged
+    public static Tolerance For<TOut>(KernelTraits traits, ConformanceCase c, RawInputs raw)
+        where TOut : unmanaged
     {
         const double u = Num.U32;
         double scale = Math.Abs((double)traits.EffectiveScale(c.D));
@@ -55,8 +59,8 @@ public sealed record Tolerance(double OutAtol, double OutRtol, double LseAtol, d
         double mAll = mqk + mBias + mAlibi + mMod + mSink + cap;
 
         return new Tolerance(
-            OutAtol: vMax * (weights + accumulation) + Num.MinSpacing<T>(),
-            OutRtol: 2 * Num.UnitRoundoff<T>() + 4 * u,
+            OutAtol: vMax * (weights + accumulation) + Num.MinSpacing<TOut>(),
+            OutRtol: 2 * Num.UnitRoundoff<TOut>() + 4 * u,
             LseAtol: 2 * e + accumulation + 8 * u * mAll,
             LseRtol: 8 * u,
             ScoreError: e,

@@ -132,12 +132,13 @@ public sealed class BuiltBatch
     }
 }
 
-/// <summary>A case's materialised inputs: in the kernel's type, and the same values in fp64 for the tolerance.</summary>
-public sealed class VarlenMaterialized<T>
-    where T : unmanaged
+/// <summary>A case's materialised inputs: in the kernel's types, and the same values in fp64 for the tolerance.</summary>
+public sealed class VarlenMaterialized<TQ, TKV>
+    where TQ : unmanaged
+    where TKV : unmanaged
 {
     public required BuiltBatch Built { get; init; }
-    public required VarlenInputs<T> Inputs { get; init; }
+    public required VarlenInputs<TQ, TKV> Inputs { get; init; }
     public required RawInputs Raw { get; init; }
     public required ConformanceCase Bounds { get; init; }
     public required Tolerance Tolerance { get; init; }
@@ -157,8 +158,9 @@ public static class VarlenHarness
 
     public static (int Hq, int Hkv, int D) Dims(KernelTraits t, VarlenCase c) => (t.ConstHq ?? c.Hq, t.ConstHkv ?? c.Hkv, t.ConstD ?? c.D);
 
-    public static VarlenMaterialized<T> Materialize<T>(VarlenEntry<T> entry, VarlenCase c)
-        where T : unmanaged
+    public static VarlenMaterialized<TQ, TKV> Materialize<TQ, TKV>(VarlenEntry<TQ, TKV> entry, VarlenCase c)
+        where TQ : unmanaged
+        where TKV : unmanaged
     {
         var t = entry.Traits;
         var (hq, hkv, d) = Dims(t, c);
@@ -171,10 +173,10 @@ public static class VarlenHarness
         var slopes = t.Alibi ? Enumerable.Range(0, hq).Select(h => Math.Pow(2, -8.0 * (h + 1) / hq) * (0.5 + random.NextDouble())).ToArray() : Array.Empty<double>();
         var sinks = t.Sinks ? Enumerable.Range(0, hq).Select(_ => random.NextDouble() * 4 - 1).ToArray() : Array.Empty<double>();
 
-        var inputs = new VarlenInputs<T>
+        var inputs = new VarlenInputs<TQ, TKV>
         {
             Batch = built.Batch, Hq = hq, Hkv = hkv, D = d,
-            Q = Num.FromDouble<T>(q), K = Num.FromDouble<T>(k), V = Num.FromDouble<T>(v),
+            Q = Num.FromDouble<TQ>(q), K = Num.FromDouble<TKV>(k), V = Num.FromDouble<TKV>(v),
             Slopes = slopes.Select(x => (float)x).ToArray(), Sinks = sinks.Select(x => (float)x).ToArray(),
         };
 
@@ -187,33 +189,35 @@ public static class VarlenHarness
             Q = Num.ToDouble(inputs.Q), K = Num.ToDouble(inputs.K), V = Num.ToDouble(inputs.V),
             Slopes = inputs.Slopes.Select(x => (double)x).ToArray(), Sinks = inputs.Sinks.Select(x => (double)x).ToArray(),
         };
-        return new VarlenMaterialized<T>
+        return new VarlenMaterialized<TQ, TKV>
         {
-            Built = built, Inputs = inputs, Raw = raw, Bounds = bounds, Tolerance = Tolerance.For<T>(t, bounds, raw),
+            Built = built, Inputs = inputs, Raw = raw, Bounds = bounds, Tolerance = Tolerance.For<TQ>(t, bounds, raw),
         };
     }
 
-    public static void Check<T>(VarlenEntry<T> entry, VarlenCase c)
-        where T : unmanaged
+    public static void Check<TQ, TKV>(VarlenEntry<TQ, TKV> entry, VarlenCase c)
+        where TQ : unmanaged
+        where TKV : unmanaged
     {
         var m = Materialize(entry, c);
         Compare(entry, m, m.Inputs, c.ToString());
     }
 
     /// <summary>Reference vs Run (with and without LSE, and both stacked layouts for paged kernels) on <paramref name="x"/>.</summary>
-    public static void Compare<T>(VarlenEntry<T> entry, VarlenMaterialized<T> m, VarlenInputs<T> x, string label)
-        where T : unmanaged
+    public static void Compare<TQ, TKV>(VarlenEntry<TQ, TKV> entry, VarlenMaterialized<TQ, TKV> m, VarlenInputs<TQ, TKV> x, string label)
+        where TQ : unmanaged
+        where TKV : unmanaged
     {
         int tokens = m.Built.NumTokens, outLength = tokens * x.Hq * x.D, lseLength = x.Hq * tokens;
-        var reference = new T[outLength];
+        var reference = new TQ[outLength];
         var referenceLse = new float[lseLength];
         entry.Reference(x, reference, referenceLse);
 
-        var run = Filled(outLength, Num.FromDouble<T>(double.NaN));
+        var run = Filled(outLength, Num.FromDouble<TQ>(double.NaN));
         var runLse = Filled(lseLength, float.NaN);
         entry.Run(x, run, runLse, null);
 
-        var runWithoutLse = Filled(outLength, Num.FromDouble<T>(double.NaN));
+        var runWithoutLse = Filled(outLength, Num.FromDouble<TQ>(double.NaN));
         entry.Run(x, runWithoutLse, Span<float>.Empty, null);
 
         var failures = new List<string>();
@@ -228,7 +232,7 @@ public static class VarlenHarness
             foreach (var layout in new[] { KvCacheLayout.BlocksFirst, KvCacheLayout.KvFirst })
             {
                 var cache = Stack(x.K, x.V, m.Built.NumBlocks, layout);
-                var o = Filled(outLength, Num.FromDouble<T>(double.NaN));
+                var o = Filled(outLength, Num.FromDouble<TQ>(double.NaN));
                 var l = Filled(lseLength, float.NaN);
                 stacked(x, cache, layout, o, l, null);
                 if (!Bits(o).SequenceEqual(Bits(run))) Fail($"stacked {layout}: output differs from the separate-cache Run (bit for bit)");
@@ -247,9 +251,10 @@ public static class VarlenHarness
         }
     }
 
-    private static void CompareRows<T>(KernelTraits traits, VarlenMaterialized<T> m, T[] reference, float[] referenceLse,
-        T[] run, float[] runLse, T[] runWithoutLse, Action<string> fail)
-        where T : unmanaged
+    private static void CompareRows<TQ, TKV>(KernelTraits traits, VarlenMaterialized<TQ, TKV> m, TQ[] reference, float[] referenceLse,
+        TQ[] run, float[] runLse, TQ[] runWithoutLse, Action<string> fail)
+        where TQ : unmanaged
+        where TKV : unmanaged
     {
         var built = m.Built;
         var tol = m.Tolerance;

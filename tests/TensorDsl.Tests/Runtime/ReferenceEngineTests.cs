@@ -56,6 +56,17 @@ public sealed class ReferenceEngineTests
     private static Bhsd<Half> PlainHalf(Bhsd<Half> q, Bhsd<Half> k, Bhsd<Half> v) =>
         Softmax(q.MatMul(k.T)).MatMul(v);
 
+    // A KV cache in its own element type (docs/semantics.md#element-types), and the two ways to break the rule.
+
+    private static Bhsd<float> CausalHalfCache(Bhsd<float> q, Bhsd<Half> k, Bhsd<Half> v) =>
+        Softmax(q.MatMul(k.T) + Causal()).MatMul(v);
+
+    private static Bhsd<float> ValuesUnlikeKeys(Bhsd<float> q, Bhsd<Half> k, Bhsd<float> v) =>
+        Softmax(q.MatMul(k.T)).MatMul(v);
+
+    private static Bhsd<Half> OutputUnlikeQuery(Bhsd<float> q, Bhsd<Half> k, Bhsd<Half> v) =>
+        Softmax(q.MatMul(k.T)).MatMul(v);
+
     // Feature set A: default scale, causal, sliding window, sinks. Feature set B: explicit scale, ALiBi, no mask.
     // Each in three layouts: dense per sequence, varlen tokens, and varlen queries over a paged cache.
 
@@ -827,6 +838,49 @@ public sealed class ReferenceEngineTests
         var e = Assert.Throws<ArgumentException>(() => ReferenceEngine.Evaluate(Declare(Plain), bindings, new[] { 1, 1, 1, 8 }));
         Assert.Contains("'q'", e.Message);
         Assert.Contains("Half", e.Message);
+    }
+
+    [Fact]
+    public void A_kv_cache_of_another_element_type_is_read_exactly()
+    {
+        // fp32 queries over a Half cache compute exactly what fp32 queries over the same values held as float do:
+        // every element is widened exactly before any arithmetic.
+        var random = new Random(5);
+        var q = Enumerable.Range(0, 2 * 4 * 3 * 8).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+        var k = Enumerable.Range(0, 2 * 2 * 5 * 8).Select(_ => (Half)(random.NextDouble() * 2 - 1)).ToArray();
+        var v = Enumerable.Range(0, 2 * 2 * 5 * 8).Select(_ => (Half)(random.NextDouble() * 2 - 1)).ToArray();
+        var mixed = new ReferenceBindings().Add("q", q, 2, 4, 3, 8).Add("k", k, 2, 2, 5, 8).Add("v", v, 2, 2, 5, 8);
+        var widened = Dense(q, k.Select(x => (float)x).ToArray(), v.Select(x => (float)x).ToArray(), 2, 4, 2, 3, 5, 8, 8);
+
+        var declared = CausalHalfCache(new Bhsd<float>("q"), new Bhsd<Half>("k"), new Bhsd<Half>("v"));
+        var (output, lse) = ReferenceEngine.Evaluate(declared, mixed, new[] { 2, 4, 3, 8 });
+        var (expected, expectedLse) = ReferenceEngine.Evaluate(Declare(CausalPlain), widened, new[] { 2, 4, 3, 8 });
+        Assert.Equal(expected, output);
+        Assert.Equal(expectedLse, lse);
+    }
+
+    [Fact]
+    public void Values_must_share_the_keys_element_type()
+    {
+        var bindings = new ReferenceBindings()
+            .Add("q", new float[8], 1, 1, 1, 8)
+            .Add("k", new Half[8], 1, 1, 1, 8)
+            .Add("v", new float[8], 1, 1, 1, 8);
+        var declared = ValuesUnlikeKeys(new Bhsd<float>("q"), new Bhsd<Half>("k"), new Bhsd<float>("v"));
+        var e = Assert.Throws<ArgumentException>(() => ReferenceEngine.Evaluate(declared, bindings, new[] { 1, 1, 1, 8 }));
+        Assert.Contains("'v' has element type float but 'k' has Half", e.Message);
+    }
+
+    [Fact]
+    public void The_output_must_have_the_query_element_type()
+    {
+        var bindings = new ReferenceBindings()
+            .Add("q", new float[8], 1, 1, 1, 8)
+            .Add("k", new Half[8], 1, 1, 1, 8)
+            .Add("v", new Half[8], 1, 1, 1, 8);
+        var declared = OutputUnlikeQuery(new Bhsd<float>("q"), new Bhsd<Half>("k"), new Bhsd<Half>("v"));
+        var e = Assert.Throws<ArgumentException>(() => ReferenceEngine.Run(declared, bindings, new[] { 1, 1, 1, 8 }, new Half[8], Span<float>.Empty));
+        Assert.Contains("'output' has element type Half but 'q' has float", e.Message);
     }
 
     [Fact]
