@@ -222,6 +222,35 @@ public sealed class SplitKvTests
     public void A_split_piece_of_zero_merge_weight_holding_an_infinite_value_does_not_make_the_row_NaN() =>
         AssertNotNaN(sk: 1024, split: true); // four pieces of 256: piece 0 alone holds the −200 scores and the +∞ (mean +∞)
 
+    /// <summary>docs/design.md, "no allocation per call after warm-up", on the split path: pieces, partial slots and merges.</summary>
+    [Fact]
+    public void Split_decodes_allocate_nothing_per_call_after_warm_up()
+    {
+        const int hq = 8, hkv = 1, sk = 4096, d = 64;
+        var random = new Random(2);
+        float[] Fill(int n) { var a = new float[n]; for (int i = 0; i < n; i++) a[i] = (float)random.NextDouble() - 0.5f; return a; }
+        var q = Fill(hq * d);
+        var k = Fill(hkv * sk * d);
+        var v = Fill(hkv * sk * d);
+        var sinks = Fill(hq);
+        var output = new float[q.Length];
+        var lse = new float[hq];
+        Assert.True(Splits(new ConformanceCase("alloc", "F32.Bhsd.Sinks", 1, hq, hkv, 1, sk, d, 0)));
+
+        void Call() => Kernels.F32BhsdSinks.Run(q, k, v, sinks, output, B: 1, Hq: hq, Sq: 1, D: d, Hkv: hkv, Sk: sk, lse: lse);
+        Call();
+        Call();
+        long least = long.MaxValue;
+        for (int attempt = 0; attempt < 3; attempt++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int call = 0; call < 3; call++) Call();
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+
+        Assert.True(least == 0, $"3 split calls allocated {least} bytes on the calling thread (least of 3 attempts)");
+    }
+
     // ---- Paged and varlen batches ---------------------------------------------------------------------------------------
 
     public static TheoryData<string, int[], int[], int, int, int> Batches => new()
