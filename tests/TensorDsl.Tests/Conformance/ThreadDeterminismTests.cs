@@ -100,6 +100,69 @@ public sealed class ThreadDeterminismTests
         AssertSameForEveryThreadCount<TQ>(c.ToString(), tokens * x.Hq * x.D, x.Hq * tokens, (o, l) => entry.Run(x, o, l, null));
     }
 
+    /// <summary>
+    /// Callers on several threads at once (each with its own thread's job and scratch, sharing the pool's helpers) get
+    /// exactly what the same calls give one at a time: a prefill and a split decode, four data sets, three threads each.
+    /// </summary>
+    [Fact]
+    public void Concurrent_callers_get_the_results_of_sequential_calls()
+    {
+        var dense = (KernelEntry<float, float>)KernelCatalog.Get("F32.Bhsd.Causal");
+        var paged = VarlenPagedCatalog.Get<float, float>("PagedF32Causal");
+        var work = new List<(string Label, int OutLength, int LseLength, Action<float[], float[]> Run)>();
+        for (int set = 0; set < 4; set++)
+        {
+            var c = Cases.For("concurrent", dense.Traits.Name, 1, 8, 2, 120, 120, 64, seed: 50 + set);
+            var x = DenseInputs(dense, c);
+            work.Add((c.ToString(), 8 * 120 * 64, 8 * 120, (o, l) => dense.Run(x, o, l)));
+            var m = VarlenHarness.Materialize(paged, new VarlenCase("concurrent", paged.Name, new[] { 1, 2 }, new[] { 3000, 1500 }, 60 + set));
+            work.Add((m.Bounds.ToString(), 3 * 8 * 64, 8 * 3, (o, l) => paged.Run(m.Inputs, o, l, null)));
+        }
+
+        int saved = AttentionOptions.ThreadCount;
+        try
+        {
+            AttentionOptions.ThreadCount = 3;
+            var expected = work.Select(w => Outputs(w.OutLength, w.LseLength, w.Run)).ToList();
+            var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
+            var threads = Enumerable.Range(0, 4).Select(t => new System.Threading.Thread(() =>
+            {
+                try
+                {
+                    for (int round = 0; round < 6; round++)
+                    for (int n = 0; n < work.Count; n++)
+                    {
+                        int index = (n + t * 3 + round) % work.Count;
+                        var (output, lse) = Outputs(work[index].OutLength, work[index].LseLength, work[index].Run);
+                        if (!output.SequenceEqual(expected[index].Output) || !lse.SequenceEqual(expected[index].Lse))
+                        {
+                            failures.Enqueue($"thread {t}, round {round}: {work[index].Label} differs from the sequential call");
+                        }
+                    }
+                }
+                catch (Exception e)
+                {
+                    failures.Enqueue($"thread {t}: {e}");
+                }
+            })).ToList();
+            threads.ForEach(t => t.Start());
+            foreach (var t in threads) Assert.True(t.Join(TimeSpan.FromSeconds(120)), "a concurrent caller did not finish");
+            Assert.Empty(failures);
+        }
+        finally
+        {
+            AttentionOptions.ThreadCount = saved;
+        }
+
+        static (byte[] Output, byte[] Lse) Outputs(int outLength, int lseLength, Action<float[], float[]> run)
+        {
+            var output = new float[outLength];
+            var lse = new float[lseLength];
+            run(output, lse);
+            return (VarlenHarness.Bits(output), VarlenHarness.Bits(lse));
+        }
+    }
+
     // ---- Head slices of split and lambda cases ------------------------------------------------------------------------
 
     private delegate void DenseWithHeads<TQ, TKV>(KernelInputs<TQ, TKV> x, Span<TQ> output, Span<float> lse, HeadRange? heads)
