@@ -154,7 +154,7 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
             {
                 for (int t = 0; t < count; t++)
                 {
-                    Element<TKV>.Widen(k.Slice(ws.KeyOffsets[t], depth), ws.Keys.AsSpan(t * depth, depth));
+                    VectorMath<TSimd, TV>.Widen(k.Slice(ws.KeyOffsets[t], depth), ws.Keys.AsSpan(t * depth, depth));
                 }
             }
 
@@ -177,7 +177,7 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
                 for (int t = 0; t < count; t++)
                 {
                     var row = ws.Values.AsSpan(t * width, width);
-                    Element<TKV>.Widen(v.Slice(ws.ValueOffsets[t], valueDim), row);
+                    VectorMath<TSimd, TV>.Widen(v.Slice(ws.ValueOffsets[t], valueDim), row);
                     row.Slice(valueDim).Clear();
                 }
             }
@@ -269,7 +269,7 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
 
             var row = ws.QueryRows.AsSpan(r * depth, depth);
             int offset = call.QAddress.Offset(item.Sequence, ws.Head[r], ws.RowIndex[r], item.QueryStart);
-            Element<TQ>.Widen(q.Slice(offset, depth), row);
+            VectorMath<TSimd, TV>.Widen(q.Slice(offset, depth), row);
             if (scale != 1f)
             {
                 System.Numerics.Tensors.TensorPrimitives.Multiply(row, scale, row);

@@ -56,5 +56,11 @@ internal readonly struct SimdScalar : ISimd<float>
     public static bool AllFinite(float value) => float.IsFinite(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float LoadHalf(ref ushort source) => (float)BitConverter.UInt16BitsToHalf(source);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float LoadBFloat16(ref ushort source) => BitConverter.Int32BitsToSingle(source << 16);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(float value) => value;
 }
