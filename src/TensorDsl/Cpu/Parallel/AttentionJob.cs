@@ -107,12 +107,15 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
         ws.Sum.AsSpan(0, lanes).Clear();
         ws.Output.AsSpan(0, lanes * width).Clear();
 
-        // Keys are read in place when they are fp32 (and, for values, whole vectors wide); otherwise one tile is
-        // converted (and zero-padded) into scratch per block.
-        bool keysInPlace = typeof(TKV) == typeof(float);
-        bool valuesInPlace = typeof(TKV) == typeof(float) && width == valueDim;
-        ref float keyBase = ref keysInPlace ? ref Unsafe.As<TKV, float>(ref MemoryMarshal.GetReference(k)) : ref MemoryMarshal.GetArrayDataReference(ws.Keys);
-        ref float valueBase = ref valuesInPlace ? ref Unsafe.As<TKV, float>(ref MemoryMarshal.GetReference(v)) : ref MemoryMarshal.GetArrayDataReference(ws.Values);
+        // Keys and values are read in place when they are fp32 (values: whole vectors wide), and, for a few-row
+        // block, also when they are Half or BFloat16 — widened in registers as they are loaded, since each element
+        // is used by only a handful of rows. Otherwise each tile is widened (and zero-padded) once into scratch.
+        bool keysInPlace = typeof(TKV) == typeof(float) || byDot;
+        bool valuesInPlace = (typeof(TKV) == typeof(float) || byDot) && width == valueDim;
+        ref TKV keySource = ref MemoryMarshal.GetReference(k);
+        ref TKV valueSource = ref MemoryMarshal.GetReference(v);
+        ref float keyScratch = ref MemoryMarshal.GetArrayDataReference(ws.Keys);
+        ref float valueScratch = ref MemoryMarshal.GetArrayDataReference(ws.Values);
 
         if (!keysInPlace) ws.FillRows(ws.KeyRows, depth);
         if (!valuesInPlace) ws.FillRows(ws.ValueRows, width);
@@ -158,14 +161,18 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
                 }
             }
 
+            ref float qRows = ref MemoryMarshal.GetArrayDataReference(ws.QueryRows);
+            ref float scores = ref MemoryMarshal.GetArrayDataReference(ws.Scores);
             if (byDot)
             {
-                TileKernels<TSimd, TV>.ScoresByDot(ref MemoryMarshal.GetArrayDataReference(ws.QueryRows), rows, lanes, depth, ref keyBase, keyRows, count, ref MemoryMarshal.GetArrayDataReference(ws.Scores));
+                TileKernels<TSimd, TV>.ScoresByDot(ref qRows, rows, lanes, depth, ref keySource, keyRows, count, ref scores);
             }
             else
             {
-                TileKernels<TSimd, TV>.Scores(ref MemoryMarshal.GetArrayDataReference(ws.QueryT), lanes, depth, ref keyBase, keyRows, count, ref MemoryMarshal.GetArrayDataReference(ws.Scores));
+                ref float keys = ref keysInPlace ? ref Unsafe.As<TKV, float>(ref keySource) : ref keyScratch;
+                TileKernels<TSimd, TV>.Scores(ref MemoryMarshal.GetArrayDataReference(ws.QueryT), lanes, depth, ref keys, keyRows, count, ref scores);
             }
+
             if (!ScoreAndMask(item, ws, inputs, rows, lanes, start, count, full))
             {
                 continue;
@@ -182,15 +189,15 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
                 }
             }
 
-            if (anyZero && !ValuesFinite(ref valueBase, valueRows, count, width))
+            ref float output = ref MemoryMarshal.GetArrayDataReference(ws.Output);
+            ref float carry = ref MemoryMarshal.GetArrayDataReference(ws.Carry);
+            if (valuesInPlace)
             {
-                TileKernels<TSimd, TV>.ValuesSkippingZeroWeights(
-                    ref MemoryMarshal.GetArrayDataReference(ws.Scores), lanes, rows, ref valueBase, valueRows, count, ref MemoryMarshal.GetArrayDataReference(ws.Output), width, ref MemoryMarshal.GetArrayDataReference(ws.Carry));
+                AddValues(ref scores, lanes, rows, ref valueSource, valueRows, count, ref output, width, ref carry, anyZero);
             }
             else
             {
-                TileKernels<TSimd, TV>.Values(
-                    ref MemoryMarshal.GetArrayDataReference(ws.Scores), lanes, rows, ref valueBase, valueRows, count, ref MemoryMarshal.GetArrayDataReference(ws.Output), width, ref MemoryMarshal.GetArrayDataReference(ws.Carry));
+                AddValues(ref scores, lanes, rows, ref valueScratch, valueRows, count, ref output, width, ref carry, anyZero);
             }
         }
 
@@ -204,6 +211,26 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
         else
         {
             Rows.Store(call, item, ws.Max, ws.Sum, ws.Output, width);
+        }
+    }
+
+    /// <summary>
+    /// The weighted value rows of one tile, by the careful kernel when some weight is exactly 0 and the tile's
+    /// value rows hold ∞ or NaN (0 · ∞ must not reach a row), by the register-blocked one otherwise.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddValues<TE>(
+        ref float weights, int lanes, int rows, ref TE values, ReadOnlySpan<int> valueRows, int count,
+        ref float output, int width, ref float carry, bool anyZero)
+        where TE : unmanaged
+    {
+        if (anyZero && !TileKernels<TSimd, TV>.ValuesFinite(ref values, valueRows, count, width))
+        {
+            TileKernels<TSimd, TV>.ValuesSkippingZeroWeights(ref weights, lanes, rows, ref values, valueRows, count, ref output, width, ref carry);
+        }
+        else
+        {
+            TileKernels<TSimd, TV>.Values(ref weights, lanes, rows, ref values, valueRows, count, ref output, width, ref carry);
         }
     }
 
@@ -434,24 +461,6 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
         }
 
         return anyZero;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool ValuesFinite(ref float values, ReadOnlySpan<int> offsets, int count, int width)
-    {
-        for (int t = 0; t < count; t++)
-        {
-            ref float row = ref Unsafe.Add(ref values, offsets[t]);
-            for (int c = 0; c < width; c += TSimd.Count)
-            {
-                if (!TSimd.AllFinite(TSimd.Load(ref Unsafe.Add(ref row, c))))
-                {
-                    return false;
-                }
-            }
-        }
-
-        return true;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

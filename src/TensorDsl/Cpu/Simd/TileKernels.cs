@@ -14,6 +14,26 @@ internal static class TileKernels<TSimd, TV>
     where TSimd : struct, ISimd<TV>
     where TV : struct
 {
+    /// <summary>One vector of a stored float, Half or BFloat16 row, widened in registers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV LoadAs<TE>(ref TE source)
+        where TE : unmanaged
+    {
+        if (typeof(TE) == typeof(float)) return TSimd.Load(ref Unsafe.As<TE, float>(ref source));
+        if (typeof(TE) == typeof(Half)) return TSimd.LoadHalf(ref Unsafe.As<TE, ushort>(ref source));
+        return TSimd.LoadBFloat16(ref Unsafe.As<TE, ushort>(ref source));
+    }
+
+    /// <summary>One element of a stored float, Half or BFloat16 row as float.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float ToFloat<TE>(ref TE source)
+        where TE : unmanaged
+    {
+        if (typeof(TE) == typeof(float)) return Unsafe.As<TE, float>(ref source);
+        if (typeof(TE) == typeof(Half)) return (float)Unsafe.As<TE, Half>(ref source);
+        return BitConverter.Int32BitsToSingle(Unsafe.As<TE, ushort>(ref source) << 16);
+    }
+
     /// <summary>
     /// <c>s[j · rows + r] = Σ_d qt[d · rows + r] · key_j[d]</c> for keys <c>j &lt; count</c> and rows
     /// <c>r &lt; rows</c>, where key j's <paramref name="depth"/> floats start at <c>keys[keyOffsets[j]]</c>.
@@ -77,13 +97,14 @@ internal static class TileKernels<TSimd, TV>
     /// would (whose lanes would mostly be padding). Padding lanes <c>rows ≤ r &lt; lanes</c> get 0.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void ScoresByDot(ref float qRows, int rows, int lanes, int depth, ref float keys, ReadOnlySpan<int> keyOffsets, int count, ref float s)
+    public static void ScoresByDot<TE>(ref float qRows, int rows, int lanes, int depth, ref TE keys, ReadOnlySpan<int> keyOffsets, int count, ref float s)
+        where TE : unmanaged
     {
         int w = TSimd.Count;
         int whole = depth - depth % w;
         for (int j = 0; j < count; j++)
         {
-            ref float key = ref Unsafe.Add(ref keys, keyOffsets[j]);
+            ref TE key = ref Unsafe.Add(ref keys, keyOffsets[j]);
             ref float sj = ref Unsafe.Add(ref s, j * lanes);
             int r = 0;
             for (; r + 4 <= rows; r += 4)
@@ -95,7 +116,7 @@ internal static class TileKernels<TSimd, TV>
                 TV a0 = TSimd.Zero, a1 = TSimd.Zero, a2 = TSimd.Zero, a3 = TSimd.Zero;
                 for (int d = 0; d < whole; d += w)
                 {
-                    TV k = TSimd.Load(ref Unsafe.Add(ref key, d));
+                    TV k = LoadAs(ref Unsafe.Add(ref key, d));
                     a0 = TSimd.MultiplyAdd(TSimd.Load(ref Unsafe.Add(ref q0, d)), k, a0);
                     a1 = TSimd.MultiplyAdd(TSimd.Load(ref Unsafe.Add(ref q1, d)), k, a1);
                     a2 = TSimd.MultiplyAdd(TSimd.Load(ref Unsafe.Add(ref q2, d)), k, a2);
@@ -114,7 +135,7 @@ internal static class TileKernels<TSimd, TV>
                 TV acc = TSimd.Zero;
                 for (int d = 0; d < whole; d += w)
                 {
-                    acc = TSimd.MultiplyAdd(TSimd.Load(ref Unsafe.Add(ref q, d)), TSimd.Load(ref Unsafe.Add(ref key, d)), acc);
+                    acc = TSimd.MultiplyAdd(TSimd.Load(ref Unsafe.Add(ref q, d)), LoadAs(ref Unsafe.Add(ref key, d)), acc);
                 }
 
                 Unsafe.Add(ref sj, r) = TSimd.Sum(acc) + Tail(ref q, ref key, whole, depth);
@@ -129,12 +150,13 @@ internal static class TileKernels<TSimd, TV>
 
     /// <summary>The part of a dot product past the last whole vector.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float Tail(ref float q, ref float key, int from, int depth)
+    private static float Tail<TE>(ref float q, ref TE key, int from, int depth)
+        where TE : unmanaged
     {
         float sum = 0f;
         for (int d = from; d < depth; d++)
         {
-            sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref q, d), Unsafe.Add(ref key, d), sum);
+            sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref q, d), ToFloat(ref Unsafe.Add(ref key, d)), sum);
         }
 
         return sum;
@@ -236,9 +258,10 @@ internal static class TileKernels<TSimd, TV>
     /// where value j's <paramref name="width"/> floats start at <c>values[valueOffsets[j]]</c>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Values(
-        ref float p, int pRows, int rows, ref float values, ReadOnlySpan<int> valueOffsets, int count,
+    public static void Values<TE>(
+        ref float p, int pRows, int rows, ref TE values, ReadOnlySpan<int> valueOffsets, int count,
         ref float o, int width, ref float carry)
+        where TE : unmanaged
     {
         int w = TSimd.Count;
         int r = 0;
@@ -263,9 +286,9 @@ internal static class TileKernels<TSimd, TV>
                 TV a31 = TSimd.Multiply(TSimd.Load(ref Unsafe.Add(ref oc, 3 * width + w)), c3);
                 for (int j = 0; j < count; j++)
                 {
-                    ref float v = ref Unsafe.Add(ref values, valueOffsets[j] + c);
-                    TV v0 = TSimd.Load(ref v);
-                    TV v1 = TSimd.Load(ref Unsafe.Add(ref v, w));
+                    ref TE v = ref Unsafe.Add(ref values, valueOffsets[j] + c);
+                    TV v0 = LoadAs(ref v);
+                    TV v1 = LoadAs(ref Unsafe.Add(ref v, w));
                     ref float pj = ref Unsafe.Add(ref p, j * pRows + r);
                     TV b = TSimd.Broadcast(pj);
                     a00 = TSimd.MultiplyAdd(b, v0, a00);
@@ -313,13 +336,14 @@ internal static class TileKernels<TSimd, TV>
 
     /// <summary>One row, one vector of columns of <see cref="Values"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ValuesColumn(
-        ref float p, int pRows, int r, ref float values, ReadOnlySpan<int> valueOffsets, int count, ref float o, int column, float carry)
+    private static void ValuesColumn<TE>(
+        ref float p, int pRows, int r, ref TE values, ReadOnlySpan<int> valueOffsets, int count, ref float o, int column, float carry)
+        where TE : unmanaged
     {
         TV acc = TSimd.Multiply(TSimd.Load(ref o), TSimd.Broadcast(carry));
         for (int j = 0; j < count; j++)
         {
-            acc = TSimd.MultiplyAdd(TSimd.Broadcast(Unsafe.Add(ref p, j * pRows + r)), TSimd.Load(ref Unsafe.Add(ref values, valueOffsets[j] + column)), acc);
+            acc = TSimd.MultiplyAdd(TSimd.Broadcast(Unsafe.Add(ref p, j * pRows + r)), LoadAs(ref Unsafe.Add(ref values, valueOffsets[j] + column)), acc);
         }
 
         TSimd.Store(acc, ref o);
@@ -330,9 +354,10 @@ internal static class TileKernels<TSimd, TV>
     /// (hidden, a −∞ score, or an underflowed weight) is left out, so 0 · ∞ never reaches a row.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void ValuesSkippingZeroWeights(
-        ref float p, int pRows, int rows, ref float values, ReadOnlySpan<int> valueOffsets, int count,
+    public static void ValuesSkippingZeroWeights<TE>(
+        ref float p, int pRows, int rows, ref TE values, ReadOnlySpan<int> valueOffsets, int count,
         ref float o, int width, ref float carry)
+        where TE : unmanaged
     {
         int w = TSimd.Count;
         for (int r = 0; r < rows; r++)
@@ -347,12 +372,32 @@ internal static class TileKernels<TSimd, TV>
                     float weight = Unsafe.Add(ref p, j * pRows + r);
                     if (weight != 0f)
                     {
-                        acc = TSimd.MultiplyAdd(TSimd.Broadcast(weight), TSimd.Load(ref Unsafe.Add(ref values, valueOffsets[j] + c)), acc);
+                        acc = TSimd.MultiplyAdd(TSimd.Broadcast(weight), LoadAs(ref Unsafe.Add(ref values, valueOffsets[j] + c)), acc);
                     }
                 }
 
                 TSimd.Store(acc, ref Unsafe.Add(ref or, c));
             }
         }
+    }
+
+    /// <summary>Whether every element of the value rows (each <paramref name="width"/> long) is finite.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static bool ValuesFinite<TE>(ref TE values, ReadOnlySpan<int> offsets, int count, int width)
+        where TE : unmanaged
+    {
+        for (int t = 0; t < count; t++)
+        {
+            ref TE row = ref Unsafe.Add(ref values, offsets[t]);
+            for (int c = 0; c < width; c += TSimd.Count)
+            {
+                if (!TSimd.AllFinite(LoadAs(ref Unsafe.Add(ref row, c))))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
     }
 }
