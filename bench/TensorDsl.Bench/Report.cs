@@ -74,8 +74,8 @@ internal static class Report
             json.WriteNumber("reps", r.Ours?.Reps ?? 0);
             json.WriteNumber("ort_reps", r.Ort?.Reps ?? 0);
             json.WriteNumber("threads", r.Threads);
-            json.WriteNumber("fma_peak_gflops", limits.PeakGflops);
-            json.WriteNumber("read_gbps", limits.ReadGBps);
+            Write(json, "fma_peak_gflops", limits.PeakGflops);
+            Write(json, "read_gbps", limits.ReadGBps);
             json.WriteNumber("vector_bits", limits.VectorBits);
             json.WriteString("ort_op", r.OrtPlan);
             Write(json, "skipped", r.OursNote);

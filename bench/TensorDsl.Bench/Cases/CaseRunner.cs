@@ -19,9 +19,11 @@ internal sealed record CaseResult(
     public double? GBps => Ours is null ? null : KvBytes / (Ours.MedianMs * 1e6);
 
     /// <summary>Percentage of the FMA peak (compute-bound cases) or of the read bandwidth (decode).</summary>
-    public double? Pct(MachineLimits limits) => Bound == Bound.FmaPeak
-        ? Gflops * 100 / limits.PeakGflops
-        : GBps * 100 / limits.ReadGBps;
+    public double? Pct(MachineLimits limits)
+    {
+        double? pct = Bound == Bound.FmaPeak ? Gflops * 100 / limits.PeakGflops : GBps * 100 / limits.ReadGBps;
+        return pct is { } value && double.IsFinite(value) ? value : null;
+    }
 
     /// <summary>Our speed over ONNX Runtime's: ORT ms / our ms (above 1: we are faster).</summary>
     public double? VsOrt => Ours is null || Ort is null ? null : Ort.MedianMs / Ours.MedianMs;

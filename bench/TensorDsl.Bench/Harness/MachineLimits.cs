@@ -51,12 +51,9 @@ internal sealed record MachineLimits(
     /// </summary>
     public static MachineLimits Measure(int threads, long bufferBytes, int trials, double seconds)
     {
-        if (!Fma.IsSupported)
-        {
-            throw new PlatformNotSupportedException("The FMA peak loop needs x86 FMA3 (AVX2-class hardware or newer).");
-        }
-
-        var (peak, lowestPeak) = MeasureFmaPeak(threads, trials, seconds);
+        // The FMA loop is x86 FMA3 (AVX2-class hardware or newer); elsewhere the peak is unknown (NaN) and the
+        // compute-bound cases print no percentage.
+        var (peak, lowestPeak) = Fma.IsSupported ? MeasureFmaPeak(threads, trials, seconds) : (double.NaN, double.NaN);
         var (bandwidth, lowestBandwidth) = MeasureReadBandwidth(threads, bufferBytes, trials);
         return new MachineLimits(peak, bandwidth, Use512 ? 512 : 256, threads, bufferBytes, lowestPeak, lowestBandwidth);
     }
