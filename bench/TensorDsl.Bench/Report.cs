@@ -17,8 +17,8 @@ internal static class Report
             $"Threads {limits.Threads}; FMA peak {limits.PeakGflops:F1} GFLOP/s, read bandwidth {limits.ReadGBps:F1} GB/s " +
             $"(Vector{limits.VectorBits}; best trials, slowest {limits.LowestGflops:F1} GFLOP/s and {limits.LowestGBps:F1} GB/s)");
         writer.WriteLine();
-        writer.WriteLine("| case | ms | GFLOP/s | pct | ORT ms | ORT GFLOP/s | vs_ort | max abs err vs ORT |");
-        writer.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        writer.WriteLine("| case | ms | GFLOP/s | pct | ORT ms | ORT GFLOP/s | vs_ort | fastest call: ours / ORT ms | max abs err vs ORT |");
+        writer.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var r in results)
         {
             string pct = r.Pct(limits) is { } p
@@ -28,7 +28,8 @@ internal static class Report
             string ortMs = r.Ort is { } ort ? Number(ort.MedianMs) : r.OrtNote is null ? "error" : "n/a";
             writer.WriteLine(
                 $"| {r.Case} | {ms} | {Opt(r.Gflops, "F2")} | {pct} | {ortMs} | {Opt(r.OrtGflops, "F2")} | " +
-                $"{Opt(r.VsOrt, "F2")} | {(r.OrtError is { } e ? e.ToString("E1", CultureInfo.InvariantCulture) : "—")} |");
+                $"{Opt(r.VsOrt, "F2")} | {(r.Ours is { } o ? Number(o.MinMs) : "—")} / {(r.Ort is { } t ? Number(t.MinMs) : "—")} | " +
+                $"{(r.OrtError is { } e ? e.ToString("E1", CultureInfo.InvariantCulture) : "—")} |");
         }
 
         writer.WriteLine();
@@ -60,11 +61,13 @@ internal static class Report
             json.WriteString("case", r.Case);
             json.WriteString("description", r.Description);
             Write(json, "ms", r.Ours?.MedianMs);
+            Write(json, "ms_min", r.Ours?.MinMs);
             Write(json, "gflops", r.Gflops);
             Write(json, "pct", r.Pct(limits));
             json.WriteString("pct_of", r.Bound == Bound.FmaPeak ? "fma_peak" : "read_bandwidth");
             Write(json, "kv_gbps", r.GBps);
             Write(json, "ort_ms", r.Ort?.MedianMs);
+            Write(json, "ort_ms_min", r.Ort?.MinMs);
             Write(json, "ort_gflops", r.OrtGflops);
             Write(json, "vs_ort", r.VsOrt);
             Write(json, "ort_max_abs_err", r.OrtError);
