@@ -104,12 +104,11 @@ internal sealed class DecodeCase : BenchCase
 }
 
 /// <summary>
-/// D1h: D1 with an fp16 (<see cref="Half"/>) K/V cache and fp32 queries and output. Our kernel needs mixed q/KV
-/// element types (<c>TENSORDSL_MIXED_KV</c>); without them our side is reported as skipped. ONNX Runtime's
+/// D1h: D1 with an fp16 (<see cref="Half"/>) K/V cache and fp32 queries and output (K/V have their own element
+/// type). ONNX Runtime's
 /// GroupQueryAttention takes one element type for q, k, v and the caches, so it runs all-fp16 (its CPU kernel has
 /// an fp16 version): the queries are drawn as fp32 numbers fp16 holds exactly, so both sides get the same inputs,
-/// and ONNX Runtime's fp16 output is widened for the check. Without our kernel, ONNX Runtime is checked against
-/// the fp32 D1 kernel over the same (widened) numbers.
+/// and ONNX Runtime's fp16 output is widened for the check.
 /// </summary>
 internal sealed class DecodeHalfKvCase : BenchCase
 {
@@ -143,11 +142,6 @@ internal sealed class DecodeHalfKvCase : BenchCase
     /// <summary>ONNX Runtime's output is fp16: half an fp16 ulp near 1 is 2.4e-4, plus its fp16 softmax/products.</summary>
     public override double OrtTolerance => 2e-3;
 
-#if TENSORDSL_MIXED_KV
-    public override string? OursUnavailable => null;
-#else
-    public override string? OursUnavailable => "mixed K/V types not available in this build";
-#endif
 
     public override void Prepare(Random random)
     {
@@ -157,7 +151,6 @@ internal sealed class DecodeHalfKvCase : BenchCase
         _output = new float[_q.Length];
     }
 
-#if TENSORDSL_MIXED_KV
     public override void RunOurs() => DecodeGqaHalfKv.Run(_q, _k, _v, _output, _batch, _length);
 
     public override double ReferenceError()
@@ -166,21 +159,6 @@ internal sealed class DecodeHalfKvCase : BenchCase
         DecodeGqaHalfKv.Reference(_q, _k, _v, expected, _batch, _length);
         return Data.MaxAbsError(_output, expected);
     }
-#else
-    public override void RunOurs() => throw new NotSupportedException(OursUnavailable);
-
-    public override double ReferenceError() => throw new NotSupportedException(OursUnavailable);
-
-    /// <summary>The fp32 D1 kernel over the same numbers widened to fp32: what D1h computes.</summary>
-    public override float[] OrtOracle()
-    {
-        var oracle = new float[_output.Length];
-        DecodeGqa.Run(_q, Widen(_k), Widen(_v), oracle, _batch, _length);
-        return oracle;
-    }
-
-    private static float[] Widen(Half[] data) => Array.ConvertAll(data, x => (float)x);
-#endif
 
     public override float[] OursOutput() => _output;
 

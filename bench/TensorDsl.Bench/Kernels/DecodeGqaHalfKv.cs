@@ -1,4 +1,3 @@
-#if TENSORDSL_MIXED_KV
 using System;
 using TensorDsl;
 using static TensorDsl.Dsl;
@@ -7,9 +6,7 @@ namespace TensorDsl.Bench.Kernels;
 
 /// <summary>
 /// D1h: D1 with an fp16 K/V cache — fp32 queries and output, <see cref="Half"/> keys and values
-/// <c>[B, Hkv, Sk, D]</c>, fp32 accumulation. Needs mixed q/KV element types in the generator, hence
-/// <c>TENSORDSL_MIXED_KV</c> (the project property <c>TensorDslMixedKv</c>); without it the case reports itself
-/// as skipped (Cases/DecodeCases.cs).
+/// <c>[B, Hkv, Sk, D]</c>, fp32 accumulation: K/V have their own element type.
 /// </summary>
 [AttentionKernel]
 public static partial class DecodeGqaHalfKv
@@ -22,4 +19,3 @@ public static partial class DecodeGqaHalfKv
         [Shape("B, Hkv, Sk, D")] Bhsd<Half> v)
         => Softmax(q.MatMul(k.T) * Rsqrt(D) + Causal()).MatMul(v);
 }
-#endif
