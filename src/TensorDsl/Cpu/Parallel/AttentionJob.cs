@@ -28,11 +28,10 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
     /// <summary>Keys per tile: one tile's scores and K/V rows stay in L1 next to the q block.</summary>
     public const int TileKeys = 32;
 
-    [ThreadStatic] private static AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO>? t_current;
-
     private bool _merging;
 
-    public static AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> Current => t_current ??= new();
+    /// <summary>The calling thread's job for this instantiation.</summary>
+    public static AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> Current => PerThread.Job ??= new();
 
     public CallData Call { get; } = new();
 
@@ -585,5 +584,14 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
         }
 
         private static unsafe void* ToPointer(nint address) => (void*)address;
+    }
+
+    /// <summary>
+    /// The thread-static cache lives in a class of its own: a thread-static field on the job class itself would
+    /// make every static helper above look its thread-static base up on each call.
+    /// </summary>
+    private static class PerThread
+    {
+        [ThreadStatic] public static AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO>? Job;
     }
 }

@@ -17,6 +17,12 @@ internal interface ISimd<TV>
     /// <summary>Floats per vector.</summary>
     static abstract int Count { get; }
 
+    /// <summary>
+    /// Whether 32 vector registers are available (AVX-512, Arm): the micro-kernels then keep 16 accumulators in
+    /// flight instead of 8.
+    /// </summary>
+    static abstract bool ManyRegisters { get; }
+
     static abstract TV Zero { get; }
 
     static abstract TV Broadcast(float value);

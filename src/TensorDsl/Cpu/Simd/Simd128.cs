@@ -8,6 +8,8 @@ internal readonly struct Simd128 : ISimd<Vector128<float>>
 {
     public static int Count => Vector128<float>.Count;
 
+    public static bool ManyRegisters => System.Runtime.Intrinsics.X86.Avx512F.VL.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported;
+
     public static Vector128<float> Zero => Vector128<float>.Zero;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -8,6 +8,8 @@ internal readonly struct Simd512 : ISimd<Vector512<float>>
 {
     public static int Count => Vector512<float>.Count;
 
+    public static bool ManyRegisters => true;
+
     public static Vector512<float> Zero => Vector512<float>.Zero;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -76,5 +78,11 @@ internal readonly struct Simd512 : ISimd<Vector512<float>>
         (Vector512.WidenLower(Vector256.LoadUnsafe(ref source).ToVector512Unsafe()) << 16).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Sum(Vector512<float> value) => Vector512.Sum(value);
+    public static float Sum(Vector512<float> value)
+    {
+        // Halve the width twice with one add each, then sum four lanes: 8 instructions instead of the ~24 of
+        // Vector512.Sum's lane-by-lane pairing.
+        Vector256<float> half = value.GetLower() + value.GetUpper();
+        return Vector128.Sum(half.GetLower() + half.GetUpper());
+    }
 }

@@ -8,6 +8,8 @@ internal readonly struct SimdScalar : ISimd<float>
 {
     public static int Count => 1;
 
+    public static bool ManyRegisters => false;
+
     public static float Zero => 0f;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

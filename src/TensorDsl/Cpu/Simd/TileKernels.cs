@@ -61,6 +61,14 @@ internal static class TileKernels<TSimd, TV>
             ref float k3 = ref Unsafe.Add(ref keys, keyOffsets[j + 3]);
             ref float sj = ref Unsafe.Add(ref s, j * rows);
             int r = 0;
+            if (TSimd.ManyRegisters)
+            {
+                for (; r + 4 * w <= rows; r += 4 * w)
+                {
+                    Scores4x4(ref Unsafe.Add(ref qt, r), rows, depth, ref k0, ref k1, ref k2, ref k3, ref Unsafe.Add(ref sj, r));
+                }
+            }
+
             for (; r + 2 * w <= rows; r += 2 * w)
             {
                 Scores2x4(ref Unsafe.Add(ref qt, r), rows, depth, ref k0, ref k1, ref k2, ref k3, ref Unsafe.Add(ref sj, r));
@@ -123,10 +131,10 @@ internal static class TileKernels<TSimd, TV>
                     a3 = TSimd.MultiplyAdd(TSimd.Load(ref Unsafe.Add(ref q3, d)), k, a3);
                 }
 
-                Unsafe.Add(ref sj, r) = TSimd.Sum(a0) + Tail(ref q0, ref key, whole, depth);
-                Unsafe.Add(ref sj, r + 1) = TSimd.Sum(a1) + Tail(ref q1, ref key, whole, depth);
-                Unsafe.Add(ref sj, r + 2) = TSimd.Sum(a2) + Tail(ref q2, ref key, whole, depth);
-                Unsafe.Add(ref sj, r + 3) = TSimd.Sum(a3) + Tail(ref q3, ref key, whole, depth);
+                Unsafe.Add(ref sj, r) = TSimd.Sum(a0);
+                Unsafe.Add(ref sj, r + 1) = TSimd.Sum(a1);
+                Unsafe.Add(ref sj, r + 2) = TSimd.Sum(a2);
+                Unsafe.Add(ref sj, r + 3) = TSimd.Sum(a3);
             }
 
             for (; r < rows; r++)
@@ -138,12 +146,26 @@ internal static class TileKernels<TSimd, TV>
                     acc = TSimd.MultiplyAdd(TSimd.Load(ref Unsafe.Add(ref q, d)), LoadAs(ref Unsafe.Add(ref key, d)), acc);
                 }
 
-                Unsafe.Add(ref sj, r) = TSimd.Sum(acc) + Tail(ref q, ref key, whole, depth);
+                Unsafe.Add(ref sj, r) = TSimd.Sum(acc);
             }
 
             for (; r < lanes; r++)
             {
                 Unsafe.Add(ref sj, r) = 0f;
+            }
+        }
+
+        if (whole < depth)
+        {
+            // The head-dim elements past the last whole vector, in a pass of their own: the element conversion
+            // they need is a call for Half, which would make the loop above spill its accumulators.
+            for (int j = 0; j < count; j++)
+            {
+                ref TE key = ref Unsafe.Add(ref keys, keyOffsets[j]);
+                for (int r = 0; r < rows; r++)
+                {
+                    Unsafe.Add(ref s, j * lanes + r) += Tail(ref Unsafe.Add(ref qRows, r * depth), ref key, whole, depth);
+                }
             }
         }
     }
@@ -160,6 +182,59 @@ internal static class TileKernels<TSimd, TV>
         }
 
         return sum;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Scores4x4(ref float q, int rows, int depth, ref float k0, ref float k1, ref float k2, ref float k3, ref float s)
+    {
+        int w = TSimd.Count;
+        TV a00 = TSimd.Zero, a01 = TSimd.Zero, a02 = TSimd.Zero, a03 = TSimd.Zero;
+        TV a10 = TSimd.Zero, a11 = TSimd.Zero, a12 = TSimd.Zero, a13 = TSimd.Zero;
+        TV a20 = TSimd.Zero, a21 = TSimd.Zero, a22 = TSimd.Zero, a23 = TSimd.Zero;
+        TV a30 = TSimd.Zero, a31 = TSimd.Zero, a32 = TSimd.Zero, a33 = TSimd.Zero;
+        for (int d = 0; d < depth; d++)
+        {
+            ref float qd = ref Unsafe.Add(ref q, d * rows);
+            TV q0 = TSimd.Load(ref qd);
+            TV q1 = TSimd.Load(ref Unsafe.Add(ref qd, w));
+            TV q2 = TSimd.Load(ref Unsafe.Add(ref qd, 2 * w));
+            TV q3 = TSimd.Load(ref Unsafe.Add(ref qd, 3 * w));
+            TV b = TSimd.Broadcast(Unsafe.Add(ref k0, d));
+            a00 = TSimd.MultiplyAdd(q0, b, a00);
+            a01 = TSimd.MultiplyAdd(q1, b, a01);
+            a02 = TSimd.MultiplyAdd(q2, b, a02);
+            a03 = TSimd.MultiplyAdd(q3, b, a03);
+            b = TSimd.Broadcast(Unsafe.Add(ref k1, d));
+            a10 = TSimd.MultiplyAdd(q0, b, a10);
+            a11 = TSimd.MultiplyAdd(q1, b, a11);
+            a12 = TSimd.MultiplyAdd(q2, b, a12);
+            a13 = TSimd.MultiplyAdd(q3, b, a13);
+            b = TSimd.Broadcast(Unsafe.Add(ref k2, d));
+            a20 = TSimd.MultiplyAdd(q0, b, a20);
+            a21 = TSimd.MultiplyAdd(q1, b, a21);
+            a22 = TSimd.MultiplyAdd(q2, b, a22);
+            a23 = TSimd.MultiplyAdd(q3, b, a23);
+            b = TSimd.Broadcast(Unsafe.Add(ref k3, d));
+            a30 = TSimd.MultiplyAdd(q0, b, a30);
+            a31 = TSimd.MultiplyAdd(q1, b, a31);
+            a32 = TSimd.MultiplyAdd(q2, b, a32);
+            a33 = TSimd.MultiplyAdd(q3, b, a33);
+        }
+
+        Store4(a00, a01, a02, a03, ref s);
+        Store4(a10, a11, a12, a13, ref Unsafe.Add(ref s, rows));
+        Store4(a20, a21, a22, a23, ref Unsafe.Add(ref s, 2 * rows));
+        Store4(a30, a31, a32, a33, ref Unsafe.Add(ref s, 3 * rows));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store4(TV a0, TV a1, TV a2, TV a3, ref float destination)
+    {
+        int w = TSimd.Count;
+        TSimd.Store(a0, ref destination);
+        TSimd.Store(a1, ref Unsafe.Add(ref destination, w));
+        TSimd.Store(a2, ref Unsafe.Add(ref destination, 2 * w));
+        TSimd.Store(a3, ref Unsafe.Add(ref destination, 3 * w));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -273,6 +348,14 @@ internal static class TileKernels<TSimd, TV>
             TV c2 = TSimd.Broadcast(Unsafe.Add(ref carry, r + 2));
             TV c3 = TSimd.Broadcast(Unsafe.Add(ref carry, r + 3));
             int c = 0;
+            if (TSimd.ManyRegisters)
+            {
+                for (; c + 4 * w <= width; c += 4 * w)
+                {
+                    Values4x4(ref p, pRows, r, ref values, valueOffsets, count, ref Unsafe.Add(ref or, c), width, c, c0, c1, c2, c3);
+                }
+            }
+
             for (; c + 2 * w <= width; c += 2 * w)
             {
                 ref float oc = ref Unsafe.Add(ref or, c);
@@ -332,6 +415,61 @@ internal static class TileKernels<TSimd, TV>
                 ValuesColumn(ref p, pRows, r, ref values, valueOffsets, count, ref Unsafe.Add(ref or, c), c, rowCarry);
             }
         }
+    }
+
+    /// <summary>Four rows × four vectors of columns of <see cref="Values"/>: sixteen accumulators.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Values4x4<TE>(
+        ref float p, int pRows, int r, ref TE values, ReadOnlySpan<int> valueOffsets, int count,
+        ref float o, int width, int column, TV c0, TV c1, TV c2, TV c3)
+        where TE : unmanaged
+    {
+        int w = TSimd.Count;
+        ref float o1 = ref Unsafe.Add(ref o, width);
+        ref float o2 = ref Unsafe.Add(ref o, 2 * width);
+        ref float o3 = ref Unsafe.Add(ref o, 3 * width);
+        TV a00 = TSimd.Multiply(TSimd.Load(ref o), c0), a01 = TSimd.Multiply(TSimd.Load(ref Unsafe.Add(ref o, w)), c0);
+        TV a02 = TSimd.Multiply(TSimd.Load(ref Unsafe.Add(ref o, 2 * w)), c0), a03 = TSimd.Multiply(TSimd.Load(ref Unsafe.Add(ref o, 3 * w)), c0);
+        TV a10 = TSimd.Multiply(TSimd.Load(ref o1), c1), a11 = TSimd.Multiply(TSimd.Load(ref Unsafe.Add(ref o1, w)), c1);
+        TV a12 = TSimd.Multiply(TSimd.Load(ref Unsafe.Add(ref o1, 2 * w)), c1), a13 = TSimd.Multiply(TSimd.Load(ref Unsafe.Add(ref o1, 3 * w)), c1);
+        TV a20 = TSimd.Multiply(TSimd.Load(ref o2), c2), a21 = TSimd.Multiply(TSimd.Load(ref Unsafe.Add(ref o2, w)), c2);
+        TV a22 = TSimd.Multiply(TSimd.Load(ref Unsafe.Add(ref o2, 2 * w)), c2), a23 = TSimd.Multiply(TSimd.Load(ref Unsafe.Add(ref o2, 3 * w)), c2);
+        TV a30 = TSimd.Multiply(TSimd.Load(ref o3), c3), a31 = TSimd.Multiply(TSimd.Load(ref Unsafe.Add(ref o3, w)), c3);
+        TV a32 = TSimd.Multiply(TSimd.Load(ref Unsafe.Add(ref o3, 2 * w)), c3), a33 = TSimd.Multiply(TSimd.Load(ref Unsafe.Add(ref o3, 3 * w)), c3);
+        for (int j = 0; j < count; j++)
+        {
+            ref TE v = ref Unsafe.Add(ref values, valueOffsets[j] + column);
+            TV v0 = LoadAs(ref v);
+            TV v1 = LoadAs(ref Unsafe.Add(ref v, w));
+            TV v2 = LoadAs(ref Unsafe.Add(ref v, 2 * w));
+            TV v3 = LoadAs(ref Unsafe.Add(ref v, 3 * w));
+            ref float pj = ref Unsafe.Add(ref p, j * pRows + r);
+            TV b = TSimd.Broadcast(pj);
+            a00 = TSimd.MultiplyAdd(b, v0, a00);
+            a01 = TSimd.MultiplyAdd(b, v1, a01);
+            a02 = TSimd.MultiplyAdd(b, v2, a02);
+            a03 = TSimd.MultiplyAdd(b, v3, a03);
+            b = TSimd.Broadcast(Unsafe.Add(ref pj, 1));
+            a10 = TSimd.MultiplyAdd(b, v0, a10);
+            a11 = TSimd.MultiplyAdd(b, v1, a11);
+            a12 = TSimd.MultiplyAdd(b, v2, a12);
+            a13 = TSimd.MultiplyAdd(b, v3, a13);
+            b = TSimd.Broadcast(Unsafe.Add(ref pj, 2));
+            a20 = TSimd.MultiplyAdd(b, v0, a20);
+            a21 = TSimd.MultiplyAdd(b, v1, a21);
+            a22 = TSimd.MultiplyAdd(b, v2, a22);
+            a23 = TSimd.MultiplyAdd(b, v3, a23);
+            b = TSimd.Broadcast(Unsafe.Add(ref pj, 3));
+            a30 = TSimd.MultiplyAdd(b, v0, a30);
+            a31 = TSimd.MultiplyAdd(b, v1, a31);
+            a32 = TSimd.MultiplyAdd(b, v2, a32);
+            a33 = TSimd.MultiplyAdd(b, v3, a33);
+        }
+
+        Store4(a00, a01, a02, a03, ref o);
+        Store4(a10, a11, a12, a13, ref o1);
+        Store4(a20, a21, a22, a23, ref o2);
+        Store4(a30, a31, a32, a33, ref o3);
     }
 
     /// <summary>One row, one vector of columns of <see cref="Values"/>.</summary>
