@@ -26,7 +26,7 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
     where TO : unmanaged
 {
     /// <summary>Keys per tile: one tile's scores and K/V rows stay in L1 next to the q block.</summary>
-    public const int TileKeys = 32;
+    public static readonly int TileKeys = int.TryParse(System.Environment.GetEnvironmentVariable("TK"), out var tk) ? tk : 32;
 
     private bool _merging;
 
@@ -106,11 +106,12 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
         ws.Sum.AsSpan(0, lanes).Clear();
         ws.Output.AsSpan(0, lanes * width).Clear();
 
-        // Keys and values are read in place when they are fp32 (values: whole vectors wide), and, for a few-row
-        // block, also when they are Half or BFloat16 — widened in registers as they are loaded, since each element
-        // is used by only a handful of rows. Otherwise each tile is widened (and zero-padded) once into scratch.
-        bool keysInPlace = typeof(TKV) == typeof(float) || byDot;
-        bool valuesInPlace = (typeof(TKV) == typeof(float) || byDot) && width == valueDim;
+        // A few-row block (a decode) reads K and V in place, widening Half/BFloat16 in registers: each element
+        // serves a handful of rows. A full block copies (widens) each tile into contiguous scratch first: rows of
+        // a [B, S, H, D] tensor sit H·D apart — a power of two that maps every row of a tile onto the same L1 set —
+        // and the copy is ~3 % of the tile's work.
+        bool keysInPlace = byDot;
+        bool valuesInPlace = byDot && width == valueDim;
         ref TKV keySource = ref MemoryMarshal.GetReference(k);
         ref TKV valueSource = ref MemoryMarshal.GetReference(v);
         ref float keyScratch = ref MemoryMarshal.GetArrayDataReference(ws.Keys);
@@ -382,6 +383,12 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
             return true; // the scale is already in q (PackQueries)
         }
 
+        if (TSpec.ScoreIsScale && !TSpec.HasPredicate)
+        {
+            MaskRanges(ws, lanes, start, count);
+            return true; // AnyRowSees found a row that sees a key of this tile
+        }
+
         bool any = false;
         for (int t = 0; t < count; t++)
         {
@@ -406,6 +413,37 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
         }
 
         return any;
+    }
+
+    /// <summary>
+    /// Hides, lane-wise, every key outside its row's range: with the bounds made tile-relative and clamped to
+    /// <c>[−1, count]</c> they are exact small floats, so two compares per vector decide each key.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MaskRanges(Workspace ws, int lanes, int start, int count)
+    {
+        var low = ws.Carry.AsSpan(0, lanes); // scratch until Softmax writes the carries
+        var high = ws.Row.AsSpan(0, lanes);
+        for (int r = 0; r < lanes; r++)
+        {
+            low[r] = Math.Clamp((long)ws.Low[r] - start, -1, count);
+            high[r] = ws.High[r] >= ws.Low[r] ? Math.Clamp((long)ws.High[r] - start, -1, count) : -1;
+        }
+
+        var hidden = TSimd.Broadcast(float.NegativeInfinity);
+        ref float s = ref MemoryMarshal.GetArrayDataReference(ws.Scores);
+        for (int r = 0; r < lanes; r += TSimd.Count)
+        {
+            TV lo = TSimd.Load(ref low[r]);
+            TV hi = TSimd.Load(ref high[r]);
+            for (int t = 0; t < count; t++)
+            {
+                ref float st = ref Unsafe.Add(ref s, t * lanes + r);
+                TV key = TSimd.Broadcast(t);
+                TV value = TSimd.SelectLess(key, lo, hidden, TSimd.Load(ref st));
+                TSimd.Store(TSimd.SelectLess(hi, key, hidden, value), ref st);
+            }
+        }
     }
 
     /// <summary>
