@@ -26,7 +26,7 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
     where TO : unmanaged
 {
     /// <summary>Keys per tile: one tile's scores and K/V rows stay in L1 next to the q block.</summary>
-    public static readonly int TileKeys = int.TryParse(System.Environment.GetEnvironmentVariable("TK"), out var tk) ? tk : 32;
+    public const int TileKeys = 32;
 
     private bool _merging;
 

@@ -49,7 +49,7 @@ internal struct WorkItem
 internal sealed class WorkPlan
 {
     /// <summary>Query rows per block: enough vector lanes to reuse each K/V tile many times.</summary>
-    public static readonly int RowTarget = int.TryParse(System.Environment.GetEnvironmentVariable("RT"), out var rt) ? rt : 64;
+    public const int RowTarget = 64;
 
     public const int SplitTarget = 32;
 
