@@ -106,11 +106,12 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
         ws.Sum.AsSpan(0, lanes).Clear();
         ws.Output.AsSpan(0, lanes * width).Clear();
 
-        // A few-row block (a decode) reads K and V in place, widening Half/BFloat16 in registers: each element
-        // serves a handful of rows. A full block copies (widens) each tile into contiguous scratch first: rows of
-        // a [B, S, H, D] tensor sit H·D apart — a power of two that maps every row of a tile onto the same L1 set —
-        // and the copy is ~3 % of the tile's work.
-        bool keysInPlace = byDot;
+        // fp32 keys are read in place: the score kernel walks four key rows at a time element by element. A few-row
+        // block (a decode) also reads Half/BFloat16 K, and V, in place, widening in registers: each element serves a
+        // handful of rows. Otherwise V tiles (and non-fp32 K tiles) are copied, widened, into contiguous scratch:
+        // the value kernel streams whole vectors of 32 value rows, and rows of a [B, S, H, D] tensor sit H·D apart —
+        // a power of two that maps all of them onto one L1 set. The copy is ~3 % of a tile's work.
+        bool keysInPlace = typeof(TKV) == typeof(float) || byDot;
         bool valuesInPlace = byDot && width == valueDim;
         ref TKV keySource = ref MemoryMarshal.GetReference(k);
         ref TKV valueSource = ref MemoryMarshal.GetReference(v);
