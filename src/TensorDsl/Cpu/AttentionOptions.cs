@@ -31,4 +31,11 @@ public static class AttentionOptions
             Volatile.Write(ref _threadCount, value);
         }
     }
+
+    /// <summary>
+    /// The vector width the CPU kernels run at in this process: the widest the hardware accelerates, unless the
+    /// runtime's <c>DOTNET_EnableAVX512=0</c>-style switches turn paths off (or, in tests, <c>TENSORDSL_CPU_PATH</c>
+    /// forces one; docs/design.md, "Vector paths").
+    /// </summary>
+    public static CpuVectorPath VectorPath => VectorPaths.Active;
 }
