@@ -51,6 +51,11 @@ if (options.JsonPath is { } path)
     Console.WriteLine($"wrote {path}");
 }
 
+// How much a second thread costs and gains on a short decode: the evidence for AttentionOptions.MinParallelFlops.
+Console.WriteLine();
+HandOff.Print(options.Threads, options.Smoke ? TimingPolicy.Smoke : TimingPolicy.Quick, options.Smoke);
+Console.WriteLine();
+
 int failures = results.Count(result => result.Failed);
 Console.WriteLine($"{results.Count - failures} case(s) passed, {failures} failed; {wall.Elapsed.TotalSeconds:F1} s in all");
 return failures == 0 ? 0 : 1;

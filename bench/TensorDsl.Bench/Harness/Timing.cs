@@ -13,6 +13,9 @@ internal sealed record TimingPolicy(double WarmupSeconds, int MinReps, double Mi
 {
     public static TimingPolicy Full { get; } = new(WarmupSeconds: 0.5, MinReps: 3, MinSeconds: 2, MaxSeconds: 60, MaxReps: 1000);
 
+    /// <summary>Short calls measured many times, for the hand-off table.</summary>
+    public static TimingPolicy Quick { get; } = new(WarmupSeconds: 0.1, MinReps: 50, MinSeconds: 0.3, MaxSeconds: 2, MaxReps: 20000);
+
     public static TimingPolicy Smoke { get; } = new(WarmupSeconds: 0.02, MinReps: 3, MinSeconds: 0.05, MaxSeconds: 0.5, MaxReps: 100);
 }
 
