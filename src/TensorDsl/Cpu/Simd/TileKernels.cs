@@ -110,7 +110,28 @@ internal static class TileKernels<TSimd, TV>
     {
         int w = TSimd.Count;
         int whole = depth - depth % w;
-        for (int j = 0; j < count; j++)
+        int j = 0;
+        if (rows == 4 || rows == 8)
+        {
+            // The common GQA decode groups: two keys per pass share every q load and keep eight sums in flight.
+            for (; j + 2 <= count; j += 2)
+            {
+                ref TE key0 = ref Unsafe.Add(ref keys, keyOffsets[j]);
+                ref TE key1 = ref Unsafe.Add(ref keys, keyOffsets[j + 1]);
+                for (int r = 0; r < rows; r += 4)
+                {
+                    DotTwoKeysFourRows(ref Unsafe.Add(ref qRows, r * depth), depth, whole, ref key0, ref key1, ref Unsafe.Add(ref s, j * lanes + r), lanes);
+                }
+
+                for (int r = rows; r < lanes; r++)
+                {
+                    Unsafe.Add(ref s, j * lanes + r) = 0f;
+                    Unsafe.Add(ref s, (j + 1) * lanes + r) = 0f;
+                }
+            }
+        }
+
+        for (; j < count; j++)
         {
             ref TE key = ref Unsafe.Add(ref keys, keyOffsets[j]);
             ref float sj = ref Unsafe.Add(ref s, j * lanes);
@@ -159,15 +180,52 @@ internal static class TileKernels<TSimd, TV>
         {
             // The head-dim elements past the last whole vector, in a pass of their own: the element conversion
             // they need is a call for Half, which would make the loop above spill its accumulators.
-            for (int j = 0; j < count; j++)
+            for (int t = 0; t < count; t++)
             {
-                ref TE key = ref Unsafe.Add(ref keys, keyOffsets[j]);
+                ref TE key = ref Unsafe.Add(ref keys, keyOffsets[t]);
                 for (int r = 0; r < rows; r++)
                 {
-                    Unsafe.Add(ref s, j * lanes + r) += Tail(ref Unsafe.Add(ref qRows, r * depth), ref key, whole, depth);
+                    Unsafe.Add(ref s, t * lanes + r) += Tail(ref Unsafe.Add(ref qRows, r * depth), ref key, whole, depth);
                 }
             }
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void DotTwoKeysFourRows<TE>(ref float q0, int depth, int whole, ref TE key0, ref TE key1, ref float s, int lanes)
+        where TE : unmanaged
+    {
+        ref float q1 = ref Unsafe.Add(ref q0, depth);
+        ref float q2 = ref Unsafe.Add(ref q1, depth);
+        ref float q3 = ref Unsafe.Add(ref q2, depth);
+        TV a0 = TSimd.Zero, a1 = TSimd.Zero, a2 = TSimd.Zero, a3 = TSimd.Zero;
+        TV b0 = TSimd.Zero, b1 = TSimd.Zero, b2 = TSimd.Zero, b3 = TSimd.Zero;
+        for (int d = 0; d < whole; d += TSimd.Count)
+        {
+            TV k0 = LoadAs(ref Unsafe.Add(ref key0, d));
+            TV k1 = LoadAs(ref Unsafe.Add(ref key1, d));
+            TV x = TSimd.Load(ref Unsafe.Add(ref q0, d));
+            a0 = TSimd.MultiplyAdd(x, k0, a0);
+            b0 = TSimd.MultiplyAdd(x, k1, b0);
+            x = TSimd.Load(ref Unsafe.Add(ref q1, d));
+            a1 = TSimd.MultiplyAdd(x, k0, a1);
+            b1 = TSimd.MultiplyAdd(x, k1, b1);
+            x = TSimd.Load(ref Unsafe.Add(ref q2, d));
+            a2 = TSimd.MultiplyAdd(x, k0, a2);
+            b2 = TSimd.MultiplyAdd(x, k1, b2);
+            x = TSimd.Load(ref Unsafe.Add(ref q3, d));
+            a3 = TSimd.MultiplyAdd(x, k0, a3);
+            b3 = TSimd.MultiplyAdd(x, k1, b3);
+        }
+
+        s = TSimd.Sum(a0);
+        Unsafe.Add(ref s, 1) = TSimd.Sum(a1);
+        Unsafe.Add(ref s, 2) = TSimd.Sum(a2);
+        Unsafe.Add(ref s, 3) = TSimd.Sum(a3);
+        Unsafe.Add(ref s, lanes) = TSimd.Sum(b0);
+        Unsafe.Add(ref s, lanes + 1) = TSimd.Sum(b1);
+        Unsafe.Add(ref s, lanes + 2) = TSimd.Sum(b2);
+        Unsafe.Add(ref s, lanes + 3) = TSimd.Sum(b3);
     }
 
     /// <summary>The part of a dot product past the last whole vector.</summary>
