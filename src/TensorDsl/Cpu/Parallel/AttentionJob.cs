@@ -333,18 +333,14 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
     {
         var call = Call;
         int depth = call.HeadDim, valueDim = call.ValueDim;
+        call.KAddress.Offsets(item.Sequence, item.KvHead, start, count, item.KvStart, blockTable, call.MaxBlocks, keyOffsets);
+        call.VAddress.Offsets(item.Sequence, item.KvHead, start, count, item.KvStart, blockTable, call.MaxBlocks, valueOffsets);
         for (int t = 0; t < count; t++)
         {
-            int key = start + t;
-            int kOffset = call.KAddress.Offset(item.Sequence, item.KvHead, key, item.KvStart, blockTable, call.MaxBlocks);
-            int vOffset = call.VAddress.Offset(item.Sequence, item.KvHead, key, item.KvStart, blockTable, call.MaxBlocks);
-            if ((uint)kOffset > (uint)(kLength - depth) || (uint)vOffset > (uint)(vLength - valueDim))
+            if ((uint)keyOffsets[t] > (uint)(kLength - depth) || (uint)valueOffsets[t] > (uint)(vLength - valueDim))
             {
                 ThrowOutside();
             }
-
-            keyOffsets[t] = kOffset;
-            valueOffsets[t] = vOffset;
         }
     }
 
