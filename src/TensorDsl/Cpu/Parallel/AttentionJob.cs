@@ -180,6 +180,7 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
             }
 
             bool anyZero = Softmax(ws, lanes, count);
+            ResetDiscardedRows(ws, rows, width);
             if (!valuesInPlace)
             {
                 for (int t = 0; t < count; t++)
@@ -444,6 +445,24 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
     }
 
     /// <summary>
+    /// A carry of exactly 0 means everything a row held weighs nothing next to this tile (its maximum rose by more
+    /// than ~87): the row restarts from 0 rather than from <c>accumulator · 0</c>, which is NaN for an accumulator
+    /// holding ∞ — keys of weight 0 never reach the output (docs/semantics.md §10).
+    /// </summary>
+    private static void ResetDiscardedRows(Workspace ws, int rows, int width)
+    {
+        var carry = ws.Carry;
+        for (int r = 0; r < rows; r++)
+        {
+            if (carry[r] == 0f)
+            {
+                ws.Output.AsSpan(r * width, width).Clear();
+                carry[r] = 1f;
+            }
+        }
+    }
+
+    /// <summary>
     /// The online-softmax update of one tile, lane-wise over rows: new maxima and sums, each row's carry factor
     /// <c>l·c/l'</c>, and the tile's weights <c>e^(s − m')/l'</c> in place of its scores. Returns whether any
     /// weight is exactly 0.
@@ -560,6 +579,12 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
             }
 
             if (!lse.IsEmpty) lse[lseIndex] = logSumExp;
+            if (factor == 0f)
+            {
+                outputRow.Clear(); // every key weighs 0 next to the sink: 0, not mean · 0 (NaN for an infinite mean)
+                return;
+            }
+
             Element<TO>.Narrow(mean, factor, outputRow);
         }
 
@@ -613,6 +638,7 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
                 float pieceSum = slot[maxRows + r];
                 if (pieceSum == 0f) continue;
                 float weight = pieceSum * MathF.Exp(slot[r] - max) / sum;
+                if (weight == 0f) continue; // a piece of weight 0 adds nothing, not 0 · ∞
                 var pieceMean = slot.Slice(2 * maxRows + r * valueDim, valueDim);
                 for (int c = 0; c < valueDim; c++) mean[c] += weight * pieceMean[c];
             }
