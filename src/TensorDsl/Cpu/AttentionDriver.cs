@@ -65,12 +65,6 @@ public static class AttentionDriver
         }
     }
 
-    /// <summary>
-    /// Below this many FLOPs a call runs on the calling thread alone: handing work to a pool thread costs a few
-    /// microseconds, more than a small decode gains from it (measured by the bench's hand-off case).
-    /// </summary>
-    internal const long HandOffFlops = 4_000_000;
-
     private static unsafe void Launch<TSimd, TV, TSpec, TQ, TKV, TO>(
         in AttentionProblem problem,
         ReadOnlySpan<TQ> q, ReadOnlySpan<TKV> k, ReadOnlySpan<TKV> v, Span<TO> output, Span<float> lse,
@@ -125,7 +119,7 @@ public static class AttentionDriver
                 call.Plan.Finish(AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO>.TileKeys);
                 call.EnsurePartials();
                 long flops = call.Plan.TotalCost * 2 * ((long)call.HeadDim + call.ValueDim);
-                job.Execute(flops < HandOffFlops ? 1 : AttentionOptions.ThreadCount);
+                job.Execute(flops < AttentionOptions.MinParallelFlops ? 1 : AttentionOptions.ThreadCount);
             }
             finally
             {

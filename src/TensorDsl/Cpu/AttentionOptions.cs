@@ -11,6 +11,7 @@ namespace TensorDsl;
 public static class AttentionOptions
 {
     private static int _threadCount = Environment.ProcessorCount;
+    private static long _minParallelFlops = 1_000_000;
 
     /// <summary>
     /// The most threads one kernel call uses, the calling thread included; 1 runs every call on the caller.
@@ -29,6 +30,34 @@ public static class AttentionOptions
             }
 
             Volatile.Write(ref _threadCount, value);
+        }
+    }
+
+    /// <summary>
+    /// The vector width the CPU kernels run at in this process: the widest the hardware accelerates, unless the
+    /// runtime's <c>DOTNET_EnableAVX512=0</c>-style switches turn paths off (or, in tests, <c>TENSORDSL_CPU_PATH</c>
+    /// forces one; docs/design.md, "Vector paths").
+    /// </summary>
+    public static CpuVectorPath VectorPath => VectorPaths.Active;
+
+    /// <summary>
+    /// Calls estimated below this many FLOPs run on the calling thread alone, whatever <see cref="ThreadCount"/> says:
+    /// handing work to another thread costs a few microseconds, more than a short decode gains from it. The default
+    /// (1 million, a one-sequence decode over about 64 keys at D1's shapes) comes from the benchmark's hand-off table
+    /// (docs/benchmarks.md); 0 always spreads the work.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public static long MinParallelFlops
+    {
+        get => Volatile.Read(ref _minParallelFlops);
+        set
+        {
+            if (value < 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, "The FLOP threshold must be at least 0.");
+            }
+
+            Volatile.Write(ref _minParallelFlops, value);
         }
     }
 }

@@ -115,20 +115,26 @@ internal static class Element<T>
         }
     }
 
-    /// <summary><c>destination[x] = (T)(source[x] · factor)</c>, rounded once to nearest even.</summary>
+    /// <summary>
+    /// <c>destination[x] = (T)(source[x] · factor)</c>, rounded once to nearest even; vectorised for float and Half
+    /// (TensorPrimitives). <paramref name="source"/> is scratch: it may be overwritten with the scaled values.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Narrow(ReadOnlySpan<float> source, float factor, Span<T> destination)
+    public static void Narrow(Span<float> source, float factor, Span<T> destination)
     {
         source = source.Slice(0, destination.Length);
         if (typeof(T) == typeof(float))
         {
-            var to = MemoryMarshal.Cast<T, float>(destination);
-            for (int x = 0; x < to.Length; x++) to[x] = source[x] * factor;
+            TensorPrimitives.Multiply(source, factor, MemoryMarshal.Cast<T, float>(destination));
         }
         else if (typeof(T) == typeof(Half))
         {
-            var to = MemoryMarshal.Cast<T, Half>(destination);
-            for (int x = 0; x < to.Length; x++) to[x] = (Half)(source[x] * factor);
+            if (factor != 1f)
+            {
+                TensorPrimitives.Multiply(source, factor, source);
+            }
+
+            TensorPrimitives.ConvertToHalf(source, MemoryMarshal.Cast<T, Half>(destination));
         }
         else
         {

@@ -121,6 +121,40 @@ public readonly struct KvAddressing
         return Rows.Offset(b, h, key, tokenStart);
     }
 
+    /// <summary>
+    /// The offsets of keys <c>[start, start + count)</c> of sequence <paramref name="b"/>, head <paramref name="h"/>,
+    /// into <paramref name="destination"/>: the same values as <see cref="Offset"/>, with one division per call
+    /// instead of one per key for a paged cache (it walks slots and blocks). Out-of-range results become −1.
+    /// </summary>
+    internal void Offsets(
+        int b, int h, int start, int count, int tokenStart, ReadOnlySpan<int> blockTable, int maxBlocks, Span<int> destination)
+    {
+        destination = destination.Slice(0, count);
+        if (Layout is not (KvLayout.Paged or KvLayout.PagedStacked))
+        {
+            long first = Rows.BatchStride * b + Rows.HeadStride * h + ((long)tokenStart + start) * Rows.RowStride;
+            for (int t = 0; t < destination.Length; t++)
+            {
+                destination[t] = RowAddressing.ToIndex(first + t * Rows.RowStride);
+            }
+
+            return;
+        }
+
+        int block = start / BlockSize, slot = start % BlockSize;
+        var row = blockTable.Slice(b * maxBlocks);
+        long inBlock = Rows.HeadStride * h;
+        for (int t = 0; t < destination.Length; t++)
+        {
+            destination[t] = RowAddressing.ToIndex(BaseOffset + row[block] * BlockStride + slot * Rows.RowStride + inBlock);
+            if (++slot == BlockSize)
+            {
+                slot = 0;
+                block++;
+            }
+        }
+    }
+
     private static void CheckPaged(int blockSize, int heads, int headDim)
     {
         // A cache block with no elements would leave N undefined, so every paged size must be positive.

@@ -135,6 +135,11 @@ public static class ReferenceEngine
         for (int t = 0; t < count; t++)
         {
             double weight = Math.Exp(scores[t] - shift);
+            if (weight == 0)
+            {
+                continue; // a −∞ score (or an underflowed weight) is left out: 0 · ∞ must not reach the output
+            }
+
             denominator += weight;
             int valueOffset = v.Offset(b, kvHead, keys[t]);
             for (int d = 0; d < accumulator.Length; d++)

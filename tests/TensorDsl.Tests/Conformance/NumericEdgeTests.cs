@@ -189,6 +189,30 @@ public sealed class NumericEdgeTests
         Assert.Contains(r.Rows(), row => double.IsFinite(r.RunLse[r.LseIndex(row.B, row.H, row.I)]));
     }
 
+    [Fact]
+    public void Infinite_value_rows_behind_negative_infinity_scores_add_nothing()
+    {
+        // A −∞ bias weighs key 3 exactly 0 in every row, and its value row is +∞ (K and V share one layout and
+        // size here, so KIndex addresses v). Both engines leave the key out (docs/semantics.md §8, §10): every row
+        // stays finite; computing 0 · ∞ would have made all of them NaN.
+        var c = For("v∞-behind-bias−∞", "F32.Bhsd.BiasFull", b: 1, hq: 2, hkv: 1, sq: 4, sk: 40, d: 16) with
+        {
+            Mutate = raw =>
+            {
+                for (int i = 0; i < 4; i++)
+                for (int h = 0; h < 2; h++)
+                    raw.Bias![raw.BiasIndex(0, h, i, 3)] = double.NegativeInfinity;
+                for (int d = 0; d < 16; d++) raw.V[raw.KIndex(0, 0, 3, d)] = double.PositiveInfinity;
+            },
+            MutateLabel = "bias[·, ·, ·, 3] = −∞, v[0, 0, 3, ·] = +∞",
+        };
+        var r = Check(c);
+        foreach (var (b, h, i) in r.Rows())
+        {
+            AssertLiveRow(r, b, h, i);
+        }
+    }
+
     // ---- Exact rules independent of the reference ------------------------------------------------------------
 
     [Theory]

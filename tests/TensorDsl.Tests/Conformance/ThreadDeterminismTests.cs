@@ -22,7 +22,7 @@ public sealed class ThreadDeterminismTests
     private static readonly int[] ThreadCounts = { 1, 2, 3, 8 };
 
     /// <summary>Visible (row, key) pairs × 2·(D + Dv) flops must reach this, twice the driver's hand-off threshold.</summary>
-    private const long EnoughFlops = 2 * AttentionDriver.HandOffFlops;
+    private static readonly long EnoughFlops = 2 * AttentionOptions.MinParallelFlops;
 
     public static TheoryData<string, int, int, int, int, int, int> Dense => new()
     {

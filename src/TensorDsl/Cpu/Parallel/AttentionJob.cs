@@ -28,11 +28,10 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
     /// <summary>Keys per tile: one tile's scores and K/V rows stay in L1 next to the q block.</summary>
     public const int TileKeys = 32;
 
-    [ThreadStatic] private static AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO>? t_current;
-
     private bool _merging;
 
-    public static AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> Current => t_current ??= new();
+    /// <summary>The calling thread's job for this instantiation.</summary>
+    public static AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> Current => PerThread.Job ??= new();
 
     public CallData Call { get; } = new();
 
@@ -107,12 +106,17 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
         ws.Sum.AsSpan(0, lanes).Clear();
         ws.Output.AsSpan(0, lanes * width).Clear();
 
-        // Keys are read in place when they are fp32 (and, for values, whole vectors wide); otherwise one tile is
-        // converted (and zero-padded) into scratch per block.
-        bool keysInPlace = typeof(TKV) == typeof(float);
-        bool valuesInPlace = typeof(TKV) == typeof(float) && width == valueDim;
-        ref float keyBase = ref keysInPlace ? ref Unsafe.As<TKV, float>(ref MemoryMarshal.GetReference(k)) : ref MemoryMarshal.GetArrayDataReference(ws.Keys);
-        ref float valueBase = ref valuesInPlace ? ref Unsafe.As<TKV, float>(ref MemoryMarshal.GetReference(v)) : ref MemoryMarshal.GetArrayDataReference(ws.Values);
+        // fp32 keys are read in place: the score kernel walks four key rows at a time element by element. A few-row
+        // block (a decode) also reads Half/BFloat16 K, and V, in place, widening in registers: each element serves a
+        // handful of rows. Otherwise V tiles (and non-fp32 K tiles) are copied, widened, into contiguous scratch:
+        // the value kernel streams whole vectors of 32 value rows, and rows of a [B, S, H, D] tensor sit H·D apart —
+        // a power of two that maps all of them onto one L1 set. The copy is ~3 % of a tile's work.
+        bool keysInPlace = typeof(TKV) == typeof(float) || byDot;
+        bool valuesInPlace = byDot && width == valueDim;
+        ref TKV keySource = ref MemoryMarshal.GetReference(k);
+        ref TKV valueSource = ref MemoryMarshal.GetReference(v);
+        ref float keyScratch = ref MemoryMarshal.GetArrayDataReference(ws.Keys);
+        ref float valueScratch = ref MemoryMarshal.GetArrayDataReference(ws.Values);
 
         if (!keysInPlace) ws.FillRows(ws.KeyRows, depth);
         if (!valuesInPlace) ws.FillRows(ws.ValueRows, width);
@@ -154,43 +158,48 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
             {
                 for (int t = 0; t < count; t++)
                 {
-                    Element<TKV>.Widen(k.Slice(ws.KeyOffsets[t], depth), ws.Keys.AsSpan(t * depth, depth));
+                    VectorMath<TSimd, TV>.Widen(k.Slice(ws.KeyOffsets[t], depth), ws.Keys.AsSpan(t * depth, depth));
                 }
             }
 
+            ref float qRows = ref MemoryMarshal.GetArrayDataReference(ws.QueryRows);
+            ref float scores = ref MemoryMarshal.GetArrayDataReference(ws.Scores);
             if (byDot)
             {
-                TileKernels<TSimd, TV>.ScoresByDot(ref MemoryMarshal.GetArrayDataReference(ws.QueryRows), rows, lanes, depth, ref keyBase, keyRows, count, ref MemoryMarshal.GetArrayDataReference(ws.Scores));
+                TileKernels<TSimd, TV>.ScoresByDot(ref qRows, rows, lanes, depth, ref keySource, keyRows, count, ref scores);
             }
             else
             {
-                TileKernels<TSimd, TV>.Scores(ref MemoryMarshal.GetArrayDataReference(ws.QueryT), lanes, depth, ref keyBase, keyRows, count, ref MemoryMarshal.GetArrayDataReference(ws.Scores));
+                ref float keys = ref keysInPlace ? ref Unsafe.As<TKV, float>(ref keySource) : ref keyScratch;
+                TileKernels<TSimd, TV>.Scores(ref MemoryMarshal.GetArrayDataReference(ws.QueryT), lanes, depth, ref keys, keyRows, count, ref scores);
             }
+
             if (!ScoreAndMask(item, ws, inputs, rows, lanes, start, count, full))
             {
                 continue;
             }
 
             bool anyZero = Softmax(ws, lanes, count);
+            ResetDiscardedRows(ws, rows, width);
             if (!valuesInPlace)
             {
                 for (int t = 0; t < count; t++)
                 {
                     var row = ws.Values.AsSpan(t * width, width);
-                    Element<TKV>.Widen(v.Slice(ws.ValueOffsets[t], valueDim), row);
+                    VectorMath<TSimd, TV>.Widen(v.Slice(ws.ValueOffsets[t], valueDim), row);
                     row.Slice(valueDim).Clear();
                 }
             }
 
-            if (anyZero && !ValuesFinite(ref valueBase, valueRows, count, width))
+            ref float output = ref MemoryMarshal.GetArrayDataReference(ws.Output);
+            ref float carry = ref MemoryMarshal.GetArrayDataReference(ws.Carry);
+            if (valuesInPlace)
             {
-                TileKernels<TSimd, TV>.ValuesSkippingZeroWeights(
-                    ref MemoryMarshal.GetArrayDataReference(ws.Scores), lanes, rows, ref valueBase, valueRows, count, ref MemoryMarshal.GetArrayDataReference(ws.Output), width, ref MemoryMarshal.GetArrayDataReference(ws.Carry));
+                AddValues(ref scores, lanes, rows, ref valueSource, valueRows, count, ref output, width, ref carry, anyZero);
             }
             else
             {
-                TileKernels<TSimd, TV>.Values(
-                    ref MemoryMarshal.GetArrayDataReference(ws.Scores), lanes, rows, ref valueBase, valueRows, count, ref MemoryMarshal.GetArrayDataReference(ws.Output), width, ref MemoryMarshal.GetArrayDataReference(ws.Carry));
+                AddValues(ref scores, lanes, rows, ref valueScratch, valueRows, count, ref output, width, ref carry, anyZero);
             }
         }
 
@@ -204,6 +213,26 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
         else
         {
             Rows.Store(call, item, ws.Max, ws.Sum, ws.Output, width);
+        }
+    }
+
+    /// <summary>
+    /// The weighted value rows of one tile, by the careful kernel when some weight is exactly 0 and the tile's
+    /// value rows hold ∞ or NaN (0 · ∞ must not reach a row), by the register-blocked one otherwise.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddValues<TE>(
+        ref float weights, int lanes, int rows, ref TE values, ReadOnlySpan<int> valueRows, int count,
+        ref float output, int width, ref float carry, bool anyZero)
+        where TE : unmanaged
+    {
+        if (anyZero && !TileKernels<TSimd, TV>.ValuesFinite(ref values, valueRows, count, width))
+        {
+            TileKernels<TSimd, TV>.ValuesSkippingZeroWeights(ref weights, lanes, rows, ref values, valueRows, count, ref output, width, ref carry);
+        }
+        else
+        {
+            TileKernels<TSimd, TV>.Values(ref weights, lanes, rows, ref values, valueRows, count, ref output, width, ref carry);
         }
     }
 
@@ -269,7 +298,7 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
 
             var row = ws.QueryRows.AsSpan(r * depth, depth);
             int offset = call.QAddress.Offset(item.Sequence, ws.Head[r], ws.RowIndex[r], item.QueryStart);
-            Element<TQ>.Widen(q.Slice(offset, depth), row);
+            VectorMath<TSimd, TV>.Widen(q.Slice(offset, depth), row);
             if (scale != 1f)
             {
                 System.Numerics.Tensors.TensorPrimitives.Multiply(row, scale, row);
@@ -305,18 +334,14 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
     {
         var call = Call;
         int depth = call.HeadDim, valueDim = call.ValueDim;
+        call.KAddress.Offsets(item.Sequence, item.KvHead, start, count, item.KvStart, blockTable, call.MaxBlocks, keyOffsets);
+        call.VAddress.Offsets(item.Sequence, item.KvHead, start, count, item.KvStart, blockTable, call.MaxBlocks, valueOffsets);
         for (int t = 0; t < count; t++)
         {
-            int key = start + t;
-            int kOffset = call.KAddress.Offset(item.Sequence, item.KvHead, key, item.KvStart, blockTable, call.MaxBlocks);
-            int vOffset = call.VAddress.Offset(item.Sequence, item.KvHead, key, item.KvStart, blockTable, call.MaxBlocks);
-            if ((uint)kOffset > (uint)(kLength - depth) || (uint)vOffset > (uint)(vLength - valueDim))
+            if ((uint)keyOffsets[t] > (uint)(kLength - depth) || (uint)valueOffsets[t] > (uint)(vLength - valueDim))
             {
                 ThrowOutside();
             }
-
-            keyOffsets[t] = kOffset;
-            valueOffsets[t] = vOffset;
         }
     }
 
@@ -356,6 +381,12 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
             return true; // the scale is already in q (PackQueries)
         }
 
+        if (TSpec.ScoreIsScale && !TSpec.HasPredicate)
+        {
+            MaskRanges(ws, lanes, start, count);
+            return true; // AnyRowSees found a row that sees a key of this tile
+        }
+
         bool any = false;
         for (int t = 0; t < count; t++)
         {
@@ -380,6 +411,55 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
         }
 
         return any;
+    }
+
+    /// <summary>
+    /// Hides, lane-wise, every key outside its row's range: with the bounds made tile-relative and clamped to
+    /// <c>[−1, count]</c> they are exact small floats, so two compares per vector decide each key.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MaskRanges(Workspace ws, int lanes, int start, int count)
+    {
+        var low = ws.Carry.AsSpan(0, lanes); // scratch until Softmax writes the carries
+        var high = ws.Row.AsSpan(0, lanes);
+        for (int r = 0; r < lanes; r++)
+        {
+            low[r] = Math.Clamp((long)ws.Low[r] - start, -1, count);
+            high[r] = ws.High[r] >= ws.Low[r] ? Math.Clamp((long)ws.High[r] - start, -1, count) : -1;
+        }
+
+        var hidden = TSimd.Broadcast(float.NegativeInfinity);
+        ref float s = ref MemoryMarshal.GetArrayDataReference(ws.Scores);
+        for (int r = 0; r < lanes; r += TSimd.Count)
+        {
+            TV lo = TSimd.Load(ref low[r]);
+            TV hi = TSimd.Load(ref high[r]);
+            for (int t = 0; t < count; t++)
+            {
+                ref float st = ref Unsafe.Add(ref s, t * lanes + r);
+                TV key = TSimd.Broadcast(t);
+                TV value = TSimd.SelectLess(key, lo, hidden, TSimd.Load(ref st));
+                TSimd.Store(TSimd.SelectLess(hi, key, hidden, value), ref st);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A carry of exactly 0 means everything a row held weighs nothing next to this tile (its maximum rose by more
+    /// than ~87): the row restarts from 0 rather than from <c>accumulator · 0</c>, which is NaN for an accumulator
+    /// holding ∞ — keys of weight 0 never reach the output (docs/semantics.md §10).
+    /// </summary>
+    private static void ResetDiscardedRows(Workspace ws, int rows, int width)
+    {
+        var carry = ws.Carry;
+        for (int r = 0; r < rows; r++)
+        {
+            if (carry[r] == 0f)
+            {
+                ws.Output.AsSpan(r * width, width).Clear();
+                carry[r] = 1f;
+            }
+        }
     }
 
     /// <summary>
@@ -434,24 +514,6 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
         }
 
         return anyZero;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool ValuesFinite(ref float values, ReadOnlySpan<int> offsets, int count, int width)
-    {
-        for (int t = 0; t < count; t++)
-        {
-            ref float row = ref Unsafe.Add(ref values, offsets[t]);
-            for (int c = 0; c < width; c += TSimd.Count)
-            {
-                if (!TSimd.AllFinite(TSimd.Load(ref Unsafe.Add(ref row, c))))
-                {
-                    return false;
-                }
-            }
-        }
-
-        return true;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -517,6 +579,12 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
             }
 
             if (!lse.IsEmpty) lse[lseIndex] = logSumExp;
+            if (factor == 0f)
+            {
+                outputRow.Clear(); // every key weighs 0 next to the sink: 0, not mean · 0 (NaN for an infinite mean)
+                return;
+            }
+
             Element<TO>.Narrow(mean, factor, outputRow);
         }
 
@@ -570,11 +638,21 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
                 float pieceSum = slot[maxRows + r];
                 if (pieceSum == 0f) continue;
                 float weight = pieceSum * MathF.Exp(slot[r] - max) / sum;
+                if (weight == 0f) continue; // a piece of weight 0 adds nothing, not 0 · ∞
                 var pieceMean = slot.Slice(2 * maxRows + r * valueDim, valueDim);
                 for (int c = 0; c < valueDim; c++) mean[c] += weight * pieceMean[c];
             }
         }
 
         private static unsafe void* ToPointer(nint address) => (void*)address;
+    }
+
+    /// <summary>
+    /// The thread-static cache lives in a class of its own: a thread-static field on the job class itself would
+    /// make every static helper above look its thread-static base up on each call.
+    /// </summary>
+    private static class PerThread
+    {
+        [ThreadStatic] public static AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO>? Job;
     }
 }

@@ -65,7 +65,7 @@ internal sealed class Workspace
         Grow(ref Max, rows);
         Grow(ref Sum, rows);
         Grow(ref Carry, rows);
-        Grow(ref Row, Math.Max(depth, valueWidth));
+        Grow(ref Row, Math.Max(Math.Max(depth, valueWidth), rows));
         Grow(ref Head, rows);
         Grow(ref RowIndex, rows);
         Grow(ref Position, rows);

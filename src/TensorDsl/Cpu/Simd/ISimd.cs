@@ -1,4 +1,6 @@
+using System;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace TensorDsl.Cpu.Simd;
 
@@ -14,6 +16,12 @@ internal interface ISimd<TV>
 {
     /// <summary>Floats per vector.</summary>
     static abstract int Count { get; }
+
+    /// <summary>
+    /// Whether 32 vector registers are available (AVX-512, Arm): the micro-kernels then keep 16 accumulators in
+    /// flight instead of 8.
+    /// </summary>
+    static abstract bool ManyRegisters { get; }
 
     static abstract TV Zero { get; }
 
@@ -58,6 +66,16 @@ internal interface ISimd<TV>
 
     /// <summary>The sum of the lanes.</summary>
     static abstract float Sum(TV value);
+
+    /// <summary>
+    /// <see cref="Count"/> IEEE binary16 values (raw bits) widened exactly to floats, in registers: normals and
+    /// subnormals by rebiasing the exponent with one multiply by 2^112, ±∞ and NaN (payload kept) by forcing the
+    /// exponent to all ones.
+    /// </summary>
+    static abstract TV LoadHalf(ref ushort source);
+
+    /// <summary><see cref="Count"/> bfloat16 values (raw bits) widened exactly to floats: the bits become the upper half.</summary>
+    static abstract TV LoadBFloat16(ref ushort source);
 }
 
 /// <summary>Vector math written once over <see cref="ISimd{TV}"/>.</summary>
@@ -87,5 +105,40 @@ internal static class VectorMath<TSimd, TV>
         p = TSimd.MultiplyAdd(p, TSimd.Multiply(r, r), TSimd.Add(r, TSimd.Broadcast(1f)));
         TV result = TSimd.Multiply(p, TSimd.Pow2(n));
         return TSimd.SelectLess(x, TSimd.Broadcast(-87.3f), TSimd.Zero, result);
+    }
+
+    /// <summary>
+    /// <c>destination[x] = (float)source[x]</c> for a float, Half or BFloat16 row, a vector at a time in registers
+    /// (no call per row, no per-element conversion), the tail one element at a time.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Widen<T>(ReadOnlySpan<T> source, Span<float> destination)
+        where T : unmanaged
+    {
+        destination = destination.Slice(0, source.Length);
+        if (typeof(T) == typeof(float))
+        {
+            MemoryMarshal.Cast<T, float>(source).CopyTo(destination);
+            return;
+        }
+
+        var bits = MemoryMarshal.Cast<T, ushort>(source);
+        ref ushort from = ref MemoryMarshal.GetReference(bits);
+        ref float to = ref MemoryMarshal.GetReference(destination);
+        int x = 0;
+        for (; x + TSimd.Count <= bits.Length; x += TSimd.Count)
+        {
+            TV value = typeof(T) == typeof(Half)
+                ? TSimd.LoadHalf(ref Unsafe.Add(ref from, x))
+                : TSimd.LoadBFloat16(ref Unsafe.Add(ref from, x));
+            TSimd.Store(value, ref Unsafe.Add(ref to, x));
+        }
+
+        for (; x < bits.Length; x++)
+        {
+            Unsafe.Add(ref to, x) = typeof(T) == typeof(Half)
+                ? (float)BitConverter.UInt16BitsToHalf(bits[x])
+                : BitConverter.Int32BitsToSingle(bits[x] << 16);
+        }
     }
 }

@@ -8,6 +8,8 @@ internal readonly struct Simd128 : ISimd<Vector128<float>>
 {
     public static int Count => Vector128<float>.Count;
 
+    public static bool ManyRegisters => System.Runtime.Intrinsics.X86.Avx512F.VL.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported;
+
     public static Vector128<float> Zero => Vector128<float>.Zero;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -58,6 +60,22 @@ internal readonly struct Simd128 : ISimd<Vector128<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool AllFinite(Vector128<float> value) => Vector128.EqualsAll(value - value, Vector128<float>.Zero);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> LoadHalf(ref ushort source)
+    {
+        Vector128<uint> bits = Vector128.WidenLower(Vector64.LoadUnsafe(ref source).ToVector128Unsafe());
+        Vector128<uint> magnitude = bits & Vector128.Create(0x7FFFu);
+        Vector128<uint> sign = (bits & Vector128.Create(0x8000u)) << 16;
+        Vector128<float> finite = (magnitude << 13).AsSingle() * Vector128.Create(5.192296858534828e33f); // 2^112
+        Vector128<uint> special = (magnitude << 13) | Vector128.Create(0x7F800000u);
+        Vector128<uint> isSpecial = Vector128.GreaterThanOrEqual(magnitude, Vector128.Create(0x7C00u));
+        return (Vector128.ConditionalSelect(isSpecial, special, finite.AsUInt32()) | sign).AsSingle();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> LoadBFloat16(ref ushort source) =>
+        (Vector128.WidenLower(Vector64.LoadUnsafe(ref source).ToVector128Unsafe()) << 16).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(Vector128<float> value) => Vector128.Sum(value);

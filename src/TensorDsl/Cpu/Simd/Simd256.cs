@@ -8,6 +8,8 @@ internal readonly struct Simd256 : ISimd<Vector256<float>>
 {
     public static int Count => Vector256<float>.Count;
 
+    public static bool ManyRegisters => System.Runtime.Intrinsics.X86.Avx512F.VL.IsSupported;
+
     public static Vector256<float> Zero => Vector256<float>.Zero;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -60,5 +62,25 @@ internal readonly struct Simd256 : ISimd<Vector256<float>>
     public static bool AllFinite(Vector256<float> value) => Vector256.EqualsAll(value - value, Vector256<float>.Zero);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Sum(Vector256<float> value) => Vector256.Sum(value);
+    public static Vector256<float> LoadHalf(ref ushort source)
+    {
+        Vector256<uint> bits = Vector256.WidenLower(Vector128.LoadUnsafe(ref source).ToVector256Unsafe());
+        Vector256<uint> magnitude = bits & Vector256.Create(0x7FFFu);
+        Vector256<uint> sign = (bits & Vector256.Create(0x8000u)) << 16;
+        Vector256<float> finite = (magnitude << 13).AsSingle() * Vector256.Create(5.192296858534828e33f); // 2^112
+        Vector256<uint> special = (magnitude << 13) | Vector256.Create(0x7F800000u);
+        Vector256<uint> isSpecial = Vector256.GreaterThanOrEqual(magnitude, Vector256.Create(0x7C00u));
+        return (Vector256.ConditionalSelect(isSpecial, special, finite.AsUInt32()) | sign).AsSingle();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> LoadBFloat16(ref ushort source) =>
+        (Vector256.WidenLower(Vector128.LoadUnsafe(ref source).ToVector256Unsafe()) << 16).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sum(Vector256<float> value)
+    {
+        // Halve the width with one add, then sum four lanes.
+        return Vector128.Sum(value.GetLower() + value.GetUpper());
+    }
 }

@@ -8,6 +8,8 @@ internal readonly struct Simd512 : ISimd<Vector512<float>>
 {
     public static int Count => Vector512<float>.Count;
 
+    public static bool ManyRegisters => true;
+
     public static Vector512<float> Zero => Vector512<float>.Zero;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -60,5 +62,27 @@ internal readonly struct Simd512 : ISimd<Vector512<float>>
     public static bool AllFinite(Vector512<float> value) => Vector512.EqualsAll(value - value, Vector512<float>.Zero);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Sum(Vector512<float> value) => Vector512.Sum(value);
+    public static Vector512<float> LoadHalf(ref ushort source)
+    {
+        Vector512<uint> bits = Vector512.WidenLower(Vector256.LoadUnsafe(ref source).ToVector512Unsafe());
+        Vector512<uint> magnitude = bits & Vector512.Create(0x7FFFu);
+        Vector512<uint> sign = (bits & Vector512.Create(0x8000u)) << 16;
+        Vector512<float> finite = (magnitude << 13).AsSingle() * Vector512.Create(5.192296858534828e33f); // 2^112
+        Vector512<uint> special = (magnitude << 13) | Vector512.Create(0x7F800000u);
+        Vector512<uint> isSpecial = Vector512.GreaterThanOrEqual(magnitude, Vector512.Create(0x7C00u));
+        return (Vector512.ConditionalSelect(isSpecial, special, finite.AsUInt32()) | sign).AsSingle();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> LoadBFloat16(ref ushort source) =>
+        (Vector512.WidenLower(Vector256.LoadUnsafe(ref source).ToVector512Unsafe()) << 16).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sum(Vector512<float> value)
+    {
+        // Halve the width twice with one add each, then sum four lanes: 8 instructions instead of the ~24 of
+        // Vector512.Sum's lane-by-lane pairing.
+        Vector256<float> half = value.GetLower() + value.GetUpper();
+        return Vector128.Sum(half.GetLower() + half.GetUpper());
+    }
 }

@@ -8,6 +8,8 @@ internal readonly struct SimdScalar : ISimd<float>
 {
     public static int Count => 1;
 
+    public static bool ManyRegisters => false;
+
     public static float Zero => 0f;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -54,6 +56,12 @@ internal readonly struct SimdScalar : ISimd<float>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool AllFinite(float value) => float.IsFinite(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float LoadHalf(ref ushort source) => (float)BitConverter.UInt16BitsToHalf(source);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float LoadBFloat16(ref ushort source) => BitConverter.Int32BitsToSingle(source << 16);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(float value) => value;

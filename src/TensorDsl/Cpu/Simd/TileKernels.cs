@@ -14,6 +14,26 @@ internal static class TileKernels<TSimd, TV>
     where TSimd : struct, ISimd<TV>
     where TV : struct
 {
+    /// <summary>One vector of a stored float, Half or BFloat16 row, widened in registers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV LoadAs<TE>(ref TE source)
+        where TE : unmanaged
+    {
+        if (typeof(TE) == typeof(float)) return TSimd.Load(ref Unsafe.As<TE, float>(ref source));
+        if (typeof(TE) == typeof(Half)) return TSimd.LoadHalf(ref Unsafe.As<TE, ushort>(ref source));
+        return TSimd.LoadBFloat16(ref Unsafe.As<TE, ushort>(ref source));
+    }
+
+    /// <summary>One element of a stored float, Half or BFloat16 row as float.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float ToFloat<TE>(ref TE source)
+        where TE : unmanaged
+    {
+        if (typeof(TE) == typeof(float)) return Unsafe.As<TE, float>(ref source);
+        if (typeof(TE) == typeof(Half)) return (float)Unsafe.As<TE, Half>(ref source);
+        return BitConverter.Int32BitsToSingle(Unsafe.As<TE, ushort>(ref source) << 16);
+    }
+
     /// <summary>
     /// <c>s[j · rows + r] = Σ_d qt[d · rows + r] · key_j[d]</c> for keys <c>j &lt; count</c> and rows
     /// <c>r &lt; rows</c>, where key j's <paramref name="depth"/> floats start at <c>keys[keyOffsets[j]]</c>.
@@ -41,6 +61,14 @@ internal static class TileKernels<TSimd, TV>
             ref float k3 = ref Unsafe.Add(ref keys, keyOffsets[j + 3]);
             ref float sj = ref Unsafe.Add(ref s, j * rows);
             int r = 0;
+            if (TSimd.ManyRegisters)
+            {
+                for (; r + 4 * w <= rows; r += 4 * w)
+                {
+                    Scores4x4(ref Unsafe.Add(ref qt, r), rows, depth, ref k0, ref k1, ref k2, ref k3, ref Unsafe.Add(ref sj, r));
+                }
+            }
+
             for (; r + 2 * w <= rows; r += 2 * w)
             {
                 Scores2x4(ref Unsafe.Add(ref qt, r), rows, depth, ref k0, ref k1, ref k2, ref k3, ref Unsafe.Add(ref sj, r));
@@ -77,13 +105,35 @@ internal static class TileKernels<TSimd, TV>
     /// would (whose lanes would mostly be padding). Padding lanes <c>rows ≤ r &lt; lanes</c> get 0.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void ScoresByDot(ref float qRows, int rows, int lanes, int depth, ref float keys, ReadOnlySpan<int> keyOffsets, int count, ref float s)
+    public static void ScoresByDot<TE>(ref float qRows, int rows, int lanes, int depth, ref TE keys, ReadOnlySpan<int> keyOffsets, int count, ref float s)
+        where TE : unmanaged
     {
         int w = TSimd.Count;
         int whole = depth - depth % w;
-        for (int j = 0; j < count; j++)
+        int j = 0;
+        if (rows == 4 || rows == 8)
         {
-            ref float key = ref Unsafe.Add(ref keys, keyOffsets[j]);
+            // The common GQA decode groups: two keys per pass share every q load and keep eight sums in flight.
+            for (; j + 2 <= count; j += 2)
+            {
+                ref TE key0 = ref Unsafe.Add(ref keys, keyOffsets[j]);
+                ref TE key1 = ref Unsafe.Add(ref keys, keyOffsets[j + 1]);
+                for (int r = 0; r < rows; r += 4)
+                {
+                    DotTwoKeysFourRows(ref Unsafe.Add(ref qRows, r * depth), depth, whole, ref key0, ref key1, ref Unsafe.Add(ref s, j * lanes + r), lanes);
+                }
+
+                for (int r = rows; r < lanes; r++)
+                {
+                    Unsafe.Add(ref s, j * lanes + r) = 0f;
+                    Unsafe.Add(ref s, (j + 1) * lanes + r) = 0f;
+                }
+            }
+        }
+
+        for (; j < count; j++)
+        {
+            ref TE key = ref Unsafe.Add(ref keys, keyOffsets[j]);
             ref float sj = ref Unsafe.Add(ref s, j * lanes);
             int r = 0;
             for (; r + 4 <= rows; r += 4)
@@ -95,17 +145,17 @@ internal static class TileKernels<TSimd, TV>
                 TV a0 = TSimd.Zero, a1 = TSimd.Zero, a2 = TSimd.Zero, a3 = TSimd.Zero;
                 for (int d = 0; d < whole; d += w)
                 {
-                    TV k = TSimd.Load(ref Unsafe.Add(ref key, d));
+                    TV k = LoadAs(ref Unsafe.Add(ref key, d));
                     a0 = TSimd.MultiplyAdd(TSimd.Load(ref Unsafe.Add(ref q0, d)), k, a0);
                     a1 = TSimd.MultiplyAdd(TSimd.Load(ref Unsafe.Add(ref q1, d)), k, a1);
                     a2 = TSimd.MultiplyAdd(TSimd.Load(ref Unsafe.Add(ref q2, d)), k, a2);
                     a3 = TSimd.MultiplyAdd(TSimd.Load(ref Unsafe.Add(ref q3, d)), k, a3);
                 }
 
-                Unsafe.Add(ref sj, r) = TSimd.Sum(a0) + Tail(ref q0, ref key, whole, depth);
-                Unsafe.Add(ref sj, r + 1) = TSimd.Sum(a1) + Tail(ref q1, ref key, whole, depth);
-                Unsafe.Add(ref sj, r + 2) = TSimd.Sum(a2) + Tail(ref q2, ref key, whole, depth);
-                Unsafe.Add(ref sj, r + 3) = TSimd.Sum(a3) + Tail(ref q3, ref key, whole, depth);
+                Unsafe.Add(ref sj, r) = TSimd.Sum(a0);
+                Unsafe.Add(ref sj, r + 1) = TSimd.Sum(a1);
+                Unsafe.Add(ref sj, r + 2) = TSimd.Sum(a2);
+                Unsafe.Add(ref sj, r + 3) = TSimd.Sum(a3);
             }
 
             for (; r < rows; r++)
@@ -114,10 +164,10 @@ internal static class TileKernels<TSimd, TV>
                 TV acc = TSimd.Zero;
                 for (int d = 0; d < whole; d += w)
                 {
-                    acc = TSimd.MultiplyAdd(TSimd.Load(ref Unsafe.Add(ref q, d)), TSimd.Load(ref Unsafe.Add(ref key, d)), acc);
+                    acc = TSimd.MultiplyAdd(TSimd.Load(ref Unsafe.Add(ref q, d)), LoadAs(ref Unsafe.Add(ref key, d)), acc);
                 }
 
-                Unsafe.Add(ref sj, r) = TSimd.Sum(acc) + Tail(ref q, ref key, whole, depth);
+                Unsafe.Add(ref sj, r) = TSimd.Sum(acc);
             }
 
             for (; r < lanes; r++)
@@ -125,19 +175,124 @@ internal static class TileKernels<TSimd, TV>
                 Unsafe.Add(ref sj, r) = 0f;
             }
         }
+
+        if (whole < depth)
+        {
+            // The head-dim elements past the last whole vector, in a pass of their own: the element conversion
+            // they need is a call for Half, which would make the loop above spill its accumulators.
+            for (int t = 0; t < count; t++)
+            {
+                ref TE key = ref Unsafe.Add(ref keys, keyOffsets[t]);
+                for (int r = 0; r < rows; r++)
+                {
+                    Unsafe.Add(ref s, t * lanes + r) += Tail(ref Unsafe.Add(ref qRows, r * depth), ref key, whole, depth);
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void DotTwoKeysFourRows<TE>(ref float q0, int depth, int whole, ref TE key0, ref TE key1, ref float s, int lanes)
+        where TE : unmanaged
+    {
+        ref float q1 = ref Unsafe.Add(ref q0, depth);
+        ref float q2 = ref Unsafe.Add(ref q1, depth);
+        ref float q3 = ref Unsafe.Add(ref q2, depth);
+        TV a0 = TSimd.Zero, a1 = TSimd.Zero, a2 = TSimd.Zero, a3 = TSimd.Zero;
+        TV b0 = TSimd.Zero, b1 = TSimd.Zero, b2 = TSimd.Zero, b3 = TSimd.Zero;
+        for (int d = 0; d < whole; d += TSimd.Count)
+        {
+            TV k0 = LoadAs(ref Unsafe.Add(ref key0, d));
+            TV k1 = LoadAs(ref Unsafe.Add(ref key1, d));
+            TV x = TSimd.Load(ref Unsafe.Add(ref q0, d));
+            a0 = TSimd.MultiplyAdd(x, k0, a0);
+            b0 = TSimd.MultiplyAdd(x, k1, b0);
+            x = TSimd.Load(ref Unsafe.Add(ref q1, d));
+            a1 = TSimd.MultiplyAdd(x, k0, a1);
+            b1 = TSimd.MultiplyAdd(x, k1, b1);
+            x = TSimd.Load(ref Unsafe.Add(ref q2, d));
+            a2 = TSimd.MultiplyAdd(x, k0, a2);
+            b2 = TSimd.MultiplyAdd(x, k1, b2);
+            x = TSimd.Load(ref Unsafe.Add(ref q3, d));
+            a3 = TSimd.MultiplyAdd(x, k0, a3);
+            b3 = TSimd.MultiplyAdd(x, k1, b3);
+        }
+
+        s = TSimd.Sum(a0);
+        Unsafe.Add(ref s, 1) = TSimd.Sum(a1);
+        Unsafe.Add(ref s, 2) = TSimd.Sum(a2);
+        Unsafe.Add(ref s, 3) = TSimd.Sum(a3);
+        Unsafe.Add(ref s, lanes) = TSimd.Sum(b0);
+        Unsafe.Add(ref s, lanes + 1) = TSimd.Sum(b1);
+        Unsafe.Add(ref s, lanes + 2) = TSimd.Sum(b2);
+        Unsafe.Add(ref s, lanes + 3) = TSimd.Sum(b3);
     }
 
     /// <summary>The part of a dot product past the last whole vector.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float Tail(ref float q, ref float key, int from, int depth)
+    private static float Tail<TE>(ref float q, ref TE key, int from, int depth)
+        where TE : unmanaged
     {
         float sum = 0f;
         for (int d = from; d < depth; d++)
         {
-            sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref q, d), Unsafe.Add(ref key, d), sum);
+            sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref q, d), ToFloat(ref Unsafe.Add(ref key, d)), sum);
         }
 
         return sum;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Scores4x4(ref float q, int rows, int depth, ref float k0, ref float k1, ref float k2, ref float k3, ref float s)
+    {
+        int w = TSimd.Count;
+        TV a00 = TSimd.Zero, a01 = TSimd.Zero, a02 = TSimd.Zero, a03 = TSimd.Zero;
+        TV a10 = TSimd.Zero, a11 = TSimd.Zero, a12 = TSimd.Zero, a13 = TSimd.Zero;
+        TV a20 = TSimd.Zero, a21 = TSimd.Zero, a22 = TSimd.Zero, a23 = TSimd.Zero;
+        TV a30 = TSimd.Zero, a31 = TSimd.Zero, a32 = TSimd.Zero, a33 = TSimd.Zero;
+        for (int d = 0; d < depth; d++)
+        {
+            ref float qd = ref Unsafe.Add(ref q, d * rows);
+            TV q0 = TSimd.Load(ref qd);
+            TV q1 = TSimd.Load(ref Unsafe.Add(ref qd, w));
+            TV q2 = TSimd.Load(ref Unsafe.Add(ref qd, 2 * w));
+            TV q3 = TSimd.Load(ref Unsafe.Add(ref qd, 3 * w));
+            TV b = TSimd.Broadcast(Unsafe.Add(ref k0, d));
+            a00 = TSimd.MultiplyAdd(q0, b, a00);
+            a01 = TSimd.MultiplyAdd(q1, b, a01);
+            a02 = TSimd.MultiplyAdd(q2, b, a02);
+            a03 = TSimd.MultiplyAdd(q3, b, a03);
+            b = TSimd.Broadcast(Unsafe.Add(ref k1, d));
+            a10 = TSimd.MultiplyAdd(q0, b, a10);
+            a11 = TSimd.MultiplyAdd(q1, b, a11);
+            a12 = TSimd.MultiplyAdd(q2, b, a12);
+            a13 = TSimd.MultiplyAdd(q3, b, a13);
+            b = TSimd.Broadcast(Unsafe.Add(ref k2, d));
+            a20 = TSimd.MultiplyAdd(q0, b, a20);
+            a21 = TSimd.MultiplyAdd(q1, b, a21);
+            a22 = TSimd.MultiplyAdd(q2, b, a22);
+            a23 = TSimd.MultiplyAdd(q3, b, a23);
+            b = TSimd.Broadcast(Unsafe.Add(ref k3, d));
+            a30 = TSimd.MultiplyAdd(q0, b, a30);
+            a31 = TSimd.MultiplyAdd(q1, b, a31);
+            a32 = TSimd.MultiplyAdd(q2, b, a32);
+            a33 = TSimd.MultiplyAdd(q3, b, a33);
+        }
+
+        Store4(a00, a01, a02, a03, ref s);
+        Store4(a10, a11, a12, a13, ref Unsafe.Add(ref s, rows));
+        Store4(a20, a21, a22, a23, ref Unsafe.Add(ref s, 2 * rows));
+        Store4(a30, a31, a32, a33, ref Unsafe.Add(ref s, 3 * rows));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store4(TV a0, TV a1, TV a2, TV a3, ref float destination)
+    {
+        int w = TSimd.Count;
+        TSimd.Store(a0, ref destination);
+        TSimd.Store(a1, ref Unsafe.Add(ref destination, w));
+        TSimd.Store(a2, ref Unsafe.Add(ref destination, 2 * w));
+        TSimd.Store(a3, ref Unsafe.Add(ref destination, 3 * w));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -236,9 +391,10 @@ internal static class TileKernels<TSimd, TV>
     /// where value j's <paramref name="width"/> floats start at <c>values[valueOffsets[j]]</c>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Values(
-        ref float p, int pRows, int rows, ref float values, ReadOnlySpan<int> valueOffsets, int count,
+    public static void Values<TE>(
+        ref float p, int pRows, int rows, ref TE values, ReadOnlySpan<int> valueOffsets, int count,
         ref float o, int width, ref float carry)
+        where TE : unmanaged
     {
         int w = TSimd.Count;
         int r = 0;
@@ -250,6 +406,14 @@ internal static class TileKernels<TSimd, TV>
             TV c2 = TSimd.Broadcast(Unsafe.Add(ref carry, r + 2));
             TV c3 = TSimd.Broadcast(Unsafe.Add(ref carry, r + 3));
             int c = 0;
+            if (TSimd.ManyRegisters)
+            {
+                for (; c + 4 * w <= width; c += 4 * w)
+                {
+                    Values4x4(ref p, pRows, r, ref values, valueOffsets, count, ref Unsafe.Add(ref or, c), width, c, c0, c1, c2, c3);
+                }
+            }
+
             for (; c + 2 * w <= width; c += 2 * w)
             {
                 ref float oc = ref Unsafe.Add(ref or, c);
@@ -263,9 +427,9 @@ internal static class TileKernels<TSimd, TV>
                 TV a31 = TSimd.Multiply(TSimd.Load(ref Unsafe.Add(ref oc, 3 * width + w)), c3);
                 for (int j = 0; j < count; j++)
                 {
-                    ref float v = ref Unsafe.Add(ref values, valueOffsets[j] + c);
-                    TV v0 = TSimd.Load(ref v);
-                    TV v1 = TSimd.Load(ref Unsafe.Add(ref v, w));
+                    ref TE v = ref Unsafe.Add(ref values, valueOffsets[j] + c);
+                    TV v0 = LoadAs(ref v);
+                    TV v1 = LoadAs(ref Unsafe.Add(ref v, w));
                     ref float pj = ref Unsafe.Add(ref p, j * pRows + r);
                     TV b = TSimd.Broadcast(pj);
                     a00 = TSimd.MultiplyAdd(b, v0, a00);
@@ -311,15 +475,71 @@ internal static class TileKernels<TSimd, TV>
         }
     }
 
+    /// <summary>Four rows × four vectors of columns of <see cref="Values"/>: sixteen accumulators.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Values4x4<TE>(
+        ref float p, int pRows, int r, ref TE values, ReadOnlySpan<int> valueOffsets, int count,
+        ref float o, int width, int column, TV c0, TV c1, TV c2, TV c3)
+        where TE : unmanaged
+    {
+        int w = TSimd.Count;
+        ref float o1 = ref Unsafe.Add(ref o, width);
+        ref float o2 = ref Unsafe.Add(ref o, 2 * width);
+        ref float o3 = ref Unsafe.Add(ref o, 3 * width);
+        TV a00 = TSimd.Multiply(TSimd.Load(ref o), c0), a01 = TSimd.Multiply(TSimd.Load(ref Unsafe.Add(ref o, w)), c0);
+        TV a02 = TSimd.Multiply(TSimd.Load(ref Unsafe.Add(ref o, 2 * w)), c0), a03 = TSimd.Multiply(TSimd.Load(ref Unsafe.Add(ref o, 3 * w)), c0);
+        TV a10 = TSimd.Multiply(TSimd.Load(ref o1), c1), a11 = TSimd.Multiply(TSimd.Load(ref Unsafe.Add(ref o1, w)), c1);
+        TV a12 = TSimd.Multiply(TSimd.Load(ref Unsafe.Add(ref o1, 2 * w)), c1), a13 = TSimd.Multiply(TSimd.Load(ref Unsafe.Add(ref o1, 3 * w)), c1);
+        TV a20 = TSimd.Multiply(TSimd.Load(ref o2), c2), a21 = TSimd.Multiply(TSimd.Load(ref Unsafe.Add(ref o2, w)), c2);
+        TV a22 = TSimd.Multiply(TSimd.Load(ref Unsafe.Add(ref o2, 2 * w)), c2), a23 = TSimd.Multiply(TSimd.Load(ref Unsafe.Add(ref o2, 3 * w)), c2);
+        TV a30 = TSimd.Multiply(TSimd.Load(ref o3), c3), a31 = TSimd.Multiply(TSimd.Load(ref Unsafe.Add(ref o3, w)), c3);
+        TV a32 = TSimd.Multiply(TSimd.Load(ref Unsafe.Add(ref o3, 2 * w)), c3), a33 = TSimd.Multiply(TSimd.Load(ref Unsafe.Add(ref o3, 3 * w)), c3);
+        for (int j = 0; j < count; j++)
+        {
+            ref TE v = ref Unsafe.Add(ref values, valueOffsets[j] + column);
+            TV v0 = LoadAs(ref v);
+            TV v1 = LoadAs(ref Unsafe.Add(ref v, w));
+            TV v2 = LoadAs(ref Unsafe.Add(ref v, 2 * w));
+            TV v3 = LoadAs(ref Unsafe.Add(ref v, 3 * w));
+            ref float pj = ref Unsafe.Add(ref p, j * pRows + r);
+            TV b = TSimd.Broadcast(pj);
+            a00 = TSimd.MultiplyAdd(b, v0, a00);
+            a01 = TSimd.MultiplyAdd(b, v1, a01);
+            a02 = TSimd.MultiplyAdd(b, v2, a02);
+            a03 = TSimd.MultiplyAdd(b, v3, a03);
+            b = TSimd.Broadcast(Unsafe.Add(ref pj, 1));
+            a10 = TSimd.MultiplyAdd(b, v0, a10);
+            a11 = TSimd.MultiplyAdd(b, v1, a11);
+            a12 = TSimd.MultiplyAdd(b, v2, a12);
+            a13 = TSimd.MultiplyAdd(b, v3, a13);
+            b = TSimd.Broadcast(Unsafe.Add(ref pj, 2));
+            a20 = TSimd.MultiplyAdd(b, v0, a20);
+            a21 = TSimd.MultiplyAdd(b, v1, a21);
+            a22 = TSimd.MultiplyAdd(b, v2, a22);
+            a23 = TSimd.MultiplyAdd(b, v3, a23);
+            b = TSimd.Broadcast(Unsafe.Add(ref pj, 3));
+            a30 = TSimd.MultiplyAdd(b, v0, a30);
+            a31 = TSimd.MultiplyAdd(b, v1, a31);
+            a32 = TSimd.MultiplyAdd(b, v2, a32);
+            a33 = TSimd.MultiplyAdd(b, v3, a33);
+        }
+
+        Store4(a00, a01, a02, a03, ref o);
+        Store4(a10, a11, a12, a13, ref o1);
+        Store4(a20, a21, a22, a23, ref o2);
+        Store4(a30, a31, a32, a33, ref o3);
+    }
+
     /// <summary>One row, one vector of columns of <see cref="Values"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ValuesColumn(
-        ref float p, int pRows, int r, ref float values, ReadOnlySpan<int> valueOffsets, int count, ref float o, int column, float carry)
+    private static void ValuesColumn<TE>(
+        ref float p, int pRows, int r, ref TE values, ReadOnlySpan<int> valueOffsets, int count, ref float o, int column, float carry)
+        where TE : unmanaged
     {
         TV acc = TSimd.Multiply(TSimd.Load(ref o), TSimd.Broadcast(carry));
         for (int j = 0; j < count; j++)
         {
-            acc = TSimd.MultiplyAdd(TSimd.Broadcast(Unsafe.Add(ref p, j * pRows + r)), TSimd.Load(ref Unsafe.Add(ref values, valueOffsets[j] + column)), acc);
+            acc = TSimd.MultiplyAdd(TSimd.Broadcast(Unsafe.Add(ref p, j * pRows + r)), LoadAs(ref Unsafe.Add(ref values, valueOffsets[j] + column)), acc);
         }
 
         TSimd.Store(acc, ref o);
@@ -330,9 +550,10 @@ internal static class TileKernels<TSimd, TV>
     /// (hidden, a −∞ score, or an underflowed weight) is left out, so 0 · ∞ never reaches a row.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void ValuesSkippingZeroWeights(
-        ref float p, int pRows, int rows, ref float values, ReadOnlySpan<int> valueOffsets, int count,
+    public static void ValuesSkippingZeroWeights<TE>(
+        ref float p, int pRows, int rows, ref TE values, ReadOnlySpan<int> valueOffsets, int count,
         ref float o, int width, ref float carry)
+        where TE : unmanaged
     {
         int w = TSimd.Count;
         for (int r = 0; r < rows; r++)
@@ -347,12 +568,32 @@ internal static class TileKernels<TSimd, TV>
                     float weight = Unsafe.Add(ref p, j * pRows + r);
                     if (weight != 0f)
                     {
-                        acc = TSimd.MultiplyAdd(TSimd.Broadcast(weight), TSimd.Load(ref Unsafe.Add(ref values, valueOffsets[j] + c)), acc);
+                        acc = TSimd.MultiplyAdd(TSimd.Broadcast(weight), LoadAs(ref Unsafe.Add(ref values, valueOffsets[j] + c)), acc);
                     }
                 }
 
                 TSimd.Store(acc, ref Unsafe.Add(ref or, c));
             }
         }
+    }
+
+    /// <summary>Whether every element of the value rows (each <paramref name="width"/> long) is finite.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static bool ValuesFinite<TE>(ref TE values, ReadOnlySpan<int> offsets, int count, int width)
+        where TE : unmanaged
+    {
+        for (int t = 0; t < count; t++)
+        {
+            ref TE row = ref Unsafe.Add(ref values, offsets[t]);
+            for (int c = 0; c < width; c += TSimd.Count)
+            {
+                if (!TSimd.AllFinite(LoadAs(ref Unsafe.Add(ref row, c))))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
     }
 }

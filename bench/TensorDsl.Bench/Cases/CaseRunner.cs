@@ -1,0 +1,117 @@
+using System;
+using TensorDsl.Bench.Harness;
+
+namespace TensorDsl.Bench.Cases;
+
+/// <summary>The outcome of one case. Rates are null where a side did not run.</summary>
+internal sealed record CaseResult(
+    string Case, string Description, string OrtPlan, Bound Bound, double Flops, double KvBytes,
+    Timing? Ours, string? OursNote, Timing? Ort, string? OrtNote, double? OrtError, double? ReferenceError,
+    int Threads, string? Error)
+{
+    public bool Failed => Error is not null;
+
+    public double? Gflops => Ours is null ? null : Flops / (Ours.MedianMs * 1e6);
+
+    public double? OrtGflops => Ort is null ? null : Flops / (Ort.MedianMs * 1e6);
+
+    /// <summary>K/V bytes per second, 10⁹ (decode cases).</summary>
+    public double? GBps => Ours is null ? null : KvBytes / (Ours.MedianMs * 1e6);
+
+    /// <summary>Percentage of the FMA peak (compute-bound cases) or of the read bandwidth (decode).</summary>
+    public double? Pct(MachineLimits limits)
+    {
+        double? pct = Bound == Bound.FmaPeak ? Gflops * 100 / limits.PeakGflops : GBps * 100 / limits.ReadGBps;
+        return pct is { } value && double.IsFinite(value) ? value : null;
+    }
+
+    /// <summary>Our speed over ONNX Runtime's: ORT ms / our ms (above 1: we are faster).</summary>
+    public double? VsOrt => Ours is null || Ort is null ? null : Ort.MedianMs / Ours.MedianMs;
+}
+
+/// <summary>Runs one case: prepare, run and check each side once, then time it; never throws.</summary>
+internal static class CaseRunner
+{
+    public static CaseResult Run(BenchCase benchCase, BenchOptions options)
+    {
+        string name = benchCase.Name;
+        Console.WriteLine($"{name}: {benchCase.Description}");
+        Timing? ours = null, ort = null;
+        string? oursNote = benchCase.OursUnavailable, ortNote = options.NoOrt ? "not run (--no-ort)" : benchCase.OrtUnavailable;
+        double? ortError = null, referenceError = null;
+        string? error = null;
+        string stage = "preparing the data";
+        try
+        {
+            benchCase.Prepare(new Random(options.Seed));
+
+            if (oursNote is not null)
+            {
+                Console.WriteLine($"{name}: skipped ({oursNote})");
+            }
+            else
+            {
+                stage = "running our kernel";
+                double first = Timing.Once(benchCase.RunOurs);
+                if (options.Smoke || options.CheckReference)
+                {
+                    stage = "running the reference engine";
+                    referenceError = benchCase.ReferenceError();
+                    Console.WriteLine($"    ours vs fp64 reference: max abs error {referenceError:E2} (tolerance {benchCase.ReferenceTolerance:E0})");
+                    if (!(referenceError <= benchCase.ReferenceTolerance))
+                    {
+                        error = $"our kernel differs from the fp64 reference: max abs error {referenceError:E2} > {benchCase.ReferenceTolerance:E0}";
+                        Console.WriteLine($"{name}: ERROR {error}");
+                    }
+                }
+
+                stage = "timing our kernel";
+                ours = Timing.Measure(benchCase.RunOurs, options.Policy, first);
+                Console.WriteLine($"    ours: {ours.MedianMs:F3} ms median of {ours.Reps} (min {ours.MinMs:F3}, max {ours.MaxMs:F3})");
+            }
+
+            if (ortNote is null)
+            {
+                stage = "setting up ONNX Runtime";
+                benchCase.PrepareOrt(options.Threads);
+                stage = "running ONNX Runtime";
+                double first = Timing.Once(benchCase.RunOrt);
+                ortError = Data.MaxAbsError(benchCase.OrtOutput(), benchCase.OrtOracle());
+                string against = oursNote is null ? "ours" : "fp32 oracle";
+                Console.WriteLine($"    ORT vs {against}: max abs error {ortError:E2} (tolerance {benchCase.OrtTolerance:E0})");
+                if (!(ortError <= benchCase.OrtTolerance))
+                {
+                    string mismatch = $"ONNX Runtime's output differs from {against}: max abs error {ortError:E2} > {benchCase.OrtTolerance:E0}; ORT not timed";
+                    error = error is null ? mismatch : error + "; " + mismatch;
+                    Console.WriteLine($"{name}: ERROR {mismatch}");
+                }
+                else
+                {
+                    stage = "timing ONNX Runtime";
+                    ort = Timing.Measure(benchCase.RunOrt, options.Policy, first);
+                    Console.WriteLine($"    ORT:  {ort.MedianMs:F3} ms median of {ort.Reps} (min {ort.MinMs:F3}, max {ort.MaxMs:F3}) — {benchCase.OrtPlan}");
+                }
+            }
+            else
+            {
+                Console.WriteLine($"    ORT: n/a ({ortNote})");
+            }
+        }
+        catch (Exception exception)
+        {
+            string failure = $"{stage} failed: {exception.GetType().Name}: {exception.Message}";
+            error = error is null ? failure : error + "; " + failure;
+            Console.WriteLine($"{name}: ERROR {failure}");
+        }
+        finally
+        {
+            benchCase.Release();
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+
+        return new CaseResult(
+            name, benchCase.Description, benchCase.OrtPlan, benchCase.Bound, benchCase.Flops, benchCase.KvBytes,
+            ours, oursNote, ort, ortNote, ortError, referenceError, options.Threads, error);
+    }
+}

@@ -1,0 +1,97 @@
+using System;
+using System.Diagnostics;
+using System.Linq;
+using TensorDsl;
+using TensorDsl.Bench;
+using TensorDsl.Bench.Cases;
+using TensorDsl.Bench.Harness;
+
+// The benchmark (docs/benchmarks.md): the machine's limits first, then each case, ours and ONNX Runtime's in turn,
+// then one table. Exit code 0 when every case ran and agreed, 1 on a mismatch or a failure, 2 on a bad command line.
+BenchOptions options;
+try
+{
+    options = BenchOptions.Parse(args);
+}
+catch (ArgumentException exception)
+{
+    Console.Error.WriteLine(exception.Message);
+    Console.Error.WriteLine(BenchOptions.Usage);
+    return 2;
+}
+
+if (options.Help)
+{
+    Console.WriteLine(BenchOptions.Usage);
+    return 0;
+}
+
+var wall = Stopwatch.StartNew();
+AttentionOptions.ThreadCount = options.Threads;
+Console.WriteLine($"TensorDsl.Bench{(options.Smoke ? " --smoke (tiny shapes)" : "")}: {options.Threads} thread(s), cases {string.Join(",", options.Cases)}");
+Console.WriteLine($".NET {Environment.Version}, {Environment.OSVersion}; ONNX Runtime {OrtVersion()}");
+Console.WriteLine($"ISA: {MachineLimits.DescribeIsa()}");
+
+// The limits are measured before and after the cases and the best of both is used: on a shared virtual machine what
+// a core gets moves with the neighbours' load (the slowest trial is printed too, to show by how much).
+var limits = MeasureLimits("before the cases");
+Console.WriteLine();
+
+var results = options.Cases
+    .Select(name => CaseRunner.Run(CreateCase(name, options.Smoke), options))
+    .ToList();
+
+Console.WriteLine();
+limits = limits.Combine(MeasureLimits("after the cases"));
+Console.WriteLine();
+Report.PrintTable(results, limits, Console.Out);
+if (options.JsonPath is { } path)
+{
+    Report.WriteJson(results, limits, path);
+    Console.WriteLine($"wrote {path}");
+}
+
+// How much a second thread costs and gains on a short decode: the evidence for AttentionOptions.MinParallelFlops.
+Console.WriteLine();
+HandOff.Print(options.Threads, options.Smoke ? TimingPolicy.Smoke : TimingPolicy.Quick, options.Smoke);
+Console.WriteLine();
+
+int failures = results.Count(result => result.Failed);
+Console.WriteLine($"{results.Count - failures} case(s) passed, {failures} failed; {wall.Elapsed.TotalSeconds:F1} s in all");
+return failures == 0 ? 0 : 1;
+
+MachineLimits MeasureLimits(string when)
+{
+    var measured = MachineLimits.Measure(
+        options.Threads, options.BandwidthBytes, trials: options.Smoke ? 3 : 10, seconds: options.Smoke ? 0.03 : 0.1);
+    Console.WriteLine(
+        $"FMA peak {when}: {measured.PeakGflops:F1} GFLOP/s fp32 on {measured.Threads} thread(s) (Vector{measured.VectorBits}, " +
+        $"{MachineLimits.Accumulators} independent accumulators, 2 flops per lane per FMA; slowest trial {measured.LowestGflops:F1})");
+    Console.WriteLine(
+        $"Read bandwidth {when}: {measured.ReadGBps:F1} GB/s on {measured.Threads} thread(s) (Vector{measured.VectorBits} loads over " +
+        $"{measured.BufferBytes >> 20} MiB; slowest pass {measured.LowestGBps:F1})");
+    return measured;
+}
+
+static BenchCase CreateCase(string name, bool smoke) => name switch
+{
+    "P1" => new PrefillGqaCase("P1", batch: 1, length: smoke ? 64 : 2048, smoke),
+    "P2" => new PrefillGqaCase("P2", batch: smoke ? 2 : 4, length: smoke ? 48 : 512, smoke),
+    "P3" => new PrefillMhaCase("P3", batch: 1, length: smoke ? 40 : 1024, smoke),
+    "D1" => new DecodeCase("D1", batch: smoke ? 2 : 16, length: smoke ? 80 : 2048, smoke),
+    "D1h" => new DecodeHalfKvCase("D1h", batch: smoke ? 2 : 16, length: smoke ? 80 : 2048, smoke),
+    "M1" => new MixedBatchCase("M1", smoke),
+    _ => throw new ArgumentException($"unknown case {name}"),
+};
+
+static string OrtVersion()
+{
+    try
+    {
+        return Microsoft.ML.OnnxRuntime.OrtEnv.Instance().GetVersionString();
+    }
+    catch (Exception exception)
+    {
+        return $"unavailable ({exception.GetType().Name}: {exception.Message})";
+    }
+}

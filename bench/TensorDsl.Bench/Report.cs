@@ -1,0 +1,120 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Text.Json;
+using TensorDsl.Bench.Cases;
+using TensorDsl.Bench.Harness;
+
+namespace TensorDsl.Bench;
+
+/// <summary>The results as a Markdown table (console) and as a JSON array of records (<c>--json</c>).</summary>
+internal static class Report
+{
+    public static void PrintTable(IReadOnlyList<CaseResult> results, MachineLimits limits, TextWriter writer)
+    {
+        writer.WriteLine(
+            $"Threads {limits.Threads}; FMA peak {limits.PeakGflops:F1} GFLOP/s, read bandwidth {limits.ReadGBps:F1} GB/s " +
+            $"(Vector{limits.VectorBits}; best trials, slowest {limits.LowestGflops:F1} GFLOP/s and {limits.LowestGBps:F1} GB/s)");
+        writer.WriteLine();
+        writer.WriteLine("| case | ms | GFLOP/s | pct | ORT ms | ORT GFLOP/s | vs_ort | fastest call: ours / ORT ms | max abs err vs ORT |");
+        writer.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var r in results)
+        {
+            string pct = r.Pct(limits) is { } p
+                ? r.Bound == Bound.FmaPeak ? $"{p:F1}% of FMA peak" : $"{p:F1}% of read BW ({r.GBps:F1} GB/s)"
+                : "—";
+            string ms = r.Ours is { } ours ? Number(ours.MedianMs) : r.OursNote is null ? "error" : "skipped";
+            string ortMs = r.Ort is { } ort ? Number(ort.MedianMs) : r.OrtNote is null ? "error" : "n/a";
+            writer.WriteLine(
+                $"| {r.Case} | {ms} | {Opt(r.Gflops, "F2")} | {pct} | {ortMs} | {Opt(r.OrtGflops, "F2")} | " +
+                $"{Opt(r.VsOrt, "F2")} | {(r.Ours is { } o ? Number(o.MinMs) : "—")} / {(r.Ort is { } t ? Number(t.MinMs) : "—")} | " +
+                $"{(r.OrtError is { } e ? e.ToString("E1", CultureInfo.InvariantCulture) : "—")} |");
+        }
+
+        writer.WriteLine();
+        foreach (var r in results)
+        {
+            writer.WriteLine($"{r.Case}: {r.Description}");
+            writer.WriteLine($"      ORT: {(r.OrtNote is null ? r.OrtPlan : "n/a (" + r.OrtNote + ")")}");
+            if (r.Error is not null)
+            {
+                writer.WriteLine($"      ERROR: {r.Error}");
+            }
+        }
+
+        writer.WriteLine();
+    }
+
+    /// <summary>
+    /// One record per case: <c>case</c>, <c>gflops</c>, <c>pct</c>, <c>vs_ort</c> (null where a side did not run)
+    /// and the numbers behind them.
+    /// </summary>
+    public static void WriteJson(IReadOnlyList<CaseResult> results, MachineLimits limits, string path)
+    {
+        using var stream = File.Create(path);
+        using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        json.WriteStartArray();
+        foreach (var r in results)
+        {
+            json.WriteStartObject();
+            json.WriteString("case", r.Case);
+            json.WriteString("description", r.Description);
+            Write(json, "ms", r.Ours?.MedianMs);
+            Write(json, "ms_min", r.Ours?.MinMs);
+            Write(json, "gflops", r.Gflops);
+            Write(json, "pct", r.Pct(limits));
+            json.WriteString("pct_of", r.Bound == Bound.FmaPeak ? "fma_peak" : "read_bandwidth");
+            Write(json, "kv_gbps", r.GBps);
+            Write(json, "ort_ms", r.Ort?.MedianMs);
+            Write(json, "ort_ms_min", r.Ort?.MinMs);
+            Write(json, "ort_gflops", r.OrtGflops);
+            Write(json, "vs_ort", r.VsOrt);
+            Write(json, "ort_max_abs_err", r.OrtError);
+            Write(json, "ref_max_abs_err", r.ReferenceError);
+            json.WriteNumber("flops", r.Flops);
+            json.WriteNumber("kv_bytes", r.KvBytes);
+            json.WriteNumber("reps", r.Ours?.Reps ?? 0);
+            json.WriteNumber("ort_reps", r.Ort?.Reps ?? 0);
+            json.WriteNumber("threads", r.Threads);
+            Write(json, "fma_peak_gflops", limits.PeakGflops);
+            Write(json, "read_gbps", limits.ReadGBps);
+            json.WriteNumber("vector_bits", limits.VectorBits);
+            json.WriteString("ort_op", r.OrtPlan);
+            Write(json, "skipped", r.OursNote);
+            Write(json, "ort_skipped", r.OrtNote);
+            Write(json, "error", r.Error);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+    }
+
+    private static void Write(Utf8JsonWriter json, string name, double? value)
+    {
+        if (value is { } number && double.IsFinite(number))
+        {
+            json.WriteNumber(name, number);
+        }
+        else
+        {
+            json.WriteNull(name);
+        }
+    }
+
+    private static void Write(Utf8JsonWriter json, string name, string? value)
+    {
+        if (value is null)
+        {
+            json.WriteNull(name);
+        }
+        else
+        {
+            json.WriteString(name, value);
+        }
+    }
+
+    private static string Number(double ms) => ms >= 100 ? ms.ToString("F0", CultureInfo.InvariantCulture) : ms.ToString("F3", CultureInfo.InvariantCulture);
+
+    private static string Opt(double? value, string format) => value is { } v ? v.ToString(format, CultureInfo.InvariantCulture) : "—";
+}
