@@ -53,6 +53,26 @@ internal static class TileKernels<TSimd, TV>
             }
         }
 
+        else if (TSimd.ManyRegisters)
+        {
+            // Eight keys × two vectors of rows: each pass over qt serves eight keys, halving the q traffic of 4 × 4.
+            for (; j + 8 <= count; j += 8)
+            {
+                var eight = keyOffsets.Slice(j, 8);
+                ref float sj = ref Unsafe.Add(ref s, j * rows);
+                int r = 0;
+                for (; r + 2 * w <= rows; r += 2 * w)
+                {
+                    Scores2x8(ref Unsafe.Add(ref qt, r), rows, depth, ref keys, eight, ref Unsafe.Add(ref sj, r));
+                }
+
+                for (; r < rows; r += w)
+                {
+                    Scores1x8(ref Unsafe.Add(ref qt, r), rows, depth, ref keys, eight, ref Unsafe.Add(ref sj, r));
+                }
+            }
+        }
+
         for (; j + 4 <= count; j += 4)
         {
             ref float k0 = ref Unsafe.Add(ref keys, keyOffsets[j]);
@@ -240,6 +260,71 @@ internal static class TileKernels<TSimd, TV>
         }
 
         return sum;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Scores2x8(ref float q, int rows, int depth, ref float keys, ReadOnlySpan<int> offsets, ref float s)
+    {
+        int w = TSimd.Count;
+        ref float k0 = ref Unsafe.Add(ref keys, offsets[0]);
+        ref float k1 = ref Unsafe.Add(ref keys, offsets[1]);
+        ref float k2 = ref Unsafe.Add(ref keys, offsets[2]);
+        ref float k3 = ref Unsafe.Add(ref keys, offsets[3]);
+        ref float k4 = ref Unsafe.Add(ref keys, offsets[4]);
+        ref float k5 = ref Unsafe.Add(ref keys, offsets[5]);
+        ref float k6 = ref Unsafe.Add(ref keys, offsets[6]);
+        ref float k7 = ref Unsafe.Add(ref keys, offsets[7]);
+        TV a00 = TSimd.Zero, a01 = TSimd.Zero, a10 = TSimd.Zero, a11 = TSimd.Zero;
+        TV a20 = TSimd.Zero, a21 = TSimd.Zero, a30 = TSimd.Zero, a31 = TSimd.Zero;
+        TV a40 = TSimd.Zero, a41 = TSimd.Zero, a50 = TSimd.Zero, a51 = TSimd.Zero;
+        TV a60 = TSimd.Zero, a61 = TSimd.Zero, a70 = TSimd.Zero, a71 = TSimd.Zero;
+        for (int d = 0; d < depth; d++)
+        {
+            ref float qd = ref Unsafe.Add(ref q, d * rows);
+            TV q0 = TSimd.Load(ref qd);
+            TV q1 = TSimd.Load(ref Unsafe.Add(ref qd, w));
+            TV b = TSimd.Broadcast(Unsafe.Add(ref k0, d));
+            a00 = TSimd.MultiplyAdd(q0, b, a00);
+            a01 = TSimd.MultiplyAdd(q1, b, a01);
+            b = TSimd.Broadcast(Unsafe.Add(ref k1, d));
+            a10 = TSimd.MultiplyAdd(q0, b, a10);
+            a11 = TSimd.MultiplyAdd(q1, b, a11);
+            b = TSimd.Broadcast(Unsafe.Add(ref k2, d));
+            a20 = TSimd.MultiplyAdd(q0, b, a20);
+            a21 = TSimd.MultiplyAdd(q1, b, a21);
+            b = TSimd.Broadcast(Unsafe.Add(ref k3, d));
+            a30 = TSimd.MultiplyAdd(q0, b, a30);
+            a31 = TSimd.MultiplyAdd(q1, b, a31);
+            b = TSimd.Broadcast(Unsafe.Add(ref k4, d));
+            a40 = TSimd.MultiplyAdd(q0, b, a40);
+            a41 = TSimd.MultiplyAdd(q1, b, a41);
+            b = TSimd.Broadcast(Unsafe.Add(ref k5, d));
+            a50 = TSimd.MultiplyAdd(q0, b, a50);
+            a51 = TSimd.MultiplyAdd(q1, b, a51);
+            b = TSimd.Broadcast(Unsafe.Add(ref k6, d));
+            a60 = TSimd.MultiplyAdd(q0, b, a60);
+            a61 = TSimd.MultiplyAdd(q1, b, a61);
+            b = TSimd.Broadcast(Unsafe.Add(ref k7, d));
+            a70 = TSimd.MultiplyAdd(q0, b, a70);
+            a71 = TSimd.MultiplyAdd(q1, b, a71);
+        }
+
+        TSimd.Store(a00, ref s);
+        TSimd.Store(a01, ref Unsafe.Add(ref s, w));
+        TSimd.Store(a10, ref Unsafe.Add(ref s, rows));
+        TSimd.Store(a11, ref Unsafe.Add(ref s, rows + w));
+        TSimd.Store(a20, ref Unsafe.Add(ref s, 2 * rows));
+        TSimd.Store(a21, ref Unsafe.Add(ref s, 2 * rows + w));
+        TSimd.Store(a30, ref Unsafe.Add(ref s, 3 * rows));
+        TSimd.Store(a31, ref Unsafe.Add(ref s, 3 * rows + w));
+        TSimd.Store(a40, ref Unsafe.Add(ref s, 4 * rows));
+        TSimd.Store(a41, ref Unsafe.Add(ref s, 4 * rows + w));
+        TSimd.Store(a50, ref Unsafe.Add(ref s, 5 * rows));
+        TSimd.Store(a51, ref Unsafe.Add(ref s, 5 * rows + w));
+        TSimd.Store(a60, ref Unsafe.Add(ref s, 6 * rows));
+        TSimd.Store(a61, ref Unsafe.Add(ref s, 6 * rows + w));
+        TSimd.Store(a70, ref Unsafe.Add(ref s, 7 * rows));
+        TSimd.Store(a71, ref Unsafe.Add(ref s, 7 * rows + w));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
