@@ -16,6 +16,6 @@ public static class Docs
             .Select(m => m.Groups[1].Value)
             .ToArray();
 
-    /// <summary>The package README's Program.cs (its only complete C# program).</summary>
-    public static string PackageReadmeProgram() => Blocks(Read("src/TensorDsl/PackageReadme.md"), "csharp").Single();
+    /// <summary>The package README's Program.cs (its only C# block, a complete program).</summary>
+    public static string PackageReadmeProgram() => Blocks(Read("src/TensorDsl/PackageReadme.md"), "csharp program").Single();
 }
