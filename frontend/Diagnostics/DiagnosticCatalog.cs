@@ -20,8 +20,32 @@ internal sealed record DiagnosticSpec(string Id, string Category, DiagnosticLeve
 /// </summary>
 internal static class DiagnosticCatalog
 {
-    /// <summary>Help pages live in the repository under docs/diagnostics/.</summary>
-    public const string HelpLinkBase = "https://github.com/tensordsl/tensordsl/blob/main/docs/diagnostics/";
+    /// <summary>The assembly metadata key that carries <see cref="HelpLinkBase"/> (docs/packaging.md).</summary>
+    public const string HelpLinkBaseMetadataKey = "TensorDsl.HelpLinkBase";
+
+    /// <summary>Used only when the assembly carries no help-link metadata (a build outside this repository).</summary>
+    public const string DefaultHelpLinkBase = "https://github.com/tensordsl/tensordsl/blob/main/docs/diagnostics/";
+
+    /// <summary>
+    /// Help pages live in the repository under docs/diagnostics/; every ID's link is this base + <c>TDSLnnnn.md</c>.
+    /// The build stamps the base into the generator and analyzer assemblies as assembly metadata from the MSBuild
+    /// property <c>TensorDslHelpLinkBase</c> (Directory.Build.props), so a fork or a mirror repoints every link at
+    /// pack time without a code change.
+    /// </summary>
+    public static readonly string HelpLinkBase = ReadHelpLinkBase();
+
+    private static string ReadHelpLinkBase()
+    {
+        foreach (var attribute in typeof(DiagnosticCatalog).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), inherit: false))
+        {
+            if (attribute is System.Reflection.AssemblyMetadataAttribute { Key: HelpLinkBaseMetadataKey, Value: { Length: > 0 } value })
+            {
+                return value.EndsWith("/", System.StringComparison.Ordinal) ? value : value + "/";
+            }
+        }
+
+        return DefaultHelpLinkBase;
+    }
 
     private const string Usage = "TensorDsl.Usage";
     private const string Shape = "TensorDsl.Shape";

@@ -1,0 +1,15 @@
+using TensorDsl;
+using static TensorDsl.Dsl;
+
+namespace Consumer.Broken;
+
+// TDSL0013: k has 8 heads, v has 4.
+[AttentionKernel]
+public static partial class KvHeads
+{
+    static Bhsd<float> Attend(
+        [Shape("B, 8, Sq, 64")] Bhsd<float> q,
+        [Shape("B, 8, Sk, 64")] Bhsd<float> k,
+        [Shape(/*@TDSL0013*/"B, 4, Sk, 64")] Bhsd<float> v)
+        => Softmax(q.MatMul(k.T)).MatMul(v);
+}

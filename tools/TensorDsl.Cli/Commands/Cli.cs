@@ -1,0 +1,117 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Threading;
+using TensorDsl.Cli.Kernels;
+using TensorDsl.Cli.Npy;
+
+namespace TensorDsl.Cli.Commands;
+
+/// <summary>The one place a command's failure becomes one line on stderr and an exit code, never a stack trace.</summary>
+internal static class Cli
+{
+    public const int BadInput = 1;
+    public const int InternalError = 70;
+
+    public static int Guard(Func<int> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (Exception e) when (e is InputException or NpyFormatException or ShapeException)
+        {
+            Console.Error.WriteLine("tensordsl: " + OneLine(e.Message));
+            return BadInput;
+        }
+        catch (ArgumentException e)
+        {
+            // The generated kernels' own validation (an output overlapping an input, a size past int) and PagedBatch's.
+            Console.Error.WriteLine("tensordsl: " + OneLine(e.Message));
+            return BadInput;
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"tensordsl: internal error ({e.GetType().Name}): {OneLine(e.Message)}; please report it");
+            return InternalError;
+        }
+    }
+
+    public static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
+}
+
+/// <summary>
+/// A status line on stderr for work that takes a while: the current step and the elapsed time, redrawn every 100 ms.
+/// Only when stderr is a terminal (never in a pipe or a log) and not with --quiet.
+/// </summary>
+internal sealed class ProgressLine : IDisposable
+{
+    private static readonly char[] Spinner = { '|', '/', '-', '\\' };
+    private readonly bool enabled;
+    private readonly Stopwatch clock = Stopwatch.StartNew();
+    private readonly Timer? timer;
+    private readonly object gate = new();
+    private string step = "";
+    private int tick;
+    private int width;
+
+    public ProgressLine(bool quiet)
+    {
+        enabled = !quiet && !Console.IsErrorRedirected;
+        if (enabled)
+        {
+            timer = new Timer(_ => Draw(), null, 0, 100);
+        }
+    }
+
+    public void Step(string text)
+    {
+        lock (gate)
+        {
+            step = text;
+        }
+
+        Draw();
+    }
+
+    private void Draw()
+    {
+        if (!enabled)
+        {
+            return;
+        }
+
+        lock (gate)
+        {
+            var line = $"{Spinner[tick++ % Spinner.Length]} {step} ({clock.Elapsed.TotalSeconds:0.0} s)";
+            Console.Error.Write("\r" + line.PadRight(width));
+            width = line.Length;
+        }
+    }
+
+    public void Dispose()
+    {
+        timer?.Dispose();
+        if (enabled)
+        {
+            lock (gate)
+            {
+                Console.Error.Write("\r" + new string(' ', width) + "\r");
+            }
+        }
+    }
+}
+
+internal static class Files
+{
+    public static NpyArray Read(ProgressLine progress, string option, FileInfo file)
+    {
+        progress.Step($"reading {option} {file.Name}");
+        if (!file.Exists)
+        {
+            throw new InputException($"{option} {file.FullName}: no such file");
+        }
+
+        return NpyArray.Read(file.FullName);
+    }
+}

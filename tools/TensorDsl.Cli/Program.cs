@@ -1,0 +1,27 @@
+using System;
+using System.CommandLine;
+using TensorDsl.Cli.Commands;
+
+// tensordsl (docs/cli.md): `run` a built-in kernel on .npy files, list the `kernels`, run the `bench` table.
+// Exit codes: 0 success; 1 a bad input (one line on stderr, no stack trace); 2 a bad command line (System.CommandLine's
+// message); 70 an internal error (one line). A bench mismatch exits with the bench's own code.
+var root = new RootCommand("tensordsl: run TensorDsl's built-in attention kernels on NumPy .npy files, and the benchmark table.")
+{
+    RunCommand.Create(),
+    KernelsCommand.Create(),
+    BenchCommand.Create(),
+};
+
+var parsed = root.Parse(args);
+if (parsed.Errors.Count > 0)
+{
+    foreach (var error in parsed.Errors)
+    {
+        Console.Error.WriteLine("tensordsl: " + error.Message);
+    }
+
+    Console.Error.WriteLine("Run 'tensordsl --help' (or '<command> --help') for usage.");
+    return 2;
+}
+
+return parsed.Invoke();
