@@ -13,7 +13,7 @@ namespace TensorDsl.Generators.Tests.Analyzers;
 /// </summary>
 public class DiagnosticDocsTests
 {
-    private static readonly string[] AnalyzerIds = Enumerable.Range(1, 30).Select(n => $"TDSL{n:0000}").ToArray();
+    private static readonly string[] AnalyzerIds = Enumerable.Range(1, 35).Select(n => $"TDSL{n:0000}").ToArray();
 
     public static IEnumerable<object[]> Ids => AnalyzerIds.Select(id => new object[] { id });
 
@@ -38,7 +38,7 @@ public class DiagnosticDocsTests
         Assert.Contains("## Example", page, StringComparison.Ordinal);
         Assert.Contains("## How to fix it", page, StringComparison.Ordinal);
         Assert.EndsWith($"docs/diagnostics/{id}.md", descriptor.HelpLinkUri, StringComparison.Ordinal);
-        Assert.Equal(id is "TDSL0015" ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error, descriptor.DefaultSeverity);
+        Assert.Equal(id is "TDSL0015" or "TDSL0031" or "TDSL0032" or "TDSL0033" or "TDSL0034" or "TDSL0035" ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error, descriptor.DefaultSeverity);
     }
 
     [Fact]
