@@ -48,7 +48,7 @@ public sealed class SpyreEmulator
         var s = scores.AsSpan(0, l);
         var qRow = row.AsSpan(0, d);
         var acc = accumulator.AsSpan(0, d);
-        var scale = (float)(Half)spec.Scale;
+        var scale = spec.Scale; // a Python float scalar: PyTorch multiplies fp16 by it in fp32 and rounds the product once
         int planes = inputs.Batch * spec.KvHeads;
         for (int bh = 0; bh < planes; bh++)
         {
