@@ -14,7 +14,7 @@ namespace TensorDsl.Spyre.Tests;
 public class ConformanceTests(ITestOutputHelper output)
 {
     /// <summary>The tight tolerance: a few fp16 ulps of outputs of magnitude ≲ 1, from the rounding of scores and probabilities.</summary>
-    public const double TightAtol = 4e-3, TightRtol = 1e-2;
+    public const double TightAtol = 1e-3, TightRtol = 1e-2;
 
     public static readonly (int Q, int Kv)[][] Batches =
     {
