@@ -10,7 +10,7 @@ public readonly record struct SpyreBatchCost(string Design, int Launches, double
     public double Waste => FlopsUseful == 0 ? double.PositiveInfinity : FlopsComputed / FlopsUseful;
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{Design,-28} launches {Launches,4}  FLOPs computed {FlopsComputed / 1e6,10:F1} M  useful {FlopsUseful / 1e6,8:F1} M  waste {Waste,6:F2}×  bytes to device {BytesToDevice / 1024.0,9:F0} KiB");
+        $"{Design,-52} launches {Launches,4}  FLOPs computed {FlopsComputed / 1e6,10:F1} M  useful {FlopsUseful / 1e6,8:F1} M  waste {Waste,6:F2}×  bytes to device {BytesToDevice / 1024.0,9:F0} KiB");
 }
 
 /// <summary>
@@ -56,6 +56,41 @@ public static class SpyreDesignComparison
         long bytes = 2 * (batch * spec.QueryHeads * qp * d + 2 * batch * spec.KvHeads * l * d + batch * spec.KvHeads * qp * l)
             + 4L * ((tokens + 31) / 32 * 32);
         return new SpyreBatchCost(name ?? "4D (" + bucketing + ")", 1, computed, UsefulFlops(spec, queryLens, kvLens), bytes);
+    }
+
+    /// <summary>
+    /// The 4D program launched twice per batch, once for the sequences whose query fits <paramref name="decodeQuery"/>
+    /// rows (decodes, short chunks) and once for the rest, each with its own Qp and L: a mixed batch stops padding every
+    /// decode to the longest prefill and every prefill to the longest context. Counted only: the host prepares each group
+    /// as a batch of its own (docs/spyre.md#improvements).
+    /// </summary>
+    public static SpyreBatchCost FourDSplit(SpyreKernelSpec spec, ReadOnlySpan<int> queryLens, ReadOnlySpan<int> kvLens, int decodeQuery = 8)
+    {
+        var shortQ = new System.Collections.Generic.List<int>();
+        var shortK = new System.Collections.Generic.List<int>();
+        var longQ = new System.Collections.Generic.List<int>();
+        var longK = new System.Collections.Generic.List<int>();
+        for (int b = 0; b < queryLens.Length; b++)
+        {
+            (queryLens[b] <= decodeQuery ? shortQ : longQ).Add(queryLens[b]);
+            (queryLens[b] <= decodeQuery ? shortK : longK).Add(kvLens[b]);
+        }
+
+        int launches = 0;
+        double computed = 0;
+        long bytes = 0;
+        foreach (var (q, k) in new[] { (shortQ, shortK), (longQ, longK) })
+        {
+            if (q.Count > 0)
+            {
+                var part = FourD(spec, q.ToArray(), k.ToArray());
+                launches++;
+                computed += part.FlopsComputed;
+                bytes += part.BytesToDevice;
+            }
+        }
+
+        return new SpyreBatchCost("4D split (query ≤ " + decodeQuery.ToString(CultureInfo.InvariantCulture) + " / rest)", launches, computed, UsefulFlops(spec, queryLens, kvLens), bytes);
     }
 
     /// <summary>The 2D design it replaces: per sequence and per query chunk, K/V heads duplicated, block-diagonal masks.</summary>
