@@ -112,14 +112,17 @@ public class HostPreparationTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new SpyreKernelSpec(8, 3, 128, 16, 0.1f));
     }
 
-    [Fact]
-    public void NoAllocationOnceWarm()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void NoAllocationOnceWarm(bool improved)
     {
-        var c = SpyreCase.Build(Gqa, new[] { (72, 512), (1, 256), (4, 128) }, seed: 4);
-        var inputs = SpyreHost.Prepare(Gqa, c.Query, c.KvCache, c.Batch);
-        SpyreHost.Prepare(Gqa, c.Query, c.KvCache, c.Batch, inputs);
+        var spec = improved ? Gqa with { Bucketing = SpyreBucketing.Improved } : Gqa;
+        var c = SpyreCase.Build(spec, new[] { (72, 512), (1, 256), (4, 128) }, seed: 4);
+        var inputs = SpyreHost.Prepare(spec, c.Query, c.KvCache, c.Batch);
+        SpyreHost.Prepare(spec, c.Query, c.KvCache, c.Batch, inputs);
         long before = GC.GetAllocatedBytesForCurrentThread();
-        SpyreHost.Prepare(Gqa, c.Query, c.KvCache, c.Batch, inputs);
+        SpyreHost.Prepare(spec, c.Query, c.KvCache, c.Batch, inputs);
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 

@@ -57,7 +57,7 @@ public sealed record SpyreBucketing
 
         KvBucket = kvBucket;
         QueryPadding = queryPadding;
-        SmallQueryBuckets = small;
+        this.smallQueryBuckets = small;
         BatchRule = batchRule;
     }
 
@@ -65,7 +65,9 @@ public sealed record SpyreBucketing
 
     public int QueryPadding { get; }
 
-    public IReadOnlyList<int> SmallQueryBuckets { get; }
+    private readonly int[] smallQueryBuckets;
+
+    public IReadOnlyList<int> SmallQueryBuckets => smallQueryBuckets;
 
     public SpyreBatchRule BatchRule { get; }
 
@@ -73,7 +75,7 @@ public sealed record SpyreBucketing
     public int PadQuery(int maxQueryLen)
     {
         int needed = Math.Max(1, maxQueryLen);
-        foreach (var bucket in SmallQueryBuckets)
+        foreach (var bucket in smallQueryBuckets) // the array, not the interface: no enumerator allocated per call
         {
             if (needed <= bucket)
             {
