@@ -135,11 +135,15 @@ public class HostPreparationTests
         Assert.Equal(new[] { 2, 4, 32, 128 }, q.Size);
         Assert.Equal(new[] { 2, 4, 2, 32, 64 }, q.DeviceSize);
         Assert.Equal(new[] { 0, 1, 3, 2, 3 }, q.DimMap);
+        // q [2, 4, 32, 128] row-major: host strides 16384, 4096, 128, 1; the stick count steps 64 elements.
+        Assert.Equal(new long[] { 16384, 4096, 64, 128, 1 }, q.StrideMap);
+        Assert.Equal(new long[] { 8192, -1, 64, 256, 1 }, layouts["mask"].StrideMap);
         Assert.Equal((3, 64, 0), (q.StickDim, q.StickElements, q.StickPadding));
         var rows = layouts["token_rows"];
         Assert.Equal(("int32", 32, 29), (rows.DeviceDtype, rows.StickElements, rows.StickPadding));
         Assert.Equal(2L * 1 * 256 * 32 * 2, layouts["mask"].DeviceBytes);
         Assert.Contains("\"device_size\": [2, 4, 2, 32, 64]", q.ToJson(), StringComparison.Ordinal);
+        Assert.Contains("\"stride_map\": [16384, 4096, 64, 128, 1]", q.ToJson(), StringComparison.Ordinal);
     }
 
     [Fact]
