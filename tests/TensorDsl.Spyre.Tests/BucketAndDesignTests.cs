@@ -99,6 +99,17 @@ public class BucketAndDesignTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void TwoDPlanLaunchesPerSequenceAndChunk()
+    {
+        var plan = SpyreDesignComparison.TwoDPlan(Gqa8x2D128.SpyreSpec, new[] { 72, 1, 4, 0 }, new[] { 512, 256, 128, 9 });
+        Assert.Equal(new[]
+        {
+            new SpyreTwoDLaunch(0, 0, 32, 32, 512), new SpyreTwoDLaunch(0, 32, 32, 32, 512), new SpyreTwoDLaunch(0, 64, 8, 32, 512),
+            new SpyreTwoDLaunch(1, 0, 1, 32, 256), new SpyreTwoDLaunch(2, 0, 4, 32, 256),
+        }, plan);
+    }
+
+    [Fact]
     public void SmallerBucketsWasteLessAtFewerVariants()
     {
         var spec = Gqa8x2D128.SpyreSpec;

@@ -14,6 +14,13 @@ public readonly record struct SpyreBatchCost(string Design, int Launches, double
 }
 
 /// <summary>
+/// One launch of the 2D design: query rows <c>[Start, Start + Rows)</c> of sequence <paramref name="Sequence"/>, padded to
+/// <paramref name="Chunk"/> rows, over its KV length padded to <paramref name="L"/>; shapes q <c>[Hq, Chunk, D]</c>,
+/// k and v <c>[Hq, L, D]</c> (KV heads duplicated per query head), mask <c>[Chunk, L]</c>.
+/// </summary>
+public readonly record struct SpyreTwoDLaunch(int Sequence, int Start, int Rows, int Chunk, int L);
+
+/// <summary>
 /// The 4D program against the design it replaces (docs/spyre.md#2d-versus-4d), counted from the batch's lengths. The 2D
 /// design launches one program per sequence and per query chunk of <c>QueryPadding</c> rows, over that sequence's KV
 /// length padded to the KV bucket, with the K/V heads duplicated to all <c>Hq</c> query heads and a block-diagonal
@@ -93,26 +100,39 @@ public static class SpyreDesignComparison
         return new SpyreBatchCost("4D split (query ≤ " + decodeQuery.ToString(CultureInfo.InvariantCulture) + " / rest)", launches, computed, UsefulFlops(spec, queryLens, kvLens), bytes);
     }
 
-    /// <summary>The 2D design it replaces: per sequence and per query chunk, K/V heads duplicated, block-diagonal masks.</summary>
-    public static SpyreBatchCost TwoD(SpyreKernelSpec spec, ReadOnlySpan<int> queryLens, ReadOnlySpan<int> kvLens)
+    /// <summary>The 2D design's launches for a batch: per sequence, per chunk of the query padding's rows, KV bucket 256.</summary>
+    public static System.Collections.Generic.List<SpyreTwoDLaunch> TwoDPlan(SpyreKernelSpec spec, ReadOnlySpan<int> queryLens, ReadOnlySpan<int> kvLens)
     {
-        var bucketing = SpyreBucketing.Reference;
-        int chunk = spec.Bucketing.QueryPadding, d = spec.HeadSize, hq = spec.QueryHeads;
-        int launches = 0;
-        double computed = 0;
-        long bytes = 0;
+        var launches = new System.Collections.Generic.List<SpyreTwoDLaunch>();
+        int chunk = spec.Bucketing.QueryPadding;
         for (int b = 0; b < queryLens.Length; b++)
         {
             Check(queryLens[b], kvLens[b], b);
-            int chunks = (queryLens[b] + chunk - 1) / chunk;
-            long l = bucketing.PadKv(kvLens[b]);
-            launches += chunks;
-            computed += (double)chunks * hq * chunk * l * 4.0 * d;
-            // Each launch sends its q chunk, the sequence's K/V duplicated to Hq heads, and its [chunk, L] mask.
-            bytes += chunks * 2L * (hq * chunk * d + 2L * hq * l * d + chunk * l);
+            int l = SpyreBucketing.Reference.PadKv(kvLens[b]);
+            for (int start = 0; start < queryLens[b]; start += chunk)
+            {
+                launches.Add(new SpyreTwoDLaunch(b, start, Math.Min(chunk, queryLens[b] - start), chunk, l));
+            }
         }
 
-        return new SpyreBatchCost("2D (per sequence × chunk)", launches, computed, UsefulFlops(spec, queryLens, kvLens), bytes);
+        return launches;
+    }
+
+    /// <summary>The 2D design it replaces, counted over <see cref="TwoDPlan"/>: K/V heads duplicated, a block-diagonal mask per launch.</summary>
+    public static SpyreBatchCost TwoD(SpyreKernelSpec spec, ReadOnlySpan<int> queryLens, ReadOnlySpan<int> kvLens)
+    {
+        int d = spec.HeadSize, hq = spec.QueryHeads;
+        double computed = 0;
+        long bytes = 0;
+        var plan = TwoDPlan(spec, queryLens, kvLens);
+        foreach (var launch in plan)
+        {
+            computed += (double)hq * launch.Chunk * launch.L * 4.0 * d;
+            // Each launch sends its q chunk, the sequence's K/V duplicated to Hq heads, and its [chunk, L] mask.
+            bytes += 2L * (hq * launch.Chunk * d + 2L * hq * launch.L * d + (long)launch.Chunk * launch.L);
+        }
+
+        return new SpyreBatchCost("2D (per sequence × chunk)", plan.Count, computed, UsefulFlops(spec, queryLens, kvLens), bytes);
     }
 
     /// <summary>Compiled variants of the 2D design over a serving configuration: one per padded KV length (the chunk is fixed).</summary>
