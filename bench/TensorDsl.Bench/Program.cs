@@ -56,7 +56,11 @@ Console.WriteLine();
 HandOff.Print(options.Threads, options.Smoke ? TimingPolicy.Smoke : TimingPolicy.Quick, options.Smoke);
 Console.WriteLine();
 
-int failures = results.Count(result => result.Failed);
+// Spyre host preparation on M1's batch against the measured read bandwidth (docs/spyre.md).
+bool spyreOk = SpyrePrep.Print(limits, options.Smoke);
+Console.WriteLine();
+
+int failures = results.Count(result => result.Failed) + (spyreOk ? 0 : 1);
 Console.WriteLine($"{results.Count - failures} case(s) passed, {failures} failed; {wall.Elapsed.TotalSeconds:F1} s in all");
 return failures == 0 ? 0 : 1;
 

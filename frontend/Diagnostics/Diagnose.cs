@@ -57,6 +57,23 @@ internal static class Diagnose
     public static DiagnosticInfo TargetCannotLower(SourceSpan at, string target, string kernel, string reason) =>
         Make(DiagnosticCatalog.TargetCannotLower, at, target, kernel, reason);
 
+    public static DiagnosticInfo SpyreHeadSize(SourceSpan at, string kernel, long d) =>
+        Make(DiagnosticCatalog.SpyreHeadSize, at, kernel, Show(d), Show((d + 63) / 64 * 64));
+
+    public static DiagnosticInfo SpyreElementType(SourceSpan at, string kernel, string operand, ElementKind element) =>
+        Make(DiagnosticCatalog.SpyreElementType, at, kernel, operand, ElementName(element));
+
+    /// <param name="setting">The attribute property (SpyreKvBucket, SpyreQueryPadding).</param>
+    /// <param name="requirement">What it must be, as a sentence fragment.</param>
+    public static DiagnosticInfo SpyreStickAlignment(SourceSpan at, string kernel, string setting, long value, string requirement) =>
+        Make(DiagnosticCatalog.SpyreStickAlignment, at, kernel, setting, Show(value), requirement);
+
+    public static DiagnosticInfo SpyreUnsupportedFeature(SourceSpan at, string kernel, string feature) =>
+        Make(DiagnosticCatalog.SpyreUnsupportedFeature, at, kernel, feature);
+
+    public static DiagnosticInfo SpyreVariantBudget(SourceSpan at, string kernel, long count, int maxNumSeqs, int maxModelLen, int kvBucket, int queryPadding, int budget) =>
+        Make(DiagnosticCatalog.SpyreVariantBudget, at, kernel, Show(count), Show(maxNumSeqs), Show(maxModelLen), Show(kvBucket), Show(queryPadding), Show(budget));
+
     public static DiagnosticInfo LambdaConstruct(SourceSpan at, string construct, string reason) =>
         Make(DiagnosticCatalog.LambdaConstruct, at, construct, reason);
 
@@ -135,6 +152,8 @@ internal static class Diagnose
     };
 
     private static string Show(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Show(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static DiagnosticInfo Make(DiagnosticSpec spec, SourceSpan at, params string[] arguments) =>
         new(spec.Id, at, arguments.ToEquatableArray());

@@ -123,6 +123,31 @@ internal static class DiagnosticCatalog
         "Paged block size is invalid",
         "The paged cache '{0}' has BlockSize = {1}: {2}");
 
+    public static readonly DiagnosticSpec SpyreHeadSize = new(
+        DiagnosticIds.SpyreHeadSize, Padding, DiagnosticLevel.Warning,
+        "Spyre target: head size is not a multiple of 64",
+        "The Spyre target cannot lower kernel '{0}': head size D = {1} is not a multiple of 64 (a 128-byte stick of fp16); use D = {2} or drop Targets.Spyre");
+
+    public static readonly DiagnosticSpec SpyreElementType = new(
+        DiagnosticIds.SpyreElementType, Padding, DiagnosticLevel.Warning,
+        "Spyre target: element type is not fp16",
+        "The Spyre target cannot lower kernel '{0}': '{1}' has element type {2}, and Spyre computes in fp16 only (System.Half)");
+
+    public static readonly DiagnosticSpec SpyreStickAlignment = new(
+        DiagnosticIds.SpyreStickAlignment, Padding, DiagnosticLevel.Warning,
+        "Spyre target: bucket not stick-aligned",
+        "The Spyre target cannot lower kernel '{0}': {1} = {2} {3}");
+
+    public static readonly DiagnosticSpec SpyreUnsupportedFeature = new(
+        DiagnosticIds.SpyreUnsupportedFeature, Target, DiagnosticLevel.Warning,
+        "Spyre target: the program cannot express a feature of this kernel",
+        "The Spyre target cannot lower kernel '{0}': its program (scale, q @ kᵀ, + mask, softmax, @ v) cannot express {1}");
+
+    public static readonly DiagnosticSpec SpyreVariantBudget = new(
+        DiagnosticIds.SpyreVariantBudget, Target, DiagnosticLevel.Warning,
+        "Spyre target: the bucket plan exceeds the variant budget",
+        "Kernel '{0}' compiles {1} static Spyre shapes for max_num_seqs {2} and max_model_len {3} (KV bucket {4}, query padding {5}), more than the budget of {6}");
+
     public static readonly DiagnosticSpec TargetCannotLower = new(
         DiagnosticIds.TargetCannotLower, Target, DiagnosticLevel.Warning,
         "The target cannot lower this kernel",
@@ -227,5 +252,5 @@ internal static class DiagnosticCatalog
         KvHeadMismatch, PagedBlockSize, TargetCannotLower, LambdaConstruct, OperandType, KernelMethodCount,
         KernelTypeForm, BodyNotSingleExpression, UnusedParameter, ParameterInTwoRoles, LayoutCombination, ReservedName,
         QueryKeyOrder, ArgumentNotConstant, PagedCachesDisagree, InvalidTargets, ZeroHeads, ElementTypeMismatch,
-        GeneratorFailure);
+        SpyreHeadSize, SpyreElementType, SpyreStickAlignment, SpyreUnsupportedFeature, SpyreVariantBudget, GeneratorFailure);
 }

@@ -36,5 +36,10 @@ internal static class DiagnosticIds
     public const string InvalidTargets = "TDSL0028";
     public const string ZeroHeads = "TDSL0029";
     public const string ElementTypeMismatch = "TDSL0030";
+    public const string SpyreHeadSize = "TDSL0031";
+    public const string SpyreElementType = "TDSL0032";
+    public const string SpyreStickAlignment = "TDSL0033";
+    public const string SpyreUnsupportedFeature = "TDSL0034";
+    public const string SpyreVariantBudget = "TDSL0035";
     public const string GeneratorFailure = "TDSL9999";
 }

@@ -31,7 +31,7 @@ internal static class KernelDiagnostics
             return found;
         }
 
-        found.AddRange(TargetRegistry.Refusals(KernelPlanner.Plan(new CheckedKernel(model, solved.Checks)), model.Location));
+        found.AddRange(TargetRegistry.Refusals(KernelPlanner.Plan(new CheckedKernel(model, solved.Checks)), model));
         return found;
     }
 }

@@ -44,11 +44,29 @@ internal static class TargetRegistry
     }
 
     /// <summary>A TDSL0015 warning for every requested target that cannot lower the plan.</summary>
-    public static IEnumerable<DiagnosticInfo> Refusals(KernelPlan plan, SourceSpan location)
+    public static IEnumerable<DiagnosticInfo> Refusals(KernelPlan plan, KernelModel model)
     {
+        var location = model.Location;
         foreach (var target in All)
         {
-            if ((plan.Targets & target.Target) != 0 && target.WhyNot(plan) is { } reason)
+            if ((plan.Targets & target.Target) == 0)
+            {
+                continue;
+            }
+
+            if (target.Target == Targets.Spyre)
+            {
+                // Spyre's refusals are specific (TDSL0031–0034, or TDSL0015 for a layout it cannot take), each where it
+                // is written; the budget warning (TDSL0035) does not stop lowering.
+                foreach (var diagnostic in SpyreRules.Check(plan, model))
+                {
+                    yield return diagnostic;
+                }
+
+                continue;
+            }
+
+            if (target.WhyNot(plan) is { } reason)
             {
                 yield return Diagnose.TargetCannotLower(location, target.Name, plan.Identity.TypeName, reason);
             }
@@ -72,6 +90,6 @@ internal static class TargetRegistry
 
         public string Name => "Spyre";
 
-        public string? WhyNot(KernelPlan plan) => "this version does not generate Spyre programs yet";
+        public string? WhyNot(KernelPlan plan) => SpyreRules.WhyNot(plan);
     }
 }

@@ -75,6 +75,19 @@ internal sealed record PredicateMaskModel(LoweredLambda Lambda) : MaskModel;
 /// <summary>A user lambda ready to be inlined: its body as a scalar tree over the kernel's index variables.</summary>
 internal sealed record LoweredLambda(TensorDsl.FrontEnd.Plan.ScalarExpr Body);
 
+/// <summary>
+/// The Spyre settings of <c>[AttentionKernel(SpyreKvBucket = …, …)]</c> and where each was written (for TDSL0033 and
+/// TDSL0035); zero limits mean "not declared".
+/// </summary>
+internal sealed record SpyreSettings(
+    int KvBucket, int QueryPadding, int MaxNumSeqs, int MaxModelLen, int VariantBudget,
+    SourceSpan KvBucketAt, SourceSpan QueryPaddingAt, SourceSpan BudgetAt)
+{
+    public static readonly SpyreSettings Default = new(256, 32, 0, 0, 0, SourceSpan.None, SourceSpan.None, SourceSpan.None);
+
+    public SpyreSettings WithoutOffsets() => this with { KvBucketAt = SourceSpan.None, QueryPaddingAt = SourceSpan.None, BudgetAt = SourceSpan.None };
+}
+
 /// <summary>A containing type, outermost first, so the emitter can reopen it as a partial declaration.</summary>
 internal sealed record TypeDeclarationModel(string Keyword, string Name);
 
@@ -97,8 +110,11 @@ internal sealed record KernelModel(
     EquatableArray<ScoreStepModel> Steps,
     EquatableArray<MaskModel> Masks,
     string? Sinks,
-    SourceSpan Location)
+    SourceSpan Location,
+    SpyreSettings? Spyre = null)
 {
+    public SpyreSettings SpyreOrDefault => Spyre ?? SpyreSettings.Default;
+
     public string TypeName => TypeChain[TypeChain.Count - 1].Name;
 
     public OperandModel? Find(OperandRole role)

@@ -185,7 +185,8 @@ internal static class KernelParser
             expression.Steps.ToEquatableArray(),
             expression.Masks.ToEquatableArray(),
             expression.Sinks,
-            typeLocation);
+            typeLocation,
+            ReadSpyre(type, typeLocation));
     }
 
     private static void CheckPartial(INamedTypeSymbol type, List<DiagnosticInfo> diagnostics)
@@ -303,6 +304,29 @@ internal static class KernelParser
         }
 
         return (Targets)targets;
+    }
+
+    /// <summary>The attribute's Spyre named arguments, each with where it was written (the kernel's name when absent).</summary>
+    private static SpyreSettings ReadSpyre(INamedTypeSymbol type, SourceSpan typeLocation)
+    {
+        var attribute = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == DslSymbols.AttributeName);
+        if (attribute is null || attribute.NamedArguments.Length == 0)
+        {
+            return SpyreSettings.Default;
+        }
+
+        var syntax = (attribute.ApplicationSyntaxReference?.GetSyntax() as AttributeSyntax)?.ArgumentList?.Arguments;
+        int Value(string name, int fallback) =>
+            attribute.NamedArguments.FirstOrDefault(a => a.Key == name).Value.Value is int value ? value : fallback;
+        SourceSpan At(string name)
+        {
+            var argument = syntax?.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == name);
+            return argument is null ? typeLocation : SourceSpans.Of(argument.Expression);
+        }
+
+        return new SpyreSettings(
+            Value("SpyreKvBucket", 256), Value("SpyreQueryPadding", 32), Value("SpyreMaxNumSeqs", 0), Value("SpyreMaxModelLen", 0),
+            Value("SpyreVariantBudget", 0), At("SpyreKvBucket"), At("SpyreQueryPadding"), At("SpyreVariantBudget"));
     }
 
     /// <summary>What a body that is not one expression is, for TDSL0020.</summary>

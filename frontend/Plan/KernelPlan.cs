@@ -116,6 +116,13 @@ internal sealed record MaskPlan(bool Causal, bool HasWindow, int Left, int Right
 /// <summary>A bias or per-head operand that the score steps read through a side-input slot.</summary>
 internal sealed record SideInputPlan(int Slot, SideInputKind Kind, string Operand, ElementKind Element, EquatableArray<DimExpr> Shape);
 
+/// <summary>
+/// What the Spyre target needs beyond the common plan: the one constant scale its program folds into q (the default
+/// 1/sqrt(D) when the expression has none), its bucket settings, and every feature of the kernel its program cannot
+/// express (empty when it can express them all).
+/// </summary>
+internal sealed record SpyreLowering(float Scale, SpyreSettings Settings, EquatableArray<string> Unsupported);
+
 /// <summary>The name, place and declaration text of a kernel: what the entry-point and containing-type writers need.</summary>
 internal sealed record KernelIdentity(
     string? Namespace,
@@ -145,7 +152,8 @@ internal sealed record KernelPlan(
     MaskPlan Masks,
     EquatableArray<SideInputPlan> SideInputs,
     string? Sinks,
-    EquatableArray<DimExpr> LseShape)
+    EquatableArray<DimExpr> LseShape,
+    SpyreLowering? Spyre = null)
 {
     public OperandPlan Query => Find(OperandRole.Query);
 

@@ -104,6 +104,7 @@ public sealed class AttentionKernelGenerator : IIncrementalGenerator
         Location = new SourceSpan(model.Location.FilePath, 0, 0),
         Parameters = model.Parameters.Select(p => p with { ShapeLocation = SourceSpan.None }).ToEquatableArray(),
         Output = model.Output with { ShapeLocation = SourceSpan.None },
+        Spyre = model.Spyre?.WithoutOffsets(),
     };
 
     private static StepOutcome<T> Guarded<T>(string file, string kernel, Func<T> step)

@@ -33,6 +33,11 @@ internal static class EntryPointWriter
             writer.Line();
         }
 
+        if ((targets & Targets.Spyre) != 0)
+        {
+            Spyre.SpyreEmitter.WriteEntryPoints(writer, plan);
+        }
+
         writer.Line("/// <summary>");
         writer.Line("/// Runs the same declaration through the eager reference engine (scalar, fp64 accumulation): the oracle");
         writer.Line("/// the generated kernel is tested against. Same arguments and checks as <c>Run</c>.");

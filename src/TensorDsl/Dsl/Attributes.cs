@@ -13,6 +13,21 @@ public sealed class AttentionKernelAttribute : Attribute
     public AttentionKernelAttribute(Targets targets = Targets.Cpu) => Targets = targets;
 
     public Targets Targets { get; }
+
+    /// <summary>Spyre target: KV lengths are padded to a multiple of this (default 256; a multiple of 64 and of the block size).</summary>
+    public int SpyreKvBucket { get; set; } = 256;
+
+    /// <summary>Spyre target: query lengths are padded to a multiple of this (default 32).</summary>
+    public int SpyreQueryPadding { get; set; } = 32;
+
+    /// <summary>Spyre target: the serving limit <c>max_num_seqs</c> the variant budget is checked against (0: not declared).</summary>
+    public int SpyreMaxNumSeqs { get; set; }
+
+    /// <summary>Spyre target: the serving limit <c>max_model_len</c> the variant budget is checked against (0: not declared).</summary>
+    public int SpyreMaxModelLen { get; set; }
+
+    /// <summary>Spyre target: warn (TDSL0035) when the bucket plan for the declared limits has more static shapes than this (0: no budget).</summary>
+    public int SpyreVariantBudget { get; set; }
 }
 
 /// <summary>

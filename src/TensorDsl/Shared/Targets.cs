@@ -20,6 +20,6 @@ enum Targets
     /// <summary>The fused CPU kernel (<c>Run</c>).</summary>
     Cpu = 1,
 
-    /// <summary>The Spyre program (host preparation + device program). Not lowered by this version.</summary>
+    /// <summary>The Spyre program (host preparation + device program) for paged fp16 kernels: docs/spyre.md.</summary>
     Spyre = 2,
 }

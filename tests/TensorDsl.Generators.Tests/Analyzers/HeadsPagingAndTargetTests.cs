@@ -254,7 +254,7 @@ public class HeadsPagingAndTargetTests
         """,
         Error("TDSL0009", 0, "The declared output has D = 32 but the expression yields D = 64"));
 
-    // ---- TDSL0015 (the CPU target lowers varlen and paged kernels; Spyre lowers nothing yet) ----------------------------------------------------------------------------------------------
+    // ---- TDSL0015 (the CPU target lowers varlen and paged kernels; Spyre lowers paged fp16 kernels: SpyreDiagnosticTests) ----------------------------------------------------------------------------------------------
 
     [Fact]
     public Task ValidVarlenKernelHasNoDiagnostics() => VerifyAsync("""
@@ -289,7 +289,7 @@ public class HeadsPagingAndTargetTests
         """);
 
     [Fact]
-    public Task TDSL0015_SpyreTargetIsNotGeneratedYet() => VerifyAsync("""
+    public Task TDSL0015_SpyreTakesOnlyPagedKernels() => VerifyAsync("""
         [AttentionKernel(Targets.Spyre)]
         public static partial class {|#0:Gqa|}
         {
@@ -300,10 +300,10 @@ public class HeadsPagingAndTargetTests
                 => Softmax(q.MatMul(k.T) + Causal()).MatMul(v);
         }
         """,
-        Warning("TDSL0015", 0, "The Spyre target cannot lower kernel 'Gqa': this version does not generate Spyre programs yet"));
+        Warning("TDSL0015", 0, "The Spyre target cannot lower kernel 'Gqa': its program takes Tokens queries over a Pages KV cache (vLLM's paged metadata); declare q as Tokens<Half> and k, v as Pages<Half>"));
 
     [Fact]
-    public Task TDSL0015_BothTargetsOnAPagedKernel() => VerifyAsync("""
+    public Task BothTargetsLowerAPagedFp16Kernel() => VerifyAsync("""
         [AttentionKernel(Targets.Cpu | Targets.Spyre)]
         public static partial class {|#0:PagedGqa|}
         {
@@ -315,6 +315,5 @@ public class HeadsPagingAndTargetTests
                 [Shape("N, BlockSize, Hkv, D")] Pages<Half> v)
                 => Softmax(q.MatMul(k.T) * Rsqrt(D) + Causal()).MatMul(v);
         }
-        """,
-        Warning("TDSL0015", 0, "The Spyre target cannot lower kernel 'PagedGqa': this version does not generate Spyre programs yet"));
+        """);
 }

@@ -192,8 +192,24 @@ public class BaselineTests
         }
         """;
 
+    /// <summary>The Spyre target alone: SpyreSpec, SpyreProgram (the Python module), SpyrePrepare/WriteCache/Unpack, per-kernel buckets.</summary>
+    public const string SpyrePaged = """
+        [AttentionKernel(Targets.Spyre, SpyreKvBucket = 128, SpyreQueryPadding = 16)]
+        public static partial class SpyrePaged
+        {
+            const int Hq = 8, Hkv = 2, D = 128, BlockSize = 16;
+
+            static Tokens<Half> Attend(
+                [Shape("T, Hq, D")] Tokens<Half> q,
+                [Shape("N, BlockSize, Hkv, D")] Pages<Half> k,
+                [Shape("N, BlockSize, Hkv, D")] Pages<Half> v)
+                => Softmax(q.MatMul(k.T) * 0.125f + Causal() + SlidingWindow(255)).MatMul(v);
+        }
+        """;
+
     public static TheoryData<string, string, string> Kernels => new()
     {
+        { "SpyrePaged", SpyrePaged, "SpyrePaged.TensorDsl.g.cs" },
         { "PagedMixedKv", PagedMixedKv, "PagedMixedKv.TensorDsl.g.cs" },
         { "PagedGqa", PagedGqa, "Serving.PagedGqa.TensorDsl.g.cs" },
         { "VarlenPrefill", VarlenPrefill, "VarlenPrefill.TensorDsl.g.cs" },

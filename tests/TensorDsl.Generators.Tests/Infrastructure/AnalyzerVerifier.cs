@@ -20,9 +20,12 @@ internal static class AnalyzerVerifier
         return test.RunAsync();
     }
 
-    public static Task VerifyFixAsync(string source, string fixedSource)
+    public static Task VerifyFixAsync(string source, string fixedSource) => VerifyFixAsync<AddModifierCodeFixProvider>(source, fixedSource);
+
+    public static Task VerifyFixAsync<TFix>(string source, string fixedSource)
+        where TFix : Microsoft.CodeAnalysis.CodeFixes.CodeFixProvider, new()
     {
-        var test = new CSharpCodeFixTest<AttentionKernelAnalyzer, AddModifierCodeFixProvider, DefaultVerifier>
+        var test = new CSharpCodeFixTest<AttentionKernelAnalyzer, TFix, DefaultVerifier>
         {
             TestCode = TestReferences.Usings + source,
             FixedCode = TestReferences.Usings + fixedSource,

@@ -1,0 +1,127 @@
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using TensorDsl.FrontEnd.Model;
+using TensorDsl.FrontEnd.Plan;
+using TensorDsl.Generators.Emit;
+
+namespace TensorDsl.Generators.Spyre;
+
+/// <summary>
+/// The Spyre target's entry points (docs/spyre.md): the kernel's <c>SpyreSpec</c> (sizes, scale, mask key range and
+/// buckets — the runtime's host preparation, emulator and bucket plan are generic over it), <c>SpyreProgram</c> (the
+/// device program as PyTorch-native Python source, a constant the host writes out or hands to its Python side), and
+/// <c>SpyrePrepare</c> / <c>SpyreWriteCache</c> / <c>SpyreUnpack</c> forwarding to <c>TensorDsl.Spyre.SpyreHost</c>.
+/// </summary>
+internal static class SpyreEmitter
+{
+    private const string Ns = "global::TensorDsl.Spyre";
+
+    public static void WriteEntryPoints(IndentedWriter writer, KernelPlan plan)
+    {
+        var spyre = plan.Spyre!;
+        var sizes = plan.Sizes;
+        var masks = plan.Masks;
+        string Int(DimExpr dim) => dim.StaticValue!.Value.ToString(CultureInfo.InvariantCulture);
+        int left = masks.HasWindow ? masks.Left : -1;
+        int right = masks.HasWindow ? masks.Right : -1;
+        writer.Line("/// <summary>");
+        writer.Line("/// The Spyre target's description of this kernel: head counts, head size, block size, the scale its program folds");
+        writer.Line("/// into q, the mask's key range and the buckets (KV bucket and query padding from the attribute). Pass");
+        writer.Line("/// <c>SpyreSpec with { Bucketing = … }</c> to the runtime's <c>SpyreHost</c> to try other buckets.");
+        writer.Line("/// </summary>");
+        writer.Line($"public static {Ns}.SpyreKernelSpec SpyreSpec {{ get; }} = new {Ns}.SpyreKernelSpec(");
+        using (writer.Indent())
+        {
+            writer.Line($"{Int(sizes.Hq)}, {Int(sizes.Hkv)}, {Int(sizes.D)}, {Int(sizes.BlockSize!)}, {EmitNames.Float(spyre.Scale)},");
+            writer.Line($"causal: {(masks.Causal ? "true" : "false")}, windowLeft: {left}, windowRight: {right}, chunk: {masks.Chunk},");
+            writer.Line($"bucketing: new {Ns}.SpyreBucketing({spyre.Settings.KvBucket}, {spyre.Settings.QueryPadding}));");
+        }
+
+        writer.Line();
+        writer.Line("/// <summary>");
+        writer.Line("/// The device program, PyTorch-native Python: <c>attention(q, k, v, mask)</c> (scale folded into q, q @ kᵀ, + mask,");
+        writer.Line("/// softmax, @ v, one static graph per shape) and <c>to_tokens(out, token_rows)</c> (the way back to flat [T, Hq, D]).");
+        writer.Line("/// Write it to a <c>.py</c> file (the Spyre sample's <c>--out</c>) or hand it to the Python side of the host.");
+        writer.Line("/// </summary>");
+        writer.Line("public const string SpyreProgram = " + Verbatim(Program(plan)) + ";");
+        writer.Line();
+        writer.Line("/// <summary>Host preparation of one batch (q placed as [B·Hkv, G, Qp, D], pages gathered into [B·Hkv, 1, L, D] K/V, the fp16 mask, token_rows) over the stacked cache [N, 2, BlockSize, Hkv, D].</summary>");
+        using (writer.Block($"public static {Ns}.SpyreInputs SpyrePrepare(global::System.ReadOnlySpan<global::System.Half> q, global::System.ReadOnlySpan<global::System.Half> kvCache, global::TensorDsl.PagedBatch batch, {Ns}.SpyreInputs? into = null)"))
+        {
+            writer.Line($"return {Ns}.SpyreHost.Prepare(SpyreSpec, q, kvCache, batch, into);");
+        }
+
+        writer.Line();
+        writer.Line("/// <summary>Writes the batch's new K/V rows [T, Hkv, D] into the stacked cache at <c>slot_mapping</c> (vLLM's reshape_and_cache).</summary>");
+        using (writer.Block("public static void SpyreWriteCache(global::System.ReadOnlySpan<global::System.Half> newKeys, global::System.ReadOnlySpan<global::System.Half> newValues, global::System.Span<global::System.Half> kvCache, global::TensorDsl.PagedBatch batch)"))
+        {
+            writer.Line($"{Ns}.SpyreHost.WriteCache(SpyreSpec, newKeys, newValues, kvCache, batch);");
+        }
+
+        writer.Line();
+        writer.Line("/// <summary>The way back: the program's output [B·Hkv, G, Qp, D] → the valid rows of flat [T, Hq, D].</summary>");
+        using (writer.Block($"public static void SpyreUnpack({Ns}.SpyreInputs inputs, global::System.ReadOnlySpan<global::System.Half> programOutput, global::System.Span<global::System.Half> output)"))
+        {
+            writer.Line($"{Ns}.SpyreHost.Unpack(inputs, programOutput, output);");
+        }
+
+        writer.Line();
+    }
+
+    /// <summary>
+    /// The Python module. Static shapes only: nothing branches on data, every size comes from the tensors' shapes or
+    /// the constants, and torch.compile is called only where it exists (PyTorch ≥ 2).
+    /// </summary>
+    public static string Program(KernelPlan plan)
+    {
+        var sizes = plan.Sizes;
+        var spyre = plan.Spyre!;
+        long hq = sizes.Hq.StaticValue!.Value, hkv = sizes.Hkv.StaticValue!.Value, d = sizes.D.StaticValue!.Value;
+        var scale = ((double)spyre.Scale).ToString("R", CultureInfo.InvariantCulture);
+        var text = new StringBuilder();
+        void Line(string line = "") => text.Append(line).Append('\n');
+        Line($"# <auto-generated/> TensorDsl Spyre program for kernel {string.Join(".", plan.Identity.TypeChain.Select(t => t.Name))}");
+        Line($"# Expression: {plan.Identity.ExpressionText}");
+        Line("# Inputs (fp16, prepared by the generated SpyrePrepare): q [B*Hkv, G, Qp, D], k and v [B*Hkv, 1, L, D],");
+        Line("# mask [B*Hkv, 1, Qp, L] (0 visible, -65504 hidden; shared by the G query heads of a KV head), token_rows int32 [T].");
+        Line("# The scale is folded into q before q @ k^T, so the fp16 scores hold scale*(q.k) and cannot overflow where the");
+        Line("# reference order (q @ k^T, then * scale) does once |q.k| > 65504 (docs/spyre.md).");
+        Line("import torch");
+        Line();
+        Line($"QUERY_HEADS = {hq}");
+        Line($"KV_HEADS = {hkv}");
+        Line($"GROUP = {hq / hkv}");
+        Line($"HEAD_SIZE = {d}");
+        Line($"SCALE = {scale}");
+        Line($"KV_BUCKET = {spyre.Settings.KvBucket}");
+        Line($"QUERY_PADDING = {spyre.Settings.QueryPadding}");
+        Line();
+        Line();
+        Line("def attention(q, k, v, mask):");
+        Line("    \"\"\"One launch per batch: [B*Hkv, G, Qp, D] x [B*Hkv, 1, L, D] -> [B*Hkv, G, Qp, D].\"\"\"");
+        Line("    q = q * SCALE");
+        Line("    scores = torch.matmul(q, k.transpose(-1, -2))");
+        Line("    scores = scores + mask");
+        Line("    probs = torch.softmax(scores, dim=-1)");
+        Line("    return torch.matmul(probs, v)");
+        Line();
+        Line();
+        Line("def to_tokens(out, token_rows):");
+        Line("    \"\"\"[B*Hkv, G, Qp, D] -> [B, Qp, Hq, D] -> the valid rows of flat [T, Hq, D] (token_rows: row b*Qp+i of token t).\"\"\"");
+        Line("    out = out.unflatten(0, (-1, KV_HEADS))");
+        Line("    out = out.permute(0, 3, 1, 2, 4)");
+        Line("    out = out.flatten(2, 3).flatten(0, 1)");
+        Line("    return out.index_select(0, token_rows)");
+        Line();
+        Line();
+        Line("def compiled(device=\"spyre\"):");
+        Line("    \"\"\"attention compiled for static shapes where torch.compile exists (PyTorch >= 2); the eager function before.\"\"\"");
+        Line("    if hasattr(torch, \"compile\"):");
+        Line("        return torch.compile(attention, dynamic=False)");
+        Line("    return attention");
+        return text.ToString();
+    }
+
+    private static string Verbatim(string text) => "@\"" + text.Replace("\"", "\"\"") + "\"";
+}

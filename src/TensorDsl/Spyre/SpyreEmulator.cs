@@ -1,0 +1,120 @@
+using System;
+using System.Numerics.Tensors;
+
+namespace TensorDsl.Spyre;
+
+/// <summary>Where the device program applies the scale.</summary>
+public enum SpyreScaleOrder
+{
+    /// <summary>This target's program: <c>q·scale</c> first (rounded to fp16), then <c>q @ kᵀ</c>; scores never exceed what the scaled product can hold.</summary>
+    ScaleQueryFirst,
+
+    /// <summary>The reference design: <c>q @ kᵀ</c> rounded to fp16, then <c>· scale</c>; overflows to ±inf once |q·k| passes 65504.</summary>
+    ScaleAfterMatMul,
+}
+
+/// <summary>
+/// Runs the device program in C# as fp16 hardware would: every op's result is rounded to IEEE fp16 (round to nearest
+/// even) — the scaled query, the scores of <c>q @ kᵀ</c>, <c>+ mask</c>, the softmax probabilities and <c>@ v</c>.
+/// Inside an op the arithmetic is fp32: the matmuls accumulate their dot products in fp32, and softmax takes the
+/// row's maximum, the exponentials and their sum in fp32 and rounds only each probability (docs/spyre.md#emulator).
+/// </summary>
+public sealed class SpyreEmulator
+{
+    private float[] keys = Array.Empty<float>();
+    private float[] values = Array.Empty<float>();
+    private float[] scores = Array.Empty<float>();
+    private float[] row = Array.Empty<float>();
+    private float[] accumulator = Array.Empty<float>();
+
+    /// <summary>Runs the program on <paramref name="inputs"/>, writing <c>[B·Hkv, G, Qp, D]</c> into <paramref name="output"/>.</summary>
+    public void Run(SpyreInputs inputs, Span<Half> output, SpyreScaleOrder order = SpyreScaleOrder.ScaleQueryFirst)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var spec = inputs.Spec;
+        if (output.Length != inputs.OutputElements)
+        {
+            throw new ShapeException("output", "length", inputs.OutputElements.ToString(System.Globalization.CultureInfo.InvariantCulture), output.Length);
+        }
+
+        int d = spec.HeadSize, g = spec.Group, qp = inputs.Qp, l = inputs.L;
+        Grow(ref keys, l * d);
+        Grow(ref values, l * d);
+        Grow(ref scores, l);
+        Grow(ref row, d);
+        Grow(ref accumulator, d);
+        var k = keys.AsSpan(0, l * d);
+        var v = values.AsSpan(0, l * d);
+        var s = scores.AsSpan(0, l);
+        var qRow = row.AsSpan(0, d);
+        var acc = accumulator.AsSpan(0, d);
+        var scale = spec.Scale; // a Python float scalar: PyTorch multiplies fp16 by it in fp32 and rounds the product once
+        int planes = inputs.Batch * spec.KvHeads;
+        for (int bh = 0; bh < planes; bh++)
+        {
+            TensorPrimitives.ConvertToSingle(inputs.Key.Slice(bh * l * d, l * d), k);
+            TensorPrimitives.ConvertToSingle(inputs.Value.Slice(bh * l * d, l * d), v);
+            var mask = inputs.Mask.Slice(bh * qp * l, qp * l);
+            for (int gi = 0; gi < g; gi++)
+            {
+                for (int i = 0; i < qp; i++)
+                {
+                    int at = ((bh * g + gi) * qp + i) * d;
+                    TensorPrimitives.ConvertToSingle(inputs.Query.Slice(at, d), qRow);
+                    if (order == SpyreScaleOrder.ScaleQueryFirst)
+                    {
+                        for (int x = 0; x < d; x++)
+                        {
+                            qRow[x] = Round(qRow[x] * scale);
+                        }
+                    }
+
+                    var maskRow = mask.Slice(i * l, l);
+                    float max = float.NegativeInfinity;
+                    for (int j = 0; j < l; j++)
+                    {
+                        float score = Round(TensorPrimitives.Dot(qRow, k.Slice(j * d, d)));
+                        if (order == SpyreScaleOrder.ScaleAfterMatMul)
+                        {
+                            score = Round(score * scale);
+                        }
+
+                        score = Round(score + (float)maskRow[j]);
+                        s[j] = score;
+                        max = MathF.Max(max, score);
+                    }
+
+                    float sum = 0;
+                    for (int j = 0; j < l; j++)
+                    {
+                        float e = MathF.Exp(s[j] - max);
+                        s[j] = e;
+                        sum += e;
+                    }
+
+                    acc.Clear();
+                    for (int j = 0; j < l; j++)
+                    {
+                        float p = Round(s[j] / sum);
+                        if (p != 0 || float.IsNaN(p))
+                        {
+                            TensorPrimitives.MultiplyAdd(v.Slice(j * d, d), p, acc, acc);
+                        }
+                    }
+
+                    TensorPrimitives.ConvertToHalf(acc, output.Slice(at, d));
+                }
+            }
+        }
+    }
+
+    private static float Round(float x) => (float)(Half)x;
+
+    private static void Grow(ref float[] buffer, int length)
+    {
+        if (buffer.Length < length)
+        {
+            buffer = new float[length];
+        }
+    }
+}

@@ -1,0 +1,276 @@
+using System;
+using System.Buffers;
+using static System.FormattableString;
+
+namespace TensorDsl.Spyre;
+
+/// <summary>
+/// The host side of the Spyre program (docs/spyre.md#host-preparation): cache writes from <c>slot_mapping</c>, the gather of
+/// each sequence's pages into contiguous K/V padded to the KV bucket, GQA placement without duplication, the additive
+/// fp16 mask, and the way back from the program's output to flat <c>[T, Hq, D]</c>. The KV cache is vLLM-on-Spyre's
+/// stacked <c>[num_blocks, 2, block_size, Hkv, D]</c>. Every entry point validates all metadata first and throws
+/// <see cref="ShapeException"/> naming the parameter before touching any buffer.
+/// </summary>
+public static class SpyreHost
+{
+    /// <summary>fp16's lowest finite value: the additive mask of a hidden key.</summary>
+    public static readonly Half MaskedValue = (Half)(-65504f);
+
+    /// <summary>The cache's block count, after checking its length is whole blocks.</summary>
+    public static int CacheBlocks(SpyreKernelSpec spec, int cacheLength)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        long block = 2L * spec.BlockSize * spec.KvHeads * spec.HeadSize;
+        if (cacheLength % block != 0)
+        {
+            throw new ShapeException("kvCache", "length", Invariant($"a multiple of 2 × BlockSize {spec.BlockSize} × Hkv {spec.KvHeads} × D {spec.HeadSize} = {block}"), cacheLength);
+        }
+
+        return (int)(cacheLength / block);
+    }
+
+    /// <summary>
+    /// vLLM's <c>reshape_and_cache</c> on the stacked cache: token <c>t</c>'s <paramref name="newKeys"/> and
+    /// <paramref name="newValues"/> rows (<c>[T, Hkv, D]</c>) go to slot <c>slot_mapping[t]</c> (negative: skipped).
+    /// A slot out of range or written twice is rejected before anything is written.
+    /// </summary>
+    public static void WriteCache(SpyreKernelSpec spec, ReadOnlySpan<Half> newKeys, ReadOnlySpan<Half> newValues, Span<Half> kvCache, PagedBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        int blocks = CacheBlocks(spec, kvCache.Length);
+        int tokens = batch.NumTokens;
+        int row = spec.KvHeads * spec.HeadSize;
+        long expected = (long)tokens * row;
+        if (newKeys.Length != expected)
+        {
+            throw new ShapeException("newKeys", "length", Invariant($"T {tokens} × Hkv {spec.KvHeads} × D {spec.HeadSize} = {expected}"), newKeys.Length);
+        }
+
+        if (newValues.Length != expected)
+        {
+            throw new ShapeException("newValues", "length", Invariant($"T {tokens} × Hkv {spec.KvHeads} × D {spec.HeadSize} = {expected}"), newValues.Length);
+        }
+
+        var slots = batch.SlotMapping.Span;
+        if (slots.Length != tokens)
+        {
+            throw new ShapeException("slotMapping", "length", Invariant($"T = {tokens}"), slots.Length);
+        }
+
+        long slotCount = (long)blocks * spec.BlockSize;
+        var seen = ArrayPool<ulong>.Shared.Rent((int)((slotCount + 63) / 64));
+        try
+        {
+            Array.Clear(seen, 0, (int)((slotCount + 63) / 64));
+            for (int t = 0; t < tokens; t++)
+            {
+                int slot = slots[t];
+                if (slot < 0)
+                {
+                    continue;
+                }
+
+                if (slot >= slotCount)
+                {
+                    throw new ShapeException("slotMapping", Invariant($"[{t}]"), Invariant($"a slot in [0, {slotCount}) or negative (skip)"), slot);
+                }
+
+                ulong bit = 1UL << (slot & 63);
+                if ((seen[slot >> 6] & bit) != 0)
+                {
+                    throw new ShapeException("slotMapping", Invariant($"[{t}]"), "a slot no other token of the batch writes", slot);
+                }
+
+                seen[slot >> 6] |= bit;
+            }
+        }
+        finally
+        {
+            ArrayPool<ulong>.Shared.Return(seen);
+        }
+
+        int blockStride = 2 * spec.BlockSize * row;
+        for (int t = 0; t < tokens; t++)
+        {
+            int slot = slots[t];
+            if (slot < 0)
+            {
+                continue;
+            }
+
+            int at = slot / spec.BlockSize * blockStride + slot % spec.BlockSize * row;
+            newKeys.Slice(t * row, row).CopyTo(kvCache.Slice(at, row));
+            newValues.Slice(t * row, row).CopyTo(kvCache.Slice(at + spec.BlockSize * row, row));
+        }
+    }
+
+    /// <summary>
+    /// Prepares the device inputs of one batch into <paramref name="into"/> (reused; a new one when null): q from flat
+    /// <c>[T, Hq, D]</c> placed as <c>[B·Hkv, G, Qp, D]</c> (no head duplicated), each sequence's pages gathered into
+    /// <c>[B·Hkv, 1, L, D]</c> K and V with zero rows past its length, and the mask <c>[B·Hkv, 1, Qp, L]</c>: 0 where a
+    /// key is visible (valid, bottom-right causal, window, chunk), −65504 elsewhere, padding rows fully masked.
+    /// </summary>
+    public static SpyreInputs Prepare(SpyreKernelSpec spec, ReadOnlySpan<Half> query, ReadOnlySpan<Half> kvCache, PagedBatch batch, SpyreInputs? into = null)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(batch);
+        int blocks = CacheBlocks(spec, kvCache.Length);
+        batch.Validate(blocks, spec.BlockSize);
+        int tokens = batch.NumTokens;
+        int hq = spec.QueryHeads, hkv = spec.KvHeads, g = spec.Group, d = spec.HeadSize, bs = spec.BlockSize;
+        long qExpected = (long)tokens * hq * d;
+        if (query.Length != qExpected)
+        {
+            throw new ShapeException("query", "length", Invariant($"T {tokens} × Hq {hq} × D {d} = {qExpected}"), query.Length);
+        }
+
+        var bucketing = spec.Bucketing;
+        int sequences = batch.NumSequences;
+        int padded = bucketing.PadBatch(sequences);
+        int qp = bucketing.PadQuery(batch.MaxQueryLen);
+        int l = bucketing.PadKv(batch.MaxSeqLen);
+        var inputs = into ?? new SpyreInputs();
+        inputs.Reset(spec, sequences, padded, qp, l, tokens);
+
+        var q = inputs.Query;
+        var k = inputs.Key;
+        var v = inputs.Value;
+        var mask = inputs.Mask;
+        var rows = inputs.TokenRows;
+        var starts = batch.QueryStartLoc.Span;
+        var lens = batch.SeqLens.Span;
+        var table = batch.BlockTable.Span;
+        int cacheRow = hkv * d;
+        int blockStride = 2 * bs * cacheRow;
+        int planeQ = qp * d, planeKv = l * d, planeMask = qp * l;
+
+        for (int b = 0; b < padded; b++)
+        {
+            bool real = b < sequences;
+            int start = real ? starts[b] : 0;
+            int lq = real ? starts[b + 1] - start : 0;
+            int lk = real ? lens[b] : 0;
+
+            // Queries: head h of token start+i → [b·Hkv + h/G, h%G, i, :]; rows past lq are zero.
+            for (int h = 0; h < hq; h++)
+            {
+                var plane = q.Slice(((b * hkv) + h / g) * g * planeQ + h % g * planeQ, planeQ);
+                for (int i = 0; i < lq; i++)
+                {
+                    query.Slice(((start + i) * hq + h) * d, d).CopyTo(plane.Slice(i * d, d));
+                }
+
+                plane.Slice(lq * d).Clear();
+            }
+
+            for (int i = 0; i < lq; i++)
+            {
+                rows[start + i] = b * qp + i;
+            }
+
+            // Keys and values: the sequence's pages in order, zero past lk (a masked key must hold no inf/NaN).
+            for (int kh = 0; kh < hkv; kh++)
+            {
+                var kPlane = k.Slice((b * hkv + kh) * planeKv, planeKv);
+                var vPlane = v.Slice((b * hkv + kh) * planeKv, planeKv);
+                for (int j = 0; j < lk;)
+                {
+                    int block = table[b * batch.MaxBlocksPerSequence + j / bs];
+                    int offset = j % bs;
+                    int run = Math.Min(bs - offset, lk - j);
+                    int src = block * blockStride + offset * cacheRow + kh * d;
+                    for (int r = 0; r < run; r++)
+                    {
+                        kvCache.Slice(src + r * cacheRow, d).CopyTo(kPlane.Slice((j + r) * d, d));
+                        kvCache.Slice(src + bs * cacheRow + r * cacheRow, d).CopyTo(vPlane.Slice((j + r) * d, d));
+                    }
+
+                    j += run;
+                }
+
+                kPlane.Slice(lk * d).Clear();
+                vPlane.Slice(lk * d).Clear();
+            }
+
+            // The mask: one [Qp, L] plane per sequence, built once and copied to its Hkv planes.
+            var first = mask.Slice(b * hkv * planeMask, planeMask);
+            first.Fill(MaskedValue);
+            for (int i = 0; i < lq; i++)
+            {
+                var (lo, hi) = VisibleRange(spec, lk - lq + i, lk);
+                if (lo <= hi)
+                {
+                    first.Slice(i * l + lo, hi - lo + 1).Clear();
+                }
+            }
+
+            for (int kh = 1; kh < hkv; kh++)
+            {
+                first.CopyTo(mask.Slice((b * hkv + kh) * planeMask, planeMask));
+            }
+
+        }
+
+        return inputs;
+    }
+
+    /// <summary>The visible keys of absolute position <paramref name="p"/>: one contiguous range (empty when lo &gt; hi).</summary>
+    public static (int Lo, int Hi) VisibleRange(SpyreKernelSpec spec, int p, int kvLength)
+    {
+        long lo = 0, hi = kvLength - 1L;
+        if (spec.Causal)
+        {
+            hi = Math.Min(hi, p);
+        }
+
+        if (spec.WindowLeft >= 0)
+        {
+            lo = Math.Max(lo, (long)p - spec.WindowLeft);
+        }
+
+        if (spec.WindowRight >= 0)
+        {
+            hi = Math.Min(hi, (long)p + spec.WindowRight);
+        }
+
+        if (spec.Chunk > 0)
+        {
+            long c0 = (long)p / spec.Chunk * spec.Chunk;
+            lo = Math.Max(lo, c0);
+            hi = Math.Min(hi, c0 + spec.Chunk - 1);
+        }
+
+        return ((int)Math.Max(lo, 0), (int)Math.Min(hi, int.MaxValue));
+    }
+
+    /// <summary>
+    /// The way back: the program's output <c>[B·Hkv, G, Qp, D]</c> → the valid rows of flat <c>[T, Hq, D]</c>
+    /// (what the emitted module's <c>to_tokens</c> does on the device side).
+    /// </summary>
+    public static void Unpack(SpyreInputs inputs, ReadOnlySpan<Half> programOutput, Span<Half> output)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var spec = inputs.Spec;
+        int hq = spec.QueryHeads, g = spec.Group, d = spec.HeadSize, qp = inputs.Qp;
+        if (programOutput.Length != inputs.OutputElements)
+        {
+            throw new ShapeException("programOutput", "length", Invariant($"B·Hkv × G × Qp × D = {inputs.OutputElements}"), programOutput.Length);
+        }
+
+        long expected = (long)inputs.Tokens * hq * d;
+        if (output.Length != expected)
+        {
+            throw new ShapeException("output", "length", Invariant($"T {inputs.Tokens} × Hq {hq} × D {d} = {expected}"), output.Length);
+        }
+
+        var rows = inputs.TokenRows;
+        for (int t = 0; t < rows.Length; t++)
+        {
+            int b = rows[t] / qp, i = rows[t] % qp;
+            for (int h = 0; h < hq; h++)
+            {
+                programOutput.Slice((((b * spec.KvHeads) + h / g) * g + h % g) * qp * d + i * d, d).CopyTo(output.Slice((t * hq + h) * d, d));
+            }
+        }
+    }
+}

@@ -1,0 +1,99 @@
+using System;
+
+namespace TensorDsl.Spyre;
+
+/// <summary>
+/// What the Spyre host preparation, the emulator and the bucket plan need to know about one kernel; the generator
+/// writes one per kernel declared with <c>Targets.Spyre</c> (the kernel's <c>SpyreSpec</c>). Masks are the key
+/// range of docs/semantics.md: bottom-right causal, a sliding window (<c>WindowLeft</c>/<c>WindowRight</c>, −1 when
+/// absent) and a chunk (0 when absent).
+/// </summary>
+public sealed record SpyreKernelSpec
+{
+    /// <summary>fp16 elements per 128-byte stick.</summary>
+    public const int StickElements = 64;
+
+    public SpyreKernelSpec(
+        int queryHeads, int kvHeads, int headSize, int blockSize, float scale,
+        bool causal = false, int windowLeft = -1, int windowRight = -1, int chunk = 0, SpyreBucketing? bucketing = null)
+    {
+        Require(queryHeads > 0, nameof(queryHeads), queryHeads, "> 0");
+        Require(kvHeads > 0 && queryHeads % kvHeads == 0, nameof(kvHeads), kvHeads, $"> 0 and dividing Hq = {queryHeads}");
+        Require(headSize > 0 && headSize % StickElements == 0, nameof(headSize), headSize, "a positive multiple of 64 (one 128-byte stick of fp16)");
+        Require(blockSize > 0, nameof(blockSize), blockSize, "> 0");
+        Require(chunk >= 0, nameof(chunk), chunk, "≥ 0");
+        Require(windowLeft >= -1 && windowRight >= -1, nameof(windowLeft), windowLeft, "≥ −1 (−1: no bound)");
+        if (!float.IsFinite(scale))
+        {
+            throw new ArgumentOutOfRangeException(nameof(scale), scale, "The scale must be finite.");
+        }
+
+        QueryHeads = queryHeads;
+        KvHeads = kvHeads;
+        HeadSize = headSize;
+        BlockSize = blockSize;
+        Scale = scale;
+        Causal = causal;
+        WindowLeft = windowLeft;
+        WindowRight = windowRight;
+        Chunk = chunk;
+        Bucketing = bucketing ?? SpyreBucketing.Reference;
+    }
+
+    public int QueryHeads { get; init; }
+
+    public int KvHeads { get; init; }
+
+    /// <summary>Query heads per KV head: <c>G = Hq / Hkv</c>.</summary>
+    public int Group => QueryHeads / KvHeads;
+
+    public int HeadSize { get; init; }
+
+    public int BlockSize { get; init; }
+
+    public float Scale { get; init; }
+
+    public bool Causal { get; init; }
+
+    public int WindowLeft { get; init; }
+
+    public int WindowRight { get; init; }
+
+    public int Chunk { get; init; }
+
+    public SpyreBucketing Bucketing { get; init; }
+
+    /// <summary>Is key <paramref name="j"/> visible from absolute position <paramref name="p"/> of a sequence of <paramref name="kvLength"/> keys.</summary>
+    public bool Visible(int p, int j, int kvLength)
+    {
+        if ((uint)j >= (uint)kvLength)
+        {
+            return false;
+        }
+
+        if (Causal && j > p)
+        {
+            return false;
+        }
+
+        if (WindowLeft >= 0 && j < (long)p - WindowLeft)
+        {
+            return false;
+        }
+
+        if (WindowRight >= 0 && j > (long)p + WindowRight)
+        {
+            return false;
+        }
+
+        return Chunk <= 0 || j / Chunk == p / Chunk;
+    }
+
+    private static void Require(bool ok, string name, int value, string expected)
+    {
+        if (!ok)
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"'{name}' must be {expected}.");
+        }
+    }
+}

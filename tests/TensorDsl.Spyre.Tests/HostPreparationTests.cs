@@ -1,0 +1,158 @@
+using System;
+using System.Linq;
+
+namespace TensorDsl.Spyre.Tests;
+
+/// <summary>The host preparation element by element, its validation, its layouts and its allocation behaviour.</summary>
+public class HostPreparationTests
+{
+    private static readonly SpyreKernelSpec Gqa = Gqa8x2D128.SpyreSpec;
+
+    [Fact]
+    public void GeneratedSpecCarriesTheDeclaration()
+    {
+        var spec = Gqa8x2D128.SpyreSpec;
+        Assert.Equal((8, 2, 4, 128, 16), (spec.QueryHeads, spec.KvHeads, spec.Group, spec.HeadSize, spec.BlockSize));
+        Assert.Equal(1f / MathF.Sqrt(128), spec.Scale, 6);
+        Assert.True(spec.Causal);
+        Assert.Equal((-1, -1, 0), (spec.WindowLeft, spec.WindowRight, spec.Chunk));
+        Assert.Equal((256, 32), (spec.Bucketing.KvBucket, spec.Bucketing.QueryPadding));
+    }
+
+    [Fact]
+    public void PlacesGathersAndMasksEveryElement()
+    {
+        var c = SpyreCase.Build(Gqa, new[] { (3, 40), (1, 17), (0, 5) }, seed: 5);
+        var inputs = SpyreHost.Prepare(Gqa, c.Query, c.KvCache, c.Batch);
+        int hq = 8, hkv = 2, g = 4, d = 128, bs = 16, qp = inputs.Qp, l = inputs.L;
+        Assert.Equal((3, 3, 32, 256, 4), (inputs.Sequences, inputs.Batch, qp, l, inputs.Tokens));
+        Assert.Equal(new[] { 6, 4, 32, 128 }, inputs.QueryShape);
+        Assert.Equal(new[] { 6, 1, 256, 128 }, inputs.KvShape);
+        Assert.Equal(new[] { 6, 1, 32, 256 }, inputs.MaskShape);
+        var starts = c.Batch.QueryStartLoc.ToArray();
+        for (int b = 0; b < 3; b++)
+        {
+            int lq = starts[b + 1] - starts[b], lk = c.KvLens[b];
+            for (int h = 0; h < hq; h++)
+            {
+                for (int i = 0; i < qp; i++)
+                {
+                    for (int x = 0; x < d; x += 17)
+                    {
+                        var got = inputs.Query[(((b * hkv + h / g) * g + h % g) * qp + i) * d + x];
+                        Assert.Equal(i < lq ? c.Query[((starts[b] + i) * hq + h) * d + x] : Half.Zero, got);
+                    }
+                }
+            }
+
+            for (int kh = 0; kh < hkv; kh++)
+            {
+                for (int j = 0; j < l; j++)
+                {
+                    int block = j < lk ? c.Batch.BlockId(b, j / bs) : -1;
+                    for (int x = 0; x < d; x += 31)
+                    {
+                        int at = ((b * hkv + kh) * l + j) * d + x;
+                        int src = ((block * 2 * bs + j % bs) * hkv + kh) * d + x;
+                        Assert.Equal(j < lk ? c.KvCache[src] : Half.Zero, inputs.Key[at]);
+                        Assert.Equal(j < lk ? c.KvCache[src + bs * hkv * d] : Half.Zero, inputs.Value[at]);
+                    }
+                }
+
+                for (int i = 0; i < qp; i++)
+                {
+                    for (int j = 0; j < l; j++)
+                    {
+                        bool visible = i < lq && j < lk && j <= lk - lq + i;
+                        Assert.Equal(visible ? Half.Zero : (Half)(-65504f), inputs.Mask[((b * hkv + kh) * qp + i) * l + j]);
+                    }
+                }
+            }
+        }
+
+        Assert.Equal(new[] { 0, 1, 2, 32 }, inputs.TokenRows.ToArray());
+    }
+
+    [Fact]
+    public void WriteCachePutsEachNewTokenAtItsSlot()
+    {
+        var c = SpyreCase.Build(Gqa, new[] { (5, 20), (1, 33) }, seed: 9);
+        var slots = c.Batch.SlotMapping.ToArray();
+        int row = 2 * 128, bs = 16;
+        for (int t = 0; t < slots.Length; t++)
+        {
+            int at = slots[t] / bs * 2 * bs * row + slots[t] % bs * row;
+            Assert.True(c.KvCache.AsSpan(at, row).SequenceEqual(c.NewKeys.AsSpan(t * row, row)));
+            Assert.True(c.KvCache.AsSpan(at + bs * row, row).SequenceEqual(c.NewValues.AsSpan(t * row, row)));
+        }
+    }
+
+    [Fact]
+    public void ValidationNamesTheFaultAndTouchesNothing()
+    {
+        var c = SpyreCase.Build(Gqa, new[] { (2, 20), (1, 33) }, seed: 3);
+        var before = (Half[])c.KvCache.Clone();
+        Assert.Equal("query", Assert.Throws<ShapeException>(() => SpyreHost.Prepare(Gqa, c.Query.AsSpan(1), c.KvCache, c.Batch)).Parameter);
+        Assert.Equal("kvCache", Assert.Throws<ShapeException>(() => SpyreHost.Prepare(Gqa, c.Query, c.KvCache.AsSpan(1), c.Batch)).Parameter);
+        var table = c.Batch.BlockTable.ToArray();
+        table[0] = 10_000;
+        var bad = PagedBatch.Create(c.Batch.QueryStartLoc, c.Batch.SeqLens, table, c.Batch.MaxBlocksPerSequence, c.Batch.SlotMapping);
+        Assert.Equal("blockTable", Assert.Throws<ShapeException>(() => SpyreHost.Prepare(Gqa, c.Query, c.KvCache, bad)).Parameter);
+        var twice = c.Batch.SlotMapping.ToArray();
+        twice[1] = twice[0];
+        var dup = PagedBatch.Create(c.Batch.QueryStartLoc, c.Batch.SeqLens, c.Batch.BlockTable, c.Batch.MaxBlocksPerSequence, twice);
+        Assert.Equal("slotMapping", Assert.Throws<ShapeException>(() => SpyreHost.WriteCache(Gqa, c.NewKeys, c.NewValues, c.KvCache, dup)).Parameter);
+        var far = c.Batch.SlotMapping.ToArray();
+        far[2] = int.MaxValue;
+        var outside = PagedBatch.Create(c.Batch.QueryStartLoc, c.Batch.SeqLens, c.Batch.BlockTable, c.Batch.MaxBlocksPerSequence, far);
+        Assert.Equal("slotMapping", Assert.Throws<ShapeException>(() => SpyreHost.WriteCache(Gqa, c.NewKeys, c.NewValues, c.KvCache, outside)).Parameter);
+        Assert.Equal("newKeys", Assert.Throws<ShapeException>(() => SpyreHost.WriteCache(Gqa, c.NewKeys.AsSpan(2), c.NewValues, c.KvCache, c.Batch)).Parameter);
+        Assert.Equal(before, c.KvCache);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SpyreKernelSpec(8, 2, 96, 16, 0.1f));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SpyreKernelSpec(8, 3, 128, 16, 0.1f));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void NoAllocationOnceWarm(bool improved)
+    {
+        var spec = improved ? Gqa with { Bucketing = SpyreBucketing.Improved } : Gqa;
+        var c = SpyreCase.Build(spec, new[] { (72, 512), (1, 256), (4, 128) }, seed: 4);
+        var inputs = SpyreHost.Prepare(spec, c.Query, c.KvCache, c.Batch);
+        SpyreHost.Prepare(spec, c.Query, c.KvCache, c.Batch, inputs);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        SpyreHost.Prepare(spec, c.Query, c.KvCache, c.Batch, inputs);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void LayoutsUseTheStickVocabulary()
+    {
+        var c = SpyreCase.Build(Gqa, new[] { (3, 40) }, seed: 5);
+        var layouts = SpyreHost.Prepare(Gqa, c.Query, c.KvCache, c.Batch).Layouts().ToDictionary(l => l.Name);
+        var q = layouts["q"];
+        Assert.Equal(new[] { 2, 4, 32, 128 }, q.Size);
+        Assert.Equal(new[] { 2, 4, 2, 32, 64 }, q.DeviceSize);
+        Assert.Equal(new[] { 0, 1, 3, 2, 3 }, q.DimMap);
+        // q [2, 4, 32, 128] row-major: host strides 16384, 4096, 128, 1; the stick count steps 64 elements.
+        Assert.Equal(new long[] { 16384, 4096, 64, 128, 1 }, q.StrideMap);
+        Assert.Equal(new long[] { 8192, -1, 64, 256, 1 }, layouts["mask"].StrideMap);
+        Assert.Equal((3, 64, 0), (q.StickDim, q.StickElements, q.StickPadding));
+        var rows = layouts["token_rows"];
+        Assert.Equal(("int32", 32, 29), (rows.DeviceDtype, rows.StickElements, rows.StickPadding));
+        Assert.Equal(2L * 1 * 256 * 32 * 2, layouts["mask"].DeviceBytes);
+        Assert.Contains("\"device_size\": [2, 4, 2, 32, 64]", q.ToJson(), StringComparison.Ordinal);
+        Assert.Contains("\"stride_map\": [16384, 4096, 64, 128, 1]", q.ToJson(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UnpackIsTheInverseOfThePlacement()
+    {
+        var c = SpyreCase.Build(Gqa, new[] { (3, 40), (1, 17) }, seed: 6);
+        var inputs = SpyreHost.Prepare(Gqa, c.Query, c.KvCache, c.Batch);
+        var flat = new Half[c.Query.Length];
+        SpyreHost.Unpack(inputs, inputs.Query, flat);
+        Assert.Equal(c.Query, flat);
+    }
+}
