@@ -17,6 +17,9 @@ public enum Engine
 /// <summary>A user mistake in the inputs (a shape, a type, missing metadata): the message is one line for the user.</summary>
 public sealed class InputException(string message) : Exception(message);
 
+/// <summary>An option value the parser accepts but the command cannot use (exit code 2, one line): the message names the option.</summary>
+public sealed class UsageException(string message) : Exception(message);
+
 internal delegate void DenseKernel<T>(ReadOnlySpan<T> q, ReadOnlySpan<T> k, ReadOnlySpan<T> v, Span<T> output, int b, int hq, int sq, int d, int hkv, int sk, Span<float> lse);
 
 internal delegate void PagedKernel<T>(ReadOnlySpan<T> q, ReadOnlySpan<T> k, ReadOnlySpan<T> v, Span<T> output, PagedBatch batch, int hq, int d, int hkv, Span<float> lse);
