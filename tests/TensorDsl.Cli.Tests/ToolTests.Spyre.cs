@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using TensorDsl.Cli.Kernels;
+using TensorDsl.Cli.Npy;
 
 namespace TensorDsl.Cli.Tests;
 
@@ -174,6 +175,40 @@ public sealed partial class ToolTests
         var file = Path.Combine(directory, "a-file");
         File.WriteAllText(file, "");
         AssertOneLineError(Tool("spyre", "emit", "--out", file), $"tensordsl: --out {file}: is a file, not a folder");
+    }
+
+    [Fact]
+    public void PagedSpyreRunsOnTheCpuAndMatchesTheReferenceEngine()
+    {
+        var random = new Random(11);
+        const int hq = 32, blocks = 8, blockSize = 16;
+        // A prefill (5 of 5 tokens), a chunked prefill (3 new of 40) and a decode (1 of 33), as the paged test.
+        NpyArray.Create(new[] { 0, 5, 8, 9 }, 4).Write(P("qsl"));
+        NpyArray.Create(new[] { 5, 40, 33 }, 3).Write(P("lens"));
+        NpyArray.Create(new[] { 3, -1, -1, 7, 1, 6, 0, 5, 2 }, 3, 3).Write(P("table"));
+        Save("q", "float16", random, 9, hq, SpyreD);
+        Save("k", "float16", random, blocks, blockSize, SpyreHkv, SpyreD);
+        Save("v", "float16", random, blocks, blockSize, SpyreHkv, SpyreD);
+        Save("q32", "float32", random, 9, hq, SpyreD);
+        Save("k32", "float32", random, blocks, blockSize, SpyreHkv, SpyreD);
+        Save("k4", "float16", random, blocks, blockSize, 4, SpyreD);
+
+        string[] Args(string q, string k, string output, string engine) => new[]
+        {
+            "run", "paged-spyre", "--q", P(q), "--k", P(k), "--v", P(k), "--out", P(output),
+            "--query-start-loc", P("qsl"), "--seq-lens", P("lens"), "--block-table", P("table"), "--engine", engine, "--quiet",
+        };
+        var run = Tool(Args("q", "k", "out", "cpu"));
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var reference = Tool(Args("q", "k", "expected", "reference"));
+        Assert.True(reference.ExitCode == 0, reference.ToString());
+        Assert.Equal(new[] { 9, hq, SpyreD }, NpyArray.Read(P("out")).Shape);
+        AssertClose(NpyArray.Read(P("expected")), NpyArray.Read(P("out")), 2e-3);
+
+        AssertOneLineError(Tool(Args("q32", "k32", "out", "cpu")),
+            "tensordsl: 'paged-spyre' takes float16 q, k and v only (its Spyre program computes in fp16), but they are float32");
+        AssertOneLineError(Tool(Args("q", "k4", "out", "cpu")),
+            "tensordsl: the number of KV heads differs: 'paged-spyre''s Hkv = 8 but k's Hkv = 4");
     }
 
     // ---- the documented bucket rule, computed here ---------------------------------------------------------------

@@ -175,7 +175,7 @@ public sealed partial class ToolTests : IDisposable
     {
         var list = Tool("kernels");
         Assert.Equal(0, list.ExitCode);
-        foreach (var name in new[] { "dense", "dense-causal", "sliding-window", "softcap", "paged" })
+        foreach (var name in new[] { "dense", "dense-causal", "sliding-window", "softcap", "paged", "paged-spyre" })
         {
             Assert.Contains(name + " ", list.StdOut, StringComparison.Ordinal);
         }
