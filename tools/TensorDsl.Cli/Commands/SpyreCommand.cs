@@ -22,6 +22,12 @@ internal static class SpyreCommand
     /// <summary>Above this many (query bucket × KV bucket) combinations the plan is refused rather than built.</summary>
     private const long MaxCombinations = 20_000_000;
 
+    /// <summary>The largest --max-num-seqs (vLLM serves at most a few thousand sequences per step).</summary>
+    public const int MaxSequences = 65_536;
+
+    /// <summary>The longest sequence --max-model-len and --batch take (16 Mi tokens): padded lengths stay far from int's limit.</summary>
+    public const int MaxLength = 1 << 24;
+
     public static Command Create()
     {
         var command = new Command("spyre", "The Spyre target of a built-in kernel: its bucket plan, and its PyTorch program and tensor layouts (docs/spyre.md).")
@@ -81,8 +87,8 @@ internal static class SpyreCommand
     private static Command Plan()
     {
         var buckets = BucketOptions.Create();
-        var maxNumSeqs = new Option<int>("--max-num-seqs") { Description = "vLLM's max_num_seqs: the most sequences in one batch.", DefaultValueFactory = _ => 32 };
-        var maxModelLen = new Option<int>("--max-model-len") { Description = "vLLM's max_model_len: the longest sequence, context and new tokens.", DefaultValueFactory = _ => 4096 };
+        var maxNumSeqs = new Option<int>("--max-num-seqs") { Description = $"vLLM's max_num_seqs: the most sequences in one batch (≤ {MaxSequences}).", DefaultValueFactory = _ => 32 };
+        var maxModelLen = new Option<int>("--max-model-len") { Description = $"vLLM's max_model_len: the longest sequence, context and new tokens (≤ {MaxLength}).", DefaultValueFactory = _ => 4096 };
         var maxQueryLen = new Option<int?>("--max-query-len") { Description = "The longest query of one sequence in a batch (default: --max-model-len)." };
         var list = new Option<bool>("--list") { Description = "Also print every variant, one 'B Qp L' line each, batch-major." };
 
@@ -97,11 +103,11 @@ internal static class SpyreCommand
             var (kernel, bucketing) = buckets.Resolve(result);
             int seqs = result.GetValue(maxNumSeqs), model = result.GetValue(maxModelLen);
             int? query = result.GetValue(maxQueryLen);
-            Positive("--max-num-seqs", seqs);
-            Positive("--max-model-len", model);
+            InRange("--max-num-seqs", seqs, MaxSequences);
+            InRange("--max-model-len", model, MaxLength);
             if (query is { } q)
             {
-                Positive("--max-query-len", q);
+                InRange("--max-query-len", q, int.MaxValue);
             }
 
             long combinations = ((long)Math.Min(query ?? model, model) + bucketing.QueryPadding - 1) / bucketing.QueryPadding
@@ -199,6 +205,11 @@ internal static class SpyreCommand
                 throw new UsageException($"--batch '{text}': sequence {i + 1} ({parts[i]}) needs 1 ≤ query ≤ kv (the query tokens are the last of the sequence)");
             }
 
+            if (kv > MaxLength)
+            {
+                throw new UsageException($"--batch '{text}': sequence {i + 1} ({parts[i]}) is longer than {MaxLength} tokens");
+            }
+
             sequences[i] = (query, kv);
         }
 
@@ -245,11 +256,16 @@ internal static class SpyreCommand
     internal static string LayoutsJson(IEnumerable<SpyreTensorLayout> layouts) =>
         "[\n  " + string.Join(",\n  ", layouts.Select(l => l.ToJson())) + "\n]\n";
 
-    private static void Positive(string option, int value)
+    private static void InRange(string option, int value, int max)
     {
         if (value <= 0)
         {
             throw new UsageException($"{option} {value}: must be > 0");
+        }
+
+        if (value > max)
+        {
+            throw new UsageException($"{option} {value}: must be ≤ {max}");
         }
     }
 
