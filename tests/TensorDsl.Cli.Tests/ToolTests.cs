@@ -12,7 +12,7 @@ namespace TensorDsl.Cli.Tests;
 /// output is checked against the same declaration on the reference engine (--engine reference); bad inputs give one
 /// line on stderr and exit code 1, never a stack trace; every command has --help.
 /// </summary>
-public sealed class ToolTests : IDisposable
+public sealed partial class ToolTests : IDisposable
 {
     private readonly string directory = Directory.CreateTempSubdirectory("tensordsl-cli-").FullName;
 
@@ -159,6 +159,9 @@ public sealed class ToolTests : IDisposable
     [InlineData("run")]
     [InlineData("kernels")]
     [InlineData("bench")]
+    [InlineData("spyre")]
+    [InlineData("spyre", "plan")]
+    [InlineData("spyre", "emit")]
     public void EveryCommandHasHelp(params string[] command)
     {
         var help = Tool(command.Append("--help").ToArray());
@@ -172,7 +175,7 @@ public sealed class ToolTests : IDisposable
     {
         var list = Tool("kernels");
         Assert.Equal(0, list.ExitCode);
-        foreach (var name in new[] { "dense", "dense-causal", "sliding-window", "softcap", "paged" })
+        foreach (var name in new[] { "dense", "dense-causal", "sliding-window", "softcap", "paged", "paged-spyre" })
         {
             Assert.Contains(name + " ", list.StdOut, StringComparison.Ordinal);
         }

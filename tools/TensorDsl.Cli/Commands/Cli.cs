@@ -11,6 +11,7 @@ namespace TensorDsl.Cli.Commands;
 internal static class Cli
 {
     public const int BadInput = 1;
+    public const int BadCommandLine = 2;
     public const int InternalError = 70;
 
     public static int Guard(Func<int> action)
@@ -18,6 +19,12 @@ internal static class Cli
         try
         {
             return action();
+        }
+        catch (UsageException e)
+        {
+            // An option value the parser accepts but the command cannot use (a bucket that is not a multiple of 64).
+            Console.Error.WriteLine("tensordsl: " + OneLine(e.Message));
+            return BadCommandLine;
         }
         catch (Exception e) when (e is InputException or NpyFormatException or ShapeException)
         {

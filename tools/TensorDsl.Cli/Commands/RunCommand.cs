@@ -96,6 +96,7 @@ internal static class KernelsCommand
 
             Console.WriteLine();
             Console.WriteLine("Element types: float32 or float16 (q, k and v alike; the output has q's); sizes come from the inputs.");
+            Console.WriteLine("paged-spyre is float16 only and its heads and D are constants (Spyre compiles static shapes): 'tensordsl spyre --help'.");
             return 0;
         });
         return command;

@@ -17,6 +17,9 @@ public enum Engine
 /// <summary>A user mistake in the inputs (a shape, a type, missing metadata): the message is one line for the user.</summary>
 public sealed class InputException(string message) : Exception(message);
 
+/// <summary>An option value the parser accepts but the command cannot use (exit code 2, one line): the message names the option.</summary>
+public sealed class UsageException(string message) : Exception(message);
+
 internal delegate void DenseKernel<T>(ReadOnlySpan<T> q, ReadOnlySpan<T> k, ReadOnlySpan<T> v, Span<T> output, int b, int hq, int sq, int d, int hkv, int sk, Span<float> lse);
 
 internal delegate void PagedKernel<T>(ReadOnlySpan<T> q, ReadOnlySpan<T> k, ReadOnlySpan<T> v, Span<T> output, PagedBatch batch, int hq, int d, int hkv, Span<float> lse);
@@ -129,17 +132,26 @@ internal sealed class DenseBuiltIn(string name, string summary, DenseKernel<floa
     }
 }
 
-internal sealed class PagedBuiltIn(string name, string summary, PagedKernel<float> runF32, PagedKernel<float> referenceF32, PagedKernel<Half> runF16, PagedKernel<Half> referenceF16)
+/// <summary>
+/// A paged kernel. <paramref name="heads"/>: the kernel's constant (Hq, Hkv, D) when it has them (a Spyre kernel: its
+/// shapes are static), checked against the inputs; such a kernel is float16 only (null float32 delegates).
+/// </summary>
+internal sealed class PagedBuiltIn(string name, string summary, PagedKernel<float>? runF32, PagedKernel<float>? referenceF32, PagedKernel<Half> runF16, PagedKernel<Half> referenceF16, (int Hq, int Hkv, int D)? heads = null)
     : BuiltInKernel(name, summary)
 {
     public override bool IsPaged => true;
 
-    public override string Layout =>
-        $"--q [T, Hq, D], --k and --v paged caches [N, {BuiltInKernels.PagedBlockSize}, Hkv, D]; int32 --query-start-loc [B + 1], --seq-lens [B], --block-table [B, max_blocks]; out [T, Hq, D]";
+    public override string Layout => heads is { } h
+        ? $"float16 --q [T, {h.Hq}, {h.D}], --k and --v paged caches [N, {BuiltInKernels.PagedBlockSize}, {h.Hkv}, {h.D}]; int32 --query-start-loc [B + 1], --seq-lens [B], --block-table [B, max_blocks]; out [T, {h.Hq}, {h.D}]"
+        : $"--q [T, Hq, D], --k and --v paged caches [N, {BuiltInKernels.PagedBlockSize}, Hkv, D]; int32 --query-start-loc [B + 1], --seq-lens [B], --block-table [B, max_blocks]; out [T, Hq, D]";
 
     public override KernelOutputs Run(KernelInputs inputs, Engine engine)
     {
         var type = CommonType(inputs);
+        if (type == NpyType.Float32 && runF32 is null)
+        {
+            throw new InputException($"'{Name}' takes float16 q, k and v only (its Spyre program computes in fp16), but they are float32");
+        }
         Rank("q", inputs.Q, 3, "T, Hq, D");
         Rank("k", inputs.K, 4, $"N, {BuiltInKernels.PagedBlockSize}, Hkv, D");
         Rank("v", inputs.V, 4, $"N, {BuiltInKernels.PagedBlockSize}, Hkv, D");
@@ -147,6 +159,13 @@ internal sealed class PagedBuiltIn(string name, string summary, PagedKernel<floa
         Same("the block size", "the kernel's BlockSize", BuiltInKernels.PagedBlockSize, "k's block size", inputs.K.Shape[1]);
         Same("the head size", "q's D", d, "k's D", inputs.K.Shape[3]);
         Heads(hq, hkv);
+        if (heads is { } fixedHeads)
+        {
+            Same("the number of query heads", $"'{Name}''s Hq", fixedHeads.Hq, "q's Hq", hq);
+            Same("the number of KV heads", $"'{Name}''s Hkv", fixedHeads.Hkv, "k's Hkv", hkv);
+            Same("the head size", $"'{Name}''s D", fixedHeads.D, "q's D", d);
+        }
+
         if (!inputs.V.Shape.SequenceEqual(inputs.K.Shape))
         {
             throw new InputException($"--v has shape {inputs.V.ShapeText} but must match --k {inputs.K.ShapeText}");
@@ -172,7 +191,7 @@ internal sealed class PagedBuiltIn(string name, string summary, PagedKernel<floa
         if (type == NpyType.Float32)
         {
             var output = new float[t * hq * d];
-            (engine == Engine.Cpu ? runF32 : referenceF32)(inputs.Q.AsFloat32(), inputs.K.AsFloat32(), inputs.V.AsFloat32(), output, batch, hq, d, hkv, lse);
+            (engine == Engine.Cpu ? runF32 : referenceF32)!(inputs.Q.AsFloat32(), inputs.K.AsFloat32(), inputs.V.AsFloat32(), output, batch, hq, d, hkv, lse);
             return new(NpyArray.Create(output, t, hq, d), NpyArray.Create(lse, hq, t));
         }
         else
@@ -236,6 +255,12 @@ public static partial class BuiltInKernels
             (q, k, v, o, batch, hq, d, hkv, lse) => PagedF32.Reference(q, k, v, o, batch, hq, d, hkv, lse),
             (q, k, v, o, batch, hq, d, hkv, lse) => PagedF16.Run(q, k, v, o, batch, hq, d, hkv, lse),
             (q, k, v, o, batch, hq, d, hkv, lse) => PagedF16.Reference(q, k, v, o, batch, hq, d, hkv, lse)),
+        new PagedBuiltIn("paged-spyre", $"'paged' with Hq {PagedSpyreF16.Hq}, Hkv {PagedSpyreF16.Hkv}, D {PagedSpyreF16.D}, float16 only; also a Spyre kernel ('tensordsl spyre')",
+            null,
+            null,
+            (q, k, v, o, batch, _, _, _, lse) => PagedSpyreF16.Run(q, k, v, o, batch, lse),
+            (q, k, v, o, batch, _, _, _, lse) => PagedSpyreF16.Reference(q, k, v, o, batch, lse),
+            (PagedSpyreF16.Hq, PagedSpyreF16.Hkv, PagedSpyreF16.D)),
     };
 
     public static BuiltInKernel? Find(string name) => All.FirstOrDefault(k => string.Equals(k.Name, name, StringComparison.OrdinalIgnoreCase));

@@ -128,3 +128,20 @@ public static partial class PagedF16
         [Shape("N, BlockSize, Hkv, D")] Pages<Half> v)
         => Softmax(q.MatMul(k.T) + Causal()).MatMul(v);
 }
+
+/// <summary>
+/// Paged varlen GQA on vLLM v1 metadata for the CPU and for IBM Spyre (`tensordsl spyre`, docs/spyre.md): Llama-3-8B's
+/// heads (Hq 32, Hkv 8, D 128), block size 16, causal, fp16. Spyre compiles every shape, so the heads and D are
+/// constants here, not sizes from the inputs; the bucketing is the reference design's (KV 256, query padding 32).
+/// </summary>
+[AttentionKernel(Targets.Cpu | Targets.Spyre, SpyreKvBucket = 256, SpyreQueryPadding = 32)]
+public static partial class PagedSpyreF16
+{
+    public const int Hq = 32, Hkv = 8, D = 128, BlockSize = BuiltInKernels.PagedBlockSize;
+
+    static Tokens<Half> Attend(
+        [Shape("T, Hq, D")] Tokens<Half> q,
+        [Shape("N, BlockSize, Hkv, D")] Pages<Half> k,
+        [Shape("N, BlockSize, Hkv, D")] Pages<Half> v)
+        => Softmax(q.MatMul(k.T) + Causal()).MatMul(v);
+}
