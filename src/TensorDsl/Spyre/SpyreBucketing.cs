@@ -107,6 +107,12 @@ public sealed record SpyreBucketing
         return p;
     }
 
+    /// <summary>The largest <c>max_num_seqs</c> a plan enumerates.</summary>
+    public const int MaxPlanSequences = 1 << 16;
+
+    /// <summary>The largest <c>max_model_len</c> a plan enumerates (2^24 tokens).</summary>
+    public const int MaxPlanModelLength = 1 << 24;
+
     /// <summary>
     /// The static shape variants a server with these limits compiles: every padded batch size up to
     /// <paramref name="maxNumSeqs"/>, every query bucket up to the padded <paramref name="maxQueryLen"/> (default:
@@ -123,6 +129,18 @@ public sealed record SpyreBucketing
         if (maxModelLen <= 0)
         {
             throw new ArgumentOutOfRangeException(nameof(maxModelLen), maxModelLen, "max_model_len must be > 0.");
+        }
+
+        // The plan enumerates every batch size and bucket: limits far past any serving configuration would loop for
+        // ever (an int counter at int.MaxValue) or exhaust memory, so they are refused.
+        if (maxNumSeqs > MaxPlanSequences)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxNumSeqs), maxNumSeqs, $"max_num_seqs must be ≤ {MaxPlanSequences}.");
+        }
+
+        if (maxModelLen > MaxPlanModelLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxModelLen), maxModelLen, $"max_model_len must be ≤ {MaxPlanModelLength}.");
         }
 
         int maxQuery = Math.Min(maxQueryLen ?? maxModelLen, maxModelLen);
