@@ -67,6 +67,16 @@ public sealed unsafe class GuardedArena : IDisposable
         }
     }
 
+    /// <summary>Writable metadata as <see cref="Memory{T}"/>: a test may change it after a batch holds it.</summary>
+    public Memory<int> WritableMetadata(ReadOnlySpan<int> contents)
+    {
+        var span = Output(contents);
+        fixed (int* pointer = span)
+        {
+            return new NativeMemoryManager<int>(pointer, span.Length).Memory;
+        }
+    }
+
     private Span<T> Allocate<T>(int count, out nint dataPages, out nuint dataLength)
         where T : unmanaged
     {
