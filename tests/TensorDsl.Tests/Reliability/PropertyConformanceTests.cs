@@ -80,11 +80,11 @@ public sealed class PropertyConformanceTests
 
     [Fact]
     public void Random_dense_cases_agree_with_Reference() =>
-        Cases.Sample(c => KernelCatalog.Get(c.Kernel).Check(c), iter: Iterations(300), threads: 1, print: c => c.ToString());
+        Cases.Sample(c => KernelCatalog.Get(c.Kernel).Check(c), iter: Iterations(200), threads: 1, print: c => c.ToString());
 
     [Fact]
     public void Random_varlen_and_paged_batches_agree_with_Reference() =>
-        BatchCases.Sample(c => VarlenPagedCatalog.Get(c.Kernel).Check(c), iter: Iterations(150), threads: 1, print: c => c.ToString());
+        BatchCases.Sample(c => VarlenPagedCatalog.Get(c.Kernel).Check(c), iter: Iterations(100), threads: 1, print: c => c.ToString());
 
     /// <summary>
     /// The shrinking works on these generators: a property that fails whenever Sq ≥ 5 and Sk ≥ 7 is reported after at
