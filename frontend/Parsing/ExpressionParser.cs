@@ -371,10 +371,10 @@ internal sealed class ExpressionParser
         expression = Unwrap(expression);
         if (expression is InvocationExpressionSyntax { ArgumentList.Arguments.Count: 1 } invocation
             && IsDslMethod(invocation, "Dsl", "Rsqrt")
-            && Constant(invocation.ArgumentList.Arguments[0].Expression) is { } radicand)
+            && Numeric(Constant(invocation.ArgumentList.Arguments[0].Expression)) is { } radicand)
         {
             // Same formula as the runtime's Dsl.Rsqrt, so the reference and the kernel use the same float.
-            return (float)(1.0 / Math.Sqrt(Convert.ToDouble(radicand, System.Globalization.CultureInfo.InvariantCulture)));
+            return (float)(1.0 / Math.Sqrt(radicand));
         }
 
         return Constant(expression) switch
@@ -386,6 +386,18 @@ internal sealed class ExpressionParser
             _ => null,
         };
     }
+
+    /// <summary>
+    /// A constant of a numeric type (char included: C# converts it to float implicitly) as a double; null for any
+    /// other constant (a string or bool argument is a compiler error, which must not become an exception here).
+    /// </summary>
+    private static double? Numeric(object? constant) => constant switch
+    {
+        char c => c,
+        sbyte or byte or short or ushort or int or uint or long or ulong or float or double or decimal =>
+            Convert.ToDouble(constant, System.Globalization.CultureInfo.InvariantCulture),
+        _ => null,
+    };
 
     private object? Constant(ExpressionSyntax expression)
     {

@@ -171,7 +171,13 @@ internal static class CpuEmitter
                 writer.Line("float score = dot;");
                 foreach (var step in plan.ScoreSteps)
                 {
-                    writer.Line($"score = {CSharpScalarPrinter.Print(step)};");
+                    // An identity step (ScoreMod(..., (b, h, i, j, s) => s)) would print "score = score;", which the
+                    // compiler warns about in the user's build (CS1717); it changes nothing, so it is left out.
+                    string printed = CSharpScalarPrinter.Print(step);
+                    if (printed != "score")
+                    {
+                        writer.Line($"score = {printed};");
+                    }
                 }
 
                 writer.Line("return score;");
