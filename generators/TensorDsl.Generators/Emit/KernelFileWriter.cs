@@ -102,6 +102,14 @@ internal static class KernelFileWriter
             {
                 writer.Line($"global::TensorDsl.Runtime.KernelGuard.Dim({EmitNames.Literal(size.Name)}, {EmitNames.Literal(size.Name)}, {names.Sizes.Local(size.Name)});");
             }
+
+            // A cache block with no elements leaves the block count undefined: a zero factor (Hkv = 0, say) is reported
+            // as itself, before the division would blame the cache.
+            var blockNames = new HashSet<string>(plan.Key.Shape.Skip(1).SelectMany(Names));
+            foreach (var size in plan.RuntimeSizes.Where(s => s.Source == RuntimeSizeSource.Argument && blockNames.Contains(s.Name)))
+            {
+                writer.Line($"global::TensorDsl.Runtime.KernelGuard.Positive({EmitNames.Literal(size.Name)}, {EmitNames.Literal(size.Name)}, {names.Sizes.Local(size.Name)});");
+            }
         }
 
         foreach (var size in plan.RuntimeSizes.Where(s => s.Source != RuntimeSizeSource.Argument))
@@ -121,4 +129,11 @@ internal static class KernelFileWriter
             }
         }
     }
+
+    private static IEnumerable<string> Names(DimExpr dim) => dim switch
+    {
+        NamedDim named => new[] { named.Name },
+        ProductDim product => product.Factors.SelectMany(Names),
+        _ => Enumerable.Empty<string>(),
+    };
 }

@@ -8,7 +8,7 @@ namespace TensorDsl;
 
 /// <summary>
 /// Writes new tokens' keys and values into a vLLM paged KV cache (vLLM's <c>reshape_and_cache</c>): token
-/// <c>t</c> of <c>key</c>/<c>value</c> <c>[T, H, D]</c> goes to cache slot <c>slotMapping[t]</c>, i.e. block
+/// <c>t</c> of <c>newKeys</c>/<c>newValues</c> <c>[T, H, D]</c> goes to cache slot <c>slotMapping[t]</c>, i.e. block
 /// <c>slot / BlockSize</c>, row <c>slot % BlockSize</c>; a negative slot skips the token (padding).
 /// </summary>
 /// <remarks>
@@ -21,27 +21,27 @@ public static class PagedCache
 {
     /// <summary>Writes into separate caches <paramref name="keyCache"/> and <paramref name="valueCache"/>, each <c>[N, BlockSize, H, D]</c>.</summary>
     public static void Write<T>(
-        ReadOnlySpan<T> key, ReadOnlySpan<T> value, Span<T> keyCache, Span<T> valueCache,
+        ReadOnlySpan<T> newKeys, ReadOnlySpan<T> newValues, Span<T> keyCache, Span<T> valueCache,
         ReadOnlySpan<int> slotMapping, int blockSize, int heads, int headDim)
         where T : unmanaged
     {
-        int blockElements = CheckSizes(key, value, slotMapping, blockSize, heads, headDim);
+        int blockElements = CheckSizes(newKeys, newValues, slotMapping, blockSize, heads, headDim);
         KernelGuard.MultipleOf("keyCache", "length", blockElements, keyCache.Length);
         KernelGuard.Equal("valueCache", "length", keyCache.Length, valueCache.Length);
         ReadOnlySpan<T> keys = keyCache, values = valueCache;
         KernelGuard.Disjoint("keyCache", keys, "valueCache", values);
-        CheckDisjoint("keyCache", keys, key, value);
-        CheckDisjoint("valueCache", values, key, value);
+        CheckDisjoint("keyCache", keys, newKeys, newValues);
+        CheckDisjoint("valueCache", values, newKeys, newValues);
 
         int numBlocks = keyCache.Length / blockElements;
         CheckSlots(slotMapping, numBlocks, blockSize);
-        Scatter(key, keyCache, slotMapping, 0, blockSize, blockElements);
-        Scatter(value, valueCache, slotMapping, 0, blockSize, blockElements);
+        Scatter(newKeys, keyCache, slotMapping, 0, blockSize, blockElements);
+        Scatter(newValues, valueCache, slotMapping, 0, blockSize, blockElements);
     }
 
     /// <summary>Writes into one span <paramref name="kvCache"/> holding both caches in <paramref name="layout"/>.</summary>
     public static void Write<T>(
-        ReadOnlySpan<T> key, ReadOnlySpan<T> value, Span<T> kvCache, KvCacheLayout layout,
+        ReadOnlySpan<T> newKeys, ReadOnlySpan<T> newValues, Span<T> kvCache, KvCacheLayout layout,
         ReadOnlySpan<int> slotMapping, int blockSize, int heads, int headDim)
         where T : unmanaged
     {
@@ -50,9 +50,9 @@ public static class PagedCache
             throw new ArgumentOutOfRangeException(nameof(layout), layout, "Unknown KV cache layout.");
         }
 
-        int blockElements = CheckSizes(key, value, slotMapping, blockSize, heads, headDim);
+        int blockElements = CheckSizes(newKeys, newValues, slotMapping, blockSize, heads, headDim);
         KernelGuard.MultipleOf("kvCache", "length", 2L * blockElements, kvCache.Length);
-        CheckDisjoint("kvCache", kvCache, key, value);
+        CheckDisjoint("kvCache", kvCache, newKeys, newValues);
 
         int numBlocks = (int)(kvCache.Length / (2L * blockElements));
         CheckSlots(slotMapping, numBlocks, blockSize);
@@ -61,30 +61,30 @@ public static class PagedCache
         bool blocksFirst = layout == KvCacheLayout.BlocksFirst;
         long blockStride = blocksFirst ? 2L * blockElements : blockElements;
         long valueBase = blocksFirst ? blockElements : (long)numBlocks * blockElements;
-        Scatter(key, kvCache, slotMapping, 0, blockSize, blockStride);
-        Scatter(value, kvCache, slotMapping, valueBase, blockSize, blockStride);
+        Scatter(newKeys, kvCache, slotMapping, 0, blockSize, blockStride);
+        Scatter(newValues, kvCache, slotMapping, valueBase, blockSize, blockStride);
     }
 
     /// <summary>Checks the sizes and the key/value lengths; returns <c>BlockSize · H · D</c> (the elements of one block).</summary>
     private static int CheckSizes<T>(
-        ReadOnlySpan<T> key, ReadOnlySpan<T> value, ReadOnlySpan<int> slotMapping, int blockSize, int heads, int headDim)
+        ReadOnlySpan<T> newKeys, ReadOnlySpan<T> newValues, ReadOnlySpan<int> slotMapping, int blockSize, int heads, int headDim)
         where T : unmanaged
     {
         KernelGuard.Positive("blockSize", "BlockSize", blockSize);
         KernelGuard.Positive("heads", "H", heads);
         KernelGuard.Positive("headDim", "D", headDim);
         int blockElements = KernelGuard.Elements("cache block", blockSize, heads, headDim);
-        int tokens = KernelGuard.Elements("key", slotMapping.Length, heads, headDim);
-        KernelGuard.SpanLength("key", tokens, key.Length);
-        KernelGuard.SpanLength("value", tokens, value.Length);
+        int tokens = KernelGuard.Elements("newKeys", slotMapping.Length, heads, headDim);
+        KernelGuard.SpanLength("newKeys", tokens, newKeys.Length);
+        KernelGuard.SpanLength("newValues", tokens, newValues.Length);
         return blockElements;
     }
 
     private static void CheckDisjoint<T>(string cacheName, ReadOnlySpan<T> cache, ReadOnlySpan<T> key, ReadOnlySpan<T> value)
         where T : unmanaged
     {
-        KernelGuard.Disjoint(cacheName, cache, "key", key);
-        KernelGuard.Disjoint(cacheName, cache, "value", value);
+        KernelGuard.Disjoint(cacheName, cache, "newKeys", key);
+        KernelGuard.Disjoint(cacheName, cache, "newValues", value);
     }
 
     /// <summary>Every slot is negative (skip) or below <c>numBlocks · blockSize</c>, and no slot appears twice.</summary>

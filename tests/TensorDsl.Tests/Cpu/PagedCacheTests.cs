@@ -119,9 +119,9 @@ public sealed class PagedCacheTests
         var key = Tokens(2, 0);
         var cache = Sentinels(N * Block);
         int[] slots = { 0, 1 };
-        Assert.Equal("key", Assert.Throws<ShapeException>(() =>
+        Assert.Equal("newKeys", Assert.Throws<ShapeException>(() =>
             PagedCache.Write<float>(Tokens(1, 0), key, cache, Sentinels(N * Block), slots, Bs, H, D)).Parameter);
-        Assert.Equal("value", Assert.Throws<ShapeException>(() =>
+        Assert.Equal("newValues", Assert.Throws<ShapeException>(() =>
             PagedCache.Write<float>(key, Tokens(3, 0), cache, Sentinels(N * Block), slots, Bs, H, D)).Parameter);
         Assert.Equal("keyCache", Assert.Throws<ShapeException>(() =>
             PagedCache.Write<float>(key, key, Sentinels(N * Block + 1), Sentinels(N * Block + 1), slots, Bs, H, D)).Parameter);

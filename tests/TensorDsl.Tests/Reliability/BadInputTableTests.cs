@@ -64,44 +64,20 @@ public sealed class BadInputTableTests
         ["paged Run: block id set to N after Create"] = new(typeof(ShapeException), "blockTable", () => Paged(mutate: m => m.Table[0] = m.NumBlocks)),
         ["paged Run: seq_lens grown past its row after Create"] = new(typeof(ShapeException), "seqLens", () => Paged(mutate: m => m.SeqLens[1] = 1000)),
         ["WriteCache: slot set past the cache after Create"] = new(typeof(ShapeException), "slotMapping", () => Write(Alias.None, mutate: m => m.Slots[0] = m.NumBlocks * 16)),
-    };
 
-    // Rows that fail today: each names the bug. They run when the bug is fixed (remove the Skip).
-    private static readonly Dictionary<string, (Row Row, string Bug)> Failing = new()
-    {
-        ["WriteCache: newKeys shorter than T·Hkv·D"] = (new(typeof(ShapeException), "newKeys", () => Write(Alias.None, keysDelta: -1)),
-            "PagedCache.Write (src/TensorDsl/Cpu/PagedCache.cs) names its own parameter 'key' instead of the public WriteCache parameter 'newKeys'"),
-        ["WriteCache: newKeys overlapping keyCache"] = (new(typeof(ArgumentException), "keyCache", () => Write(Alias.NewKeysInKeyCache), "newKeys"),
-            "PagedCache.Write (src/TensorDsl/Cpu/PagedCache.cs) names the new keys 'key' instead of the public WriteCache parameter 'newKeys'"),
-        ["paged Run: Hkv 0"] = (new(typeof(ShapeException), "Hkv", () => Paged(hkv: 0)),
-            "the paged run-time-head Run reports Hkv = 0 as \"Parameter 'k', dimension N unit: expected > 0, actual 0\" (ParamName 'k'), where the dense entry points name Hkv (ValidationTests.Zero_kv_heads_is_reported_as_Hkv)"),
+        // ---- names that were wrong until fixed (the public parameter, not an internal one) ---------------------------------
+        ["WriteCache: newKeys shorter than T·Hkv·D"] = new(typeof(ShapeException), "newKeys", () => Write(Alias.None, keysDelta: -1)),
+        ["WriteCache: newKeys overlapping keyCache"] = new(typeof(ArgumentException), "keyCache", () => Write(Alias.NewKeysInKeyCache), "newKeys"),
+        ["paged Run: Hkv 0"] = new(typeof(ShapeException), "Hkv", () => Paged(hkv: 0)),
     };
 
     public static TheoryData<string> Names => new(Rows.Keys);
 
-    public static TheoryData<string> FailingNames => new(Failing.Keys);
 
     [Theory]
     [MemberData(nameof(Names))]
     public void Bad_input_throws_the_documented_exception_naming_the_parameter(string row) => Check(Rows[row]);
 
-    [Fact(Skip = "Bug: PagedCache.Write (src/TensorDsl/Cpu/PagedCache.cs) names the new keys 'key' (ShapeException.Parameter and ParamName 'key'), not the public WriteCache parameter 'newKeys'.")]
-    public void Known_bug_WriteCache_short_newKeys_names_newKeys() => Check(Failing["WriteCache: newKeys shorter than T·Hkv·D"].Row);
-
-    [Fact(Skip = "Bug: PagedCache.Write (src/TensorDsl/Cpu/PagedCache.cs) says \"Parameter 'keyCache' overlaps parameter 'key'\": the message does not name the public parameter 'newKeys'.")]
-    public void Known_bug_WriteCache_newKeys_in_keyCache_names_newKeys() => Check(Failing["WriteCache: newKeys overlapping keyCache"].Row);
-
-    [Fact(Skip = "Bug: the paged run-time-head Run reports Hkv = 0 as \"Parameter 'k', dimension N unit: expected > 0, actual 0\" (ParamName 'k'); the dense entry points name Hkv (ValidationTests.Zero_kv_heads_is_reported_as_Hkv).")]
-    public void Known_bug_paged_Hkv_zero_names_Hkv() => Check(Failing["paged Run: Hkv 0"].Row);
-
-    /// <summary>The skipped rows above still fail today (so each Skip describes a live bug); a fix turns this red.</summary>
-    [Theory]
-    [MemberData(nameof(FailingNames))]
-    public void Known_bug_rows_still_fail(string row)
-    {
-        var (r, bug) = Failing[row];
-        Assert.True(Record.Exception(() => Check(r)) is not null, $"Row '{row}' passes now: the bug ({bug}) is fixed — move it to Rows and drop its Skip.");
-    }
 
     /// <summary>
     /// Metadata changed after <c>Create</c> (docs/semantics.md#metadata: the batch holds the arrays; a change voids the
