@@ -136,7 +136,7 @@ public sealed class PagedCacheTests
         var overlap = Assert.Throws<ArgumentException>(() =>
             PagedCache.Write<float>(both.AsSpan(0, 2 * Row), key, both.AsSpan(0, N * Block), Sentinels(N * Block), slots, Bs, H, D));
         Assert.Equal("keyCache", overlap.ParamName);
-        Assert.Contains("'key'", overlap.Message);
+        Assert.Contains("'newKeys'", overlap.Message);
         Assert.Throws<ArgumentException>(() =>
             PagedCache.Write<float>(key, key, both.AsSpan(0, N * Block), both.AsSpan(N * Block - 1, N * Block), slots, Bs, H, D));
         Assert.All(both, x => Assert.Equal(-1f, x));
