@@ -154,10 +154,19 @@ internal static class CpuEmitter
             writer.Line($"public static bool HasPredicate => {Bool(masks.Predicates.Count > 0)};");
             writer.Line();
             writer.Line(inline);
-            writer.Line(masks.Predicates.Count == 0
-                ? "public static bool Visible(int batch, int head, int position, int key) => true;"
-                : "public static bool Visible(int batch, int head, int position, int key) => "
-                  + string.Join(" && ", masks.Predicates.Select(CSharpScalarPrinter.Print)) + ";");
+            if (masks.Predicates.Count == 0)
+            {
+                writer.Line("public static bool Visible(int batch, int head, int position, int key) => true;");
+            }
+            else
+            {
+                // The predicates are the user's lambdas, printed back: any warning they carry (CS0652 for
+                // `j == 2147483648`, say) is reported once, in the user's file, not again in this one.
+                writer.Line(UserCodeBegin);
+                writer.Line("public static bool Visible(int batch, int head, int position, int key) => "
+                    + string.Join(" && ", masks.Predicates.Select(CSharpScalarPrinter.Print)) + ";");
+                writer.Line(UserCodeEnd);
+            }
             writer.Line();
             var scale = PlainScale(plan.ScoreSteps);
             writer.Line($"public static bool ScoreIsScale => {Bool(scale is not null)};");
@@ -169,6 +178,7 @@ internal static class CpuEmitter
             using (writer.Block($"public static float Score(in {Cpu}.ScoreInputs inputs, int batch, int head, int row, int position, int key, float dot)"))
             {
                 writer.Line("float score = dot;");
+                writer.Line(UserCodeBegin);
                 foreach (var step in plan.ScoreSteps)
                 {
                     // An identity step (ScoreMod(..., (b, h, i, j, s) => s)) would print "score = score;", which the
@@ -179,6 +189,8 @@ internal static class CpuEmitter
                         writer.Line($"score = {printed};");
                     }
                 }
+
+                writer.Line(UserCodeEnd);
 
                 writer.Line("return score;");
             }
@@ -209,6 +221,11 @@ internal static class CpuEmitter
             _ => null,
         };
     }
+
+    /// <summary>Around code printed from the user's expression (lambdas, scales): its warnings belong to the user's file.</summary>
+    private const string UserCodeBegin = "#pragma warning disable // printed from the declaration: its warnings are reported there";
+
+    private const string UserCodeEnd = "#pragma warning restore";
 
     private static string Bool(bool value) => value ? "true" : "false";
 }
