@@ -63,6 +63,9 @@ public sealed class BadInputTableTests
         // ---- metadata changed after Create (documented: voids the validation; the kernel must still bounds-check) ------
         ["paged Run: block id set to N after Create"] = new(typeof(ShapeException), "blockTable", () => Paged(mutate: m => m.Table[0] = m.NumBlocks)),
         ["paged Run: seq_lens grown past its row after Create"] = new(typeof(ShapeException), "seqLens", () => Paged(mutate: m => m.SeqLens[1] = 1000)),
+        ["varlen Run: query_start_loc made non-monotonic after Create"] = new(typeof(ShapeException), "queryStartLoc", () => Varlen(mutate: m => m.Loc[1] = -1)),
+        ["varlen Run: seq_lens below the query length after Create"] = new(typeof(ShapeException), "seqLens", () => Varlen(mutate: m => m.SeqLens[0] = 0)),
+        ["paged Run: query_start_loc made non-monotonic after Create"] = new(typeof(ShapeException), "queryStartLoc", () => Paged(mutate: m => m.Loc[1] = -1)),
         ["WriteCache: slot set past the cache after Create"] = new(typeof(ShapeException), "slotMapping", () => Write(Alias.None, mutate: m => m.Slots[0] = m.NumBlocks * 16)),
 
         // ---- names that were wrong until fixed (the public parameter, not an internal one) ---------------------------------
