@@ -61,22 +61,16 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
         }
     }
 
-    private unsafe ReadOnlySpan<T> Read<T>(nint address, int length)
-        where T : unmanaged => new((void*)address, length);
-
-    private unsafe Span<T> Write<T>(nint address, int length)
-        where T : unmanaged => new((void*)address, length);
-
     private ScoreInputs Inputs()
     {
         var call = Call;
         return new ScoreInputs
         {
             DefaultScale = call.DefaultScale,
-            Side0 = new SideTensor(Read<byte>(call.Side0, call.Side0Length), call.Side0Shape),
-            Side1 = new SideTensor(Read<byte>(call.Side1, call.Side1Length), call.Side1Shape),
-            Side2 = new SideTensor(Read<byte>(call.Side2, call.Side2Length), call.Side2Shape),
-            Side3 = new SideTensor(Read<byte>(call.Side3, call.Side3Length), call.Side3Shape),
+            Side0 = new SideTensor(Pinned.Read<byte>(call.Side0, call.Side0Length), call.Side0Shape),
+            Side1 = new SideTensor(Pinned.Read<byte>(call.Side1, call.Side1Length), call.Side1Shape),
+            Side2 = new SideTensor(Pinned.Read<byte>(call.Side2, call.Side2Length), call.Side2Shape),
+            Side3 = new SideTensor(Pinned.Read<byte>(call.Side3, call.Side3Length), call.Side3Shape),
         };
     }
 
@@ -92,8 +86,8 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
         ws.Ensure(lanes, depth, width, TileKeys);
 
         var inputs = Inputs();
-        var k = Read<TKV>(call.K, call.KLength);
-        var v = Read<TKV>(call.V, call.VLength);
+        var k = Pinned.Read<TKV>(call.K, call.KLength);
+        var v = Pinned.Read<TKV>(call.V, call.VLength);
         ReadOnlySpan<int> blockTable = call.Paged is { } paged ? paged.BlockTable.Span : default;
 
         int minLo = int.MaxValue, maxHi = int.MinValue, maxLo = int.MinValue, minHi = int.MaxValue;
@@ -281,7 +275,7 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
     private void PackQueries(in WorkItem item, Workspace ws, int lanes, bool byDot, float scale)
     {
         var call = Call;
-        var q = Read<TQ>(call.Q, call.QLength);
+        var q = Pinned.Read<TQ>(call.Q, call.QLength);
         int depth = call.HeadDim;
         var qt = ws.QueryT.AsSpan(0, depth * lanes);
         for (int r = 0; r < lanes; r++)
@@ -541,15 +535,15 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
     }
 
     /// <summary>Row finishing, partial stores and merges, independent of the vector width.</summary>
-    private static unsafe class Rows
+    private static class Rows
     {
         /// <summary>Normalises one row (sinks join the denominator only) and writes its output and LSE.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void Finish(CallData call, int head, in WorkItem item, int row, float max, float sum, Span<float> mean)
         {
-            var output = new Span<TO>(ToPointer(call.Output), call.OutputLength);
-            var lse = new Span<float>(ToPointer(call.Lse), call.LseLength);
-            var sinks = new ReadOnlySpan<float>(ToPointer(call.Sinks), call.SinksLength);
+            var output = Pinned.Write<TO>(call.Output, call.OutputLength);
+            var lse = Pinned.Write<float>(call.Lse, call.LseLength);
+            var sinks = Pinned.Read<float>(call.Sinks, call.SinksLength);
             var outputRow = output.Slice(call.OutputAddress.Offset(item.Sequence, head, row, item.QueryStart), call.ValueDim);
             int lseIndex = call.Varlen
                 ? head * call.Tokens + item.QueryStart + row
@@ -643,8 +637,6 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
                 for (int c = 0; c < valueDim; c++) mean[c] += weight * pieceMean[c];
             }
         }
-
-        private static unsafe void* ToPointer(nint address) => (void*)address;
     }
 
     /// <summary>

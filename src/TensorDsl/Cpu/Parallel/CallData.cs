@@ -40,3 +40,13 @@ internal sealed class CallData
         }
     }
 }
+
+/// <summary>Spans over the caller's memory that <see cref="AttentionDriver"/> keeps pinned for the whole call.</summary>
+internal static unsafe class Pinned
+{
+    public static ReadOnlySpan<T> Read<T>(nint address, int length)
+        where T : unmanaged => new((void*)address, length);
+
+    public static Span<T> Write<T>(nint address, int length)
+        where T : unmanaged => new((void*)address, length);
+}
