@@ -46,7 +46,7 @@ public sealed class AttentionKernelAnalyzer : DiagnosticAnalyzer
             // with its code fix, and two kernels in one type do not report it twice.
             if (ContainsKernel(type, attribute))
             {
-                ReportNotPartial(context, type);
+                ReportNotPartial(context, type, attribute);
             }
 
             return;
@@ -67,10 +67,13 @@ public sealed class AttentionKernelAnalyzer : DiagnosticAnalyzer
     private static bool IsKernel(INamedTypeSymbol type, INamedTypeSymbol attribute) =>
         type.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, attribute));
 
+    private static INamedTypeSymbol? FirstKernel(INamedTypeSymbol type, INamedTypeSymbol attribute) =>
+        type.GetTypeMembers().Select(nested => IsKernel(nested, attribute) ? nested : FirstKernel(nested, attribute)).FirstOrDefault(k => k is not null);
+
     private static bool ContainsKernel(INamedTypeSymbol type, INamedTypeSymbol attribute) =>
         type.GetTypeMembers().Any(nested => IsKernel(nested, attribute) || ContainsKernel(nested, attribute));
 
-    private static void ReportNotPartial(SymbolAnalysisContext context, INamedTypeSymbol type)
+    private static void ReportNotPartial(SymbolAnalysisContext context, INamedTypeSymbol type, INamedTypeSymbol attribute)
     {
         foreach (var reference in type.DeclaringSyntaxReferences)
         {
@@ -78,7 +81,8 @@ public sealed class AttentionKernelAnalyzer : DiagnosticAnalyzer
                 && !declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
             {
                 context.ReportDiagnostic(Diagnostic.Create(
-                    RoslynDiagnostics.Descriptor(DiagnosticIds.KernelNotPartial), declaration.Identifier.GetLocation(), type.Name));
+                    RoslynDiagnostics.Descriptor(DiagnosticIds.KernelNotPartial), declaration.Identifier.GetLocation(), type.Name,
+                    Diagnose.NotPartialReason(FirstKernel(type, attribute)?.Name)));
             }
         }
     }

@@ -10,8 +10,14 @@ namespace TensorDsl.FrontEnd.Diagnostics;
 /// </summary>
 internal static class Diagnose
 {
-    public static DiagnosticInfo KernelNotPartial(SourceSpan at, string type) =>
-        Make(DiagnosticCatalog.KernelNotPartial, at, type);
+    /// <summary>TDSL0001 on <paramref name="type"/>: the kernel itself, or a type around <paramref name="kernel"/>.</summary>
+    public static DiagnosticInfo KernelNotPartial(SourceSpan at, string type, string? kernel = null) =>
+        Make(DiagnosticCatalog.KernelNotPartial, at, type, NotPartialReason(kernel));
+
+    /// <summary>Why TDSL0001's type must be partial: it is the kernel, or it holds one (the generated part reopens it).</summary>
+    public static string NotPartialReason(string? kernel) => kernel is null
+        ? "it is an attention kernel, and the generator adds Run and Reference to it"
+        : $"it contains the attention kernel '{kernel}', and the generated code reopens every type around a kernel";
 
     public static DiagnosticInfo KernelMethodNotStatic(SourceSpan at, string method) =>
         Make(DiagnosticCatalog.KernelMethodNotStatic, at, method);

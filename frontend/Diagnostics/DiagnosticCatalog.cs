@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Linq;
 
 namespace TensorDsl.FrontEnd.Diagnostics;
 
@@ -56,7 +57,7 @@ internal static class DiagnosticCatalog
     public static readonly DiagnosticSpec KernelNotPartial = new(
         DiagnosticIds.KernelNotPartial, Usage, DiagnosticLevel.Error,
         "Attention kernel type must be partial",
-        "The attention kernel '{0}' must be declared 'partial' so the generator can add Run and Reference to it");
+        "The type '{0}' must be declared 'partial': {1}");
 
     public static readonly DiagnosticSpec KernelMethodNotStatic = new(
         DiagnosticIds.KernelMethodNotStatic, Usage, DiagnosticLevel.Error,
@@ -171,7 +172,7 @@ internal static class DiagnosticCatalog
     public static readonly DiagnosticSpec KernelTypeForm = new(
         DiagnosticIds.KernelTypeForm, Usage, DiagnosticLevel.Error,
         "Attention kernel type has an unsupported form",
-        "The attention kernel type '{0}' is {1}; a kernel type is a non-generic partial class (not a record) named neither Run nor Reference");
+        "The attention kernel type '{0}' is {1}; a kernel type is a partial class (not a record), generic neither itself nor through a type around it, that leaves the names of the generated members (Run, Reference, WriteCache, SpyreSpec, …) to the generator");
 
     public static readonly DiagnosticSpec BodyNotSingleExpression = new(
         DiagnosticIds.BodyNotSingleExpression, Usage, DiagnosticLevel.Error,
@@ -232,6 +233,20 @@ internal static class DiagnosticCatalog
         DiagnosticIds.GeneratorFailure, Usage, DiagnosticLevel.Error,
         "The TensorDsl generator failed",
         "The TensorDsl generator failed on '{0}' ({1}); please report this with the declaration");
+
+    /// <summary>"TDSLnnnn: message", as the build prints it (without the location), e.g. for a stub that throws it.</summary>
+    public static string Text(DiagnosticInfo info)
+    {
+        foreach (var spec in All)
+        {
+            if (spec.Id == info.Id)
+            {
+                return info.Id + ": " + string.Format(System.Globalization.CultureInfo.InvariantCulture, spec.MessageFormat, info.Arguments.Items.Cast<object>().ToArray());
+            }
+        }
+
+        return info.Id;
+    }
 
     public static bool IsError(string id)
     {

@@ -1,3 +1,4 @@
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using TensorDsl.FrontEnd.Model;
 
@@ -9,6 +10,16 @@ internal static class DslSymbols
     public const string Namespace = "TensorDsl";
     public const string AttributeName = "TensorDsl.AttentionKernelAttribute";
     public const string ShapeAttributeName = "TensorDsl.ShapeAttribute";
+
+    /// <summary>
+    /// Whether the user wrote <paramref name="member"/>: not implicit, and declared somewhere other than the generator's
+    /// own files. In a build the analyzers see the generated part of a kernel type too; its Run, Reference, … are not
+    /// the user's members.
+    /// </summary>
+    public static bool IsUserDeclared(ISymbol member) =>
+        !member.IsImplicitlyDeclared
+        && (member.DeclaringSyntaxReferences.IsEmpty
+            || member.DeclaringSyntaxReferences.Any(r => !GeneratedNames.IsGeneratedFile(r.SyntaxTree.FilePath)));
 
     public static bool IsDslType(ITypeSymbol? type, string metadataName) =>
         type is INamedTypeSymbol named

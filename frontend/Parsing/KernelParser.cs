@@ -22,9 +22,6 @@ internal sealed record ParseResult(KernelModel? Model, EquatableArray<Diagnostic
 /// </summary>
 internal static class KernelParser
 {
-    /// <summary>The members the generator adds to a kernel type; the user's own members may not use these names.</summary>
-    private static readonly string[] GeneratedMemberNames = { "Run", "Reference", "WriteCache" };
-
     public static ParseResult Parse(INamedTypeSymbol type, Compilation compilation, CancellationToken cancellationToken)
     {
         var diagnostics = new List<DiagnosticInfo>();
@@ -45,8 +42,17 @@ internal static class KernelParser
 
         if (type.IsGenericType)
         {
-            diagnostics.Add(Diagnose.KernelTypeForm(typeLocation, type.Name,
-                $"generic (<{string.Join(", ", type.TypeParameters.Select(t => t.Name))}>)"));
+            // Roslyn calls a type generic when a type around it is: say which one, since the kernel itself may not be.
+            var generic = type;
+            while (generic.TypeParameters.IsEmpty && generic.ContainingType is { } outer)
+            {
+                generic = outer;
+            }
+
+            var typeParameters = $"<{string.Join(", ", generic.TypeParameters.Select(t => t.Name))}>";
+            diagnostics.Add(Diagnose.KernelTypeForm(typeLocation, type.Name, SymbolEqualityComparer.Default.Equals(generic, type)
+                ? $"generic ({typeParameters})"
+                : $"nested in the generic type '{generic.Name}{typeParameters}', so it is generic too"));
         }
 
         if (type.IsFileLocal)
@@ -55,9 +61,9 @@ internal static class KernelParser
             diagnostics.Add(Diagnose.KernelTypeForm(typeLocation, type.Name, "file-local ('file'), so the generated part, another file, cannot join it"));
         }
 
-        foreach (var name in GeneratedMemberNames)
+        foreach (var name in GeneratedNames.Members)
         {
-            if (type.GetMembers(name).FirstOrDefault(m => !m.IsImplicitlyDeclared) is { } member)
+            if (type.GetMembers(name).FirstOrDefault(DslSymbols.IsUserDeclared) is { } member)
             {
                 diagnostics.Add(Diagnose.KernelTypeForm(
                     SourceSpans.Of(member.Locations.FirstOrDefault() ?? Location.None), type.Name,
@@ -65,10 +71,10 @@ internal static class KernelParser
             }
         }
 
-        if (type.Name is "Run" or "Reference")
+        if (GeneratedNames.Members.Contains(type.Name))
         {
-            // The generated entry points are members with these names, and C# forbids a member named like its type.
-            diagnostics.Add(Diagnose.KernelTypeForm(typeLocation, type.Name, $"named '{type.Name}' like the method the generator adds to it"));
+            // The generated members have these names, and C# forbids a member named like its type.
+            diagnostics.Add(Diagnose.KernelTypeForm(typeLocation, type.Name, $"named '{type.Name}' like a member the generator adds to it"));
         }
 
         var targets = ReadTargets(type, diagnostics);
@@ -173,7 +179,7 @@ internal static class KernelParser
         }
 
         return new KernelModel(
-            type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString(),
+            NamespaceOf(type),
             TypeChain(type),
             method.Name,
             Normalize(body.ToString()),
@@ -198,7 +204,8 @@ internal static class KernelParser
                 if (reference.GetSyntax() is TypeDeclarationSyntax declaration
                     && !declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
                 {
-                    diagnostics.Add(Diagnose.KernelNotPartial(SourceSpans.Of(declaration.Identifier), current.Name));
+                    diagnostics.Add(Diagnose.KernelNotPartial(
+                        SourceSpans.Of(declaration.Identifier), current.Name, SymbolEqualityComparer.Default.Equals(current, type) ? null : type.Name));
                 }
             }
         }
@@ -338,7 +345,19 @@ internal static class KernelParser
         { Statements.Count: var count } => $"a block of {count} statements",
     };
 
-    private static EquatableArray<TypeDeclarationModel> TypeChain(INamedTypeSymbol type)
+    /// <summary>The kernel's namespace (null for the global one), as the model and the generated file name it.</summary>
+    public static string? NamespaceOf(INamedTypeSymbol type) =>
+        type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString();
+
+    /// <summary>
+    /// Whether a generated part can join the kernel type despite its errors: every type of the chain is partial, none
+    /// is generic or file-local, and no user member takes a generated name (TDSL0001 and TDSL0019 say otherwise).
+    /// Only then does the generator add entry points that throw the first error (docs/design.md, "Broken kernels").
+    /// </summary>
+    public static bool CanReopen(ParseResult result) =>
+        !result.Diagnostics.Any(d => d.Id is DiagnosticIds.KernelNotPartial or DiagnosticIds.KernelTypeForm);
+
+    public static EquatableArray<TypeDeclarationModel> TypeChain(INamedTypeSymbol type)
     {
         var chain = new List<TypeDeclarationModel>();
         for (var current = type; current is not null; current = current.ContainingType)

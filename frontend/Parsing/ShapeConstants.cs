@@ -38,7 +38,7 @@ internal sealed class ShapeConstants
                 foreach (var member in type.GetMembers())
                 {
                     var inherited = !SymbolEqualityComparer.Default.Equals(type, scope);
-                    if (member.IsImplicitlyDeclared
+                    if (!DslSymbols.IsUserDeclared(member)
                         || (inherited && member.DeclaredAccessibility == Accessibility.Private)
                         || values.ContainsKey(member.Name) || rejected.ContainsKey(member.Name)
                         || Describe(member) is not { } what)

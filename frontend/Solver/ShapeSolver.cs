@@ -53,15 +53,23 @@ internal static class ShapeSolver
             return found;
         }
 
+        var before = found.Count;
         Equal(q, qa.HeadSize, k, ka.HeadSize, (e, a) => Diagnose.ContractionMismatch(k.ShapeLocation, q.Name, e, k.Name, a));
+
+        // One mistake, one diagnostic: when k's D is the odd one out (q and v agree), TDSL0007 already says so, and
+        // "v does not match k" would blame v for k's mistake.
+        var keyAloneWrong = found.Count > before && Compare(qa.HeadSize, va.HeadSize) == true;
         if (k.Layout == OperandLayout.Pages && v.Layout == OperandLayout.Pages)
         {
-            CheckPagedPair(k, ka, v, va, found, Equal);
+            CheckPagedPair(k, ka, v, va, found, Equal, keyAloneWrong);
         }
         else
         {
             Equal(k, ka.Heads, v, va.Heads, (e, a) => Diagnose.KvHeadMismatch(v.ShapeLocation, k.Name, e, v.Name, a));
-            Equal(k, ka.HeadSize, v, va.HeadSize, (e, a) => Diagnose.ValueMismatch(v.ShapeLocation, k.Name, "D", e, v.Name, a));
+            if (!keyAloneWrong)
+            {
+                Equal(k, ka.HeadSize, v, va.HeadSize, (e, a) => Diagnose.ValueMismatch(v.ShapeLocation, k.Name, "D", e, v.Name, a));
+            }
         }
 
         if (qa.IsDense)
@@ -155,7 +163,7 @@ internal static class ShapeSolver
     /// Both caches are addressed through one block table, so every axis of their geometry must agree; that is
     /// one diagnostic (TDSL0027) whatever the axis. The block size itself must be a constant power of two.
     /// </summary>
-    private static void CheckPagedPair(OperandModel k, RoleAxes ka, OperandModel v, RoleAxes va, List<DiagnosticInfo> found, EqualCheck equal)
+    private static void CheckPagedPair(OperandModel k, RoleAxes ka, OperandModel v, RoleAxes va, List<DiagnosticInfo> found, EqualCheck equal, bool keyAloneWrong)
     {
         foreach (var (operand, axes) in new[] { (k, ka), (v, va) })
         {
@@ -180,7 +188,10 @@ internal static class ShapeSolver
         }
 
         equal(k, ka.Heads, v, va.Heads, Disagree("Hkv"));
-        equal(k, ka.HeadSize, v, va.HeadSize, Disagree("D"));
+        if (!keyAloneWrong)
+        {
+            equal(k, ka.HeadSize, v, va.HeadSize, Disagree("D"));
+        }
     }
 
     private static void CheckOutput(OperandModel output, OperandModel q, RoleAxes qa, RoleAxes va, List<DiagnosticInfo> found)
@@ -250,18 +261,12 @@ internal static class ShapeSolver
     }
 
     /// <summary>
-    /// Names the generated entry points take for themselves: <c>output</c>, <c>lse</c>, and the batch metadata,
-    /// heads, KV cache and layout parameters of the varlen/paged entry points. No tensor or run-time size may use them.
-    /// </summary>
-    internal static readonly IReadOnlyCollection<string> ReservedNames = new[] { "output", "lse", "batch", "heads", "kvCache", "layout", "newKeys", "newValues", "keyCache", "valueCache" };
-
-    /// <summary>
     /// The generated <c>Run</c> takes one parameter per tensor, per run-time size, and the reserved ones: those names
     /// must not collide.
     /// </summary>
     private static void CheckNames(KernelModel kernel, List<DiagnosticInfo> found)
     {
-        var reserved = new HashSet<string>(ReservedNames, System.StringComparer.Ordinal);
+        var reserved = new HashSet<string>(GeneratedNames.Parameters, System.StringComparer.Ordinal);
         foreach (var operand in kernel.Parameters)
         {
             if (reserved.Contains(operand.Name))

@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using TensorDsl.FrontEnd.Diagnostics;
 using TensorDsl.FrontEnd.Lowering;
@@ -16,8 +17,8 @@ namespace TensorDsl.Generators;
 /// <summary>
 /// Parse → check → plan → emit, each an incremental step with its own tracking name and an equatable result, so an
 /// edit that leaves a kernel's model (or plan) equal never re-runs the steps after it. Diagnostics belong to the
-/// analyzers; a kernel with errors simply stops at the step that found them. The generator reports only its own
-/// failures (TDSL9999).
+/// analyzers; a kernel with errors stops at the step that found them and gets entry points that throw the first error
+/// (<see cref="StubWriter"/>), so its callers still compile. The generator reports only its own failures (TDSL9999).
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class AttentionKernelGenerator : IIncrementalGenerator
@@ -27,6 +28,7 @@ public sealed class AttentionKernelGenerator : IIncrementalGenerator
     public const string CheckStep = "TensorDsl.Check";
     public const string PlanStep = "TensorDsl.Plan";
     public const string EmitStep = "TensorDsl.Emit";
+    public const string StubStep = "TensorDsl.Stub";
 
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
@@ -38,11 +40,21 @@ public sealed class AttentionKernelGenerator : IIncrementalGenerator
             .WithTrackingName(ParseStep);
 
         var failures = parsed.Where(static outcome => outcome.Failure is not null).Select(static (outcome, _) => outcome.Failure!);
-        var checkedModels = parsed
-            .Select(static (outcome, _) => outcome.Model is { } model && ShapeSolver.Solve(model) is { HasErrors: false } solved
-                ? new CheckedKernel(model, solved.Checks)
-                : null)
-            .WithTrackingName(CheckStep);
+        var checkedOutcomes = parsed.Select(static (outcome, _) => Check(outcome)).WithTrackingName(CheckStep);
+        var checkedModels = checkedOutcomes.Select(static (outcome, _) => outcome.Kernel);
+
+        // Broken kernels: entry points that throw the first error. The catch-alls need C# 13 and a runtime with
+        // by-ref-like generics (allows ref struct), decided once per compilation as a plain bool.
+        var refStructGenerics = context.ParseOptionsProvider
+            .Select(static (options, _) => options is CSharpParseOptions { LanguageVersion: >= (LanguageVersion)1300 })
+            .Combine(context.CompilationProvider.Select(static (compilation, _) =>
+                compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.RuntimeFeature")?.GetMembers("ByRefLikeGenerics").Length > 0))
+            .Select(static (pair, _) => pair.Left && pair.Right);
+        var stubs = checkedOutcomes
+            .Where(static outcome => outcome.Stub is not null)
+            .Combine(refStructGenerics)
+            .Select(static (pair, _) => EmitStub(pair.Left.Stub!, pair.Right))
+            .WithTrackingName(StubStep);
         var plans = checkedModels
             .Select(static (kernel, _) => kernel is null ? null : Guarded(kernel.Model.Location.FilePath, kernel.Model.TypeName, () => KernelPlanner.Plan(kernel)))
             .WithTrackingName(PlanStep);
@@ -50,6 +62,17 @@ public sealed class AttentionKernelGenerator : IIncrementalGenerator
             .Select(static (outcome, _) => outcome?.Value is { } plan ? Emit(plan) : outcome is null ? null : new GeneratedFile(string.Empty, null, null, outcome.Failure))
             .WithTrackingName(EmitStep);
 
+        context.RegisterSourceOutput(stubs, static (production, file) =>
+        {
+            if (file.Failure is { } failure)
+            {
+                production.ReportDiagnostic(RoslynDiagnostics.Create(failure, null));
+            }
+            else if (file.HintName is { } hint)
+            {
+                production.AddSource(hint, file.Source!);
+            }
+        });
         context.RegisterSourceOutput(failures, static (production, failure) => production.ReportDiagnostic(RoslynDiagnostics.Create(failure, null)));
         context.RegisterSourceOutput(files, static (production, file) =>
         {
@@ -64,8 +87,14 @@ public sealed class AttentionKernelGenerator : IIncrementalGenerator
         });
     }
 
-    /// <summary>What the parse step yields: a valid model, or the one failure the generator itself must report.</summary>
-    internal sealed record ParseOutcome(KernelModel? Model, DiagnosticInfo? Failure);
+    /// <summary>
+    /// What the parse step yields: a valid model, or the one failure the generator itself must report, or the stub of a
+    /// declaration with errors.
+    /// </summary>
+    internal sealed record ParseOutcome(KernelModel? Model, DiagnosticInfo? Failure, KernelStub? Stub = null);
+
+    /// <summary>What the check step yields: the checked kernel, or the stub of a kernel whose shapes disagree.</summary>
+    internal sealed record CheckOutcome(CheckedKernel? Kernel, KernelStub? Stub);
 
     /// <summary>A step's value, or the generator failure (TDSL9999) that stopped it.</summary>
     internal sealed record StepOutcome<T>(T? Value, DiagnosticInfo? Failure)
@@ -84,7 +113,15 @@ public sealed class AttentionKernelGenerator : IIncrementalGenerator
         try
         {
             var result = KernelParser.Parse(type, context.SemanticModel.Compilation, cancellationToken);
-            return new ParseOutcome(result.Model is { } model ? WithoutOffsets(model) : null, null);
+            if (result.Model is { } model)
+            {
+                return new ParseOutcome(WithoutOffsets(model), null);
+            }
+
+            var error = result.Diagnostics.FirstOrDefault(d => DiagnosticCatalog.IsError(d.Id));
+            return new ParseOutcome(null, null, error is not null && KernelParser.CanReopen(result)
+                ? new KernelStub(KernelParser.NamespaceOf(type), KernelParser.TypeChain(type), type.Name, DiagnosticCatalog.Text(error), null)
+                : null);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -92,6 +129,33 @@ public sealed class AttentionKernelGenerator : IIncrementalGenerator
             var location = (context.TargetNode as TypeDeclarationSyntax)?.Identifier.GetLocation() ?? context.TargetNode.GetLocation();
             return new ParseOutcome(null, Failure(SourceSpans.Of(location), type.Name, exception));
         }
+    }
+
+    /// <summary>The shape checks: a checked kernel, or the stub of one whose shapes disagree (the first error thrown).</summary>
+    private static CheckOutcome Check(ParseOutcome outcome)
+    {
+        if (outcome.Model is not { } model)
+        {
+            return new CheckOutcome(null, outcome.Stub);
+        }
+
+        var solved = ShapeSolver.Solve(model);
+        if (!solved.HasErrors)
+        {
+            return new CheckOutcome(new CheckedKernel(model, solved.Checks), null);
+        }
+
+        var error = solved.Diagnostics.First(d => DiagnosticCatalog.IsError(d.Id));
+        return new CheckOutcome(null, new KernelStub(model.Namespace, model.TypeChain, model.TypeName, DiagnosticCatalog.Text(error), model));
+    }
+
+    private static GeneratedFile EmitStub(KernelStub stub, bool refStructGenerics)
+    {
+        var file = stub.Model?.Location.FilePath ?? string.Empty;
+        var outcome = Guarded(file, stub.Kernel, () => StubWriter.Write(stub, refStructGenerics) ?? string.Empty);
+        return outcome.Value is { Length: > 0 } source
+            ? new GeneratedFile(stub.Kernel, GeneratedNames.HintName(stub.Namespace, stub.TypeChain.Select(t => t.Name)), source, null)
+            : new GeneratedFile(stub.Kernel, null, null, outcome.Failure);
     }
 
     /// <summary>

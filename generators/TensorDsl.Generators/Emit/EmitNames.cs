@@ -29,7 +29,24 @@ internal static class EmitNames
         : float.IsNegativeInfinity(value) ? "float.NegativeInfinity"
         : value.ToString("R", CultureInfo.InvariantCulture) + "f";
 
-    public static string Literal(string text) => "\"" + text.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+    /// <summary>A C# string literal of any text: quotes, backslashes and every control or line-break character escaped.</summary>
+    public static string Literal(string text)
+    {
+        var builder = new System.Text.StringBuilder(text.Length + 2).Append('"');
+        foreach (var c in text)
+        {
+            _ = c switch
+            {
+                '"' => builder.Append("\\\""),
+                '\\' => builder.Append("\\\\"),
+                _ when char.IsControl(c) || c is '\u2028' or '\u2029' or '\u0085' =>
+                    builder.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture)),
+                _ => builder.Append(c),
+            };
+        }
+
+        return builder.Append('"').ToString();
+    }
 
     /// <summary>A user identifier as a C# token: verbatim, so a name that is a keyword (<c>@class</c>) stays a name.</summary>
     public static string Identifier(string name) => "@" + name;

@@ -12,28 +12,34 @@ namespace TensorDsl.Generators.Emit;
 /// </summary>
 internal static class EntryPointWriter
 {
-    public static void Write(IndentedWriter writer, KernelPlan plan, Targets targets)
+    /// <summary>
+    /// Writes the entry points. With <paramref name="failure"/> (a kernel whose declaration has errors) every body
+    /// throws that text instead of forwarding, and no implementation exists: callers still compile, so the build
+    /// shows the one TDSL error and nothing that follows from it (docs/design.md, "Broken kernels").
+    /// </summary>
+    public static void Write(IndentedWriter writer, KernelPlan plan, Targets targets, string? failure = null)
     {
         var impl = EmitNames.Qualified(plan.Identity, ImplementationWriter.ClassName(plan.Identity));
+        string Body(string forward) => failure is null ? forward : StubBody(failure);
         var expression = plan.Identity.ExpressionText;
         if ((targets & Targets.Cpu) != 0)
         {
             Doc(writer, $"Runs <c>{EmitNames.Xml(expression)}</c> with the fused CPU kernel (fp32 accumulation, online softmax).", plan);
             writer.Line("/// <param name=\"heads\">Optional: run only this contiguous range of query heads (a tensor-parallel shard) on the full tensors; other heads of the output are left as they are.</param>");
-            Method(writer, "Run", Parameters(plan, stacked: false, withHeads: true), $"{impl}.Run({Arguments(plan, stacked: false, withHeads: true)});");
+            Method(writer, "Run", Parameters(plan, stacked: false, withHeads: true), Body($"{impl}.Run({Arguments(plan, stacked: false, withHeads: true)});"));
             if (plan.Batch == BatchKind.Paged)
             {
                 writer.Line();
                 Doc(writer, "As the other <c>Run</c>, over one stacked cache <c>[N, 2, BlockSize, Hkv, D]</c> or <c>[2, N, BlockSize, Hkv, D]</c> holding K and V (addressed by strides, never copied).", plan);
                 writer.Line("/// <param name=\"heads\">Optional: run only this contiguous range of query heads on the full tensors.</param>");
-                Method(writer, "Run", Parameters(plan, stacked: true, withHeads: true), $"{impl}.RunStacked({Arguments(plan, stacked: true, withHeads: true)});");
-                WriteCacheEntries(writer, plan, impl);
+                Method(writer, "Run", Parameters(plan, stacked: true, withHeads: true), Body($"{impl}.RunStacked({Arguments(plan, stacked: true, withHeads: true)});"));
+                WriteCacheEntries(writer, plan, impl, Body);
             }
 
             writer.Line();
         }
 
-        if ((targets & Targets.Spyre) != 0)
+        if ((targets & Targets.Spyre) != 0 && failure is null)
         {
             Spyre.SpyreEmitter.WriteEntryPoints(writer, plan);
         }
@@ -44,8 +50,12 @@ internal static class EntryPointWriter
         writer.Line("/// </summary>");
         var declared = $"{EmitNames.QualifiedType(plan.Identity)}.{EmitNames.Identifier(plan.Identity.MethodName)}("
             + string.Join(", ", plan.Inputs.Select(p => $"new {EmitNames.OperandType(p)}({EmitNames.Literal(p.Name)})")) + ")!"; // a declaration may annotate its result nullable
-        Method(writer, "Reference", Parameters(plan, stacked: false, withHeads: false), $"{impl}.Reference({declared}, {Arguments(plan, stacked: false, withHeads: false)});");
+        Method(writer, "Reference", Parameters(plan, stacked: false, withHeads: false), Body($"{impl}.Reference({declared}, {Arguments(plan, stacked: false, withHeads: false)});"));
     }
+
+    /// <summary>The body of an entry point of a kernel with errors: it throws the first error's text.</summary>
+    public static string StubBody(string failure) =>
+        $"throw new global::System.InvalidOperationException({EmitNames.Literal(failure)});";
 
     private static void Doc(IndentedWriter writer, string summary, KernelPlan plan)
     {
@@ -64,6 +74,18 @@ internal static class EntryPointWriter
             writer.Line(body);
         }
     }
+
+    /// <summary>Whether every entry point's parameters have distinct names (a refused kernel's may not).</summary>
+    public static bool ParameterNamesAreDistinct(KernelPlan plan) =>
+        new[] { false, true }.All(stacked =>
+        {
+            var names = Parameters(plan, stacked, withHeads: true)
+                .SelectMany(p => p.Split(new[] { ", " }, System.StringSplitOptions.None)) // kvCache and its layout are one entry
+                .Select(p => p.Split(new[] { " = " }, System.StringSplitOptions.None)[0])
+                .Select(p => p.Substring(p.LastIndexOf(' ') + 1).TrimStart('@'))
+                .ToList();
+            return names.Distinct(System.StringComparer.Ordinal).Count() == names.Count;
+        });
 
     /// <summary>
     /// Spans in declaration order (K and V become one <c>kvCache</c> and its <c>layout</c> when stacked), the output,
@@ -119,7 +141,7 @@ internal static class EntryPointWriter
         return string.Join(", ", arguments);
     }
 
-    private static void WriteCacheEntries(IndentedWriter writer, KernelPlan plan, string impl)
+    private static void WriteCacheEntries(IndentedWriter writer, KernelPlan plan, string impl, System.Func<string, string> body)
     {
         var element = EmitNames.SpanElement(plan.Key);
         var sizes = plan.RuntimeSizes.Where(s => s.Source == RuntimeSizeSource.Argument).ToList();
@@ -132,14 +154,14 @@ internal static class EntryPointWriter
         writer.Line("/// </summary>");
         using (writer.Block($"public static void WriteCache(global::System.ReadOnlySpan<{element}> newKeys, global::System.ReadOnlySpan<{element}> newValues, global::System.Span<{element}> keyCache, global::System.Span<{element}> valueCache, global::TensorDsl.PagedBatch batch{sizeParameters})"))
         {
-            writer.Line($"{impl}.WriteCache(newKeys, newValues, keyCache, valueCache, batch{sizeArguments});");
+            writer.Line(body($"{impl}.WriteCache(newKeys, newValues, keyCache, valueCache, batch{sizeArguments});"));
         }
 
         writer.Line();
         writer.Line("/// <summary>As the other <c>WriteCache</c>, into one stacked cache holding K and V.</summary>");
         using (writer.Block($"public static void WriteCache(global::System.ReadOnlySpan<{element}> newKeys, global::System.ReadOnlySpan<{element}> newValues, global::System.Span<{element}> kvCache, global::TensorDsl.Cpu.KvCacheLayout layout, global::TensorDsl.PagedBatch batch{sizeParameters})"))
         {
-            writer.Line($"{impl}.WriteCache(newKeys, newValues, kvCache, layout, batch{sizeArguments});");
+            writer.Line(body($"{impl}.WriteCache(newKeys, newValues, kvCache, layout, batch{sizeArguments});"));
         }
     }
 }

@@ -13,22 +13,9 @@ namespace TensorDsl.Generators.Emit;
 /// </summary>
 internal static class KernelFileWriter
 {
-    /// <summary>
-    /// Unique per kernel even where names differ only by case or a namespace and a nesting spell the same dotted
-    /// name: the readable name plus a hash of the exact one.
-    /// </summary>
-    public static string HintName(KernelIdentity identity)
-    {
-        var exact = (identity.Namespace ?? string.Empty) + "::" + string.Join("+", identity.TypeChain.Select(t => t.Name));
-        uint hash = 2166136261;
-        foreach (var c in exact)
-        {
-            hash = unchecked((hash ^ c) * 16777619);
-        }
-
-        return (identity.Namespace is null ? string.Empty : identity.Namespace + ".")
-            + string.Join(".", identity.TypeChain.Select(t => t.Name)) + "." + hash.ToString("x8", System.Globalization.CultureInfo.InvariantCulture) + ".TensorDsl.g.cs";
-    }
+    /// <summary>The file's hint name (<see cref="GeneratedNames.HintName"/>).</summary>
+    public static string HintName(KernelIdentity identity) =>
+        GeneratedNames.HintName(identity.Namespace, identity.TypeChain.Select(t => t.Name));
 
     public static string Write(KernelPlan plan, Targets targets)
     {

@@ -12,7 +12,7 @@ public class DeclarationDiagnosticTests
     private const string Operands =
         """[Shape("B, 8, Sq, 64")] Bhsd<float> q, [Shape("B, 8, Sk, 64")] Bhsd<float> k, [Shape("B, 8, Sk, 64")] Bhsd<float> v""";
 
-    private const string TypeRule = "a kernel type is a non-generic partial class (not a record) named neither Run nor Reference";
+    private const string TypeRule = "a kernel type is a partial class (not a record), generic neither itself nor through a type around it, that leaves the names of the generated members (Run, Reference, WriteCache, SpyreSpec, …) to the generator";
 
     [Fact]
     public Task TDSL0019_RecordKernel() => VerifyAsync($$"""

@@ -8,7 +8,7 @@ using TensorDsl.Generators.Tests.Infrastructure;
 namespace TensorDsl.Generators.Tests.Analyzers;
 
 /// <summary>
-/// Runs <see cref="AttentionKernelAnalyzer"/> over a kernel file and compares with explicit expectations: markup
+/// Runs <see cref="AttentionKernelAnalyzer"/> over a kernel file, with the generator in the same compilation, and compares with explicit expectations: markup
 /// <c>{|#n:…|}</c> in the source names a location, and each expected result carries the full message text, copied
 /// from the catalogue by hand so that a change to a message is a visible, deliberate change here.
 /// </summary>
@@ -18,12 +18,7 @@ internal static class KernelAnalyzerTest
 
     private static Task Verify(string source, DiagnosticResult[] expected)
     {
-        var test = new CSharpAnalyzerTest<AttentionKernelAnalyzer, DefaultVerifier>
-        {
-            TestCode = TestReferences.Usings + source,
-            ReferenceAssemblies = TestReferences.Framework,
-        };
-        test.TestState.AdditionalReferences.Add(TestReferences.Runtime);
+        var test = AnalyzerVerifier.CreateTest(source); // the generator runs too, as in a build
         test.ExpectedDiagnostics.AddRange(expected);
         return test.RunAsync();
     }

@@ -30,7 +30,7 @@ public class SmokeTests
             static Bhsd<float> Attend(
                 [Shape("B, 32, Sq, D")] Bhsd<float> q,
                 [Shape({|TDSL0007:"B, 8, Sk, 96"|})] Bhsd<float> k,
-                [Shape({|TDSL0008:"B, 8, Sk, D"|})] Bhsd<float> v)
+                [Shape("B, 8, Sk, D")] Bhsd<float> v) // k alone is wrong: no TDSL0008 blaming v
                 => Softmax(q.MatMul(k.T)).MatMul(v);
         }
         """);

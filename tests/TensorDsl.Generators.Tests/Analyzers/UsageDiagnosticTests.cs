@@ -19,7 +19,7 @@ public class UsageDiagnosticTests
             static Bhsd<float> Attend({{Operands}}) => Softmax(q.MatMul(k.T)).MatMul(v);
         }
         """,
-        Error("TDSL0001", 0, "The attention kernel 'Gqa' must be declared 'partial' so the generator can add Run and Reference to it"));
+        Error("TDSL0001", 0, "The type 'Gqa' must be declared 'partial': it is an attention kernel, and the generator adds Run and Reference to it"));
 
     [Fact]
     public Task TDSL0001_ContainingTypesMustBePartialToo() => VerifyAsync($$"""
@@ -35,8 +35,8 @@ public class UsageDiagnosticTests
             }
         }
         """,
-        Error("TDSL0001", 0, "The attention kernel 'Outer' must be declared 'partial' so the generator can add Run and Reference to it"),
-        Error("TDSL0001", 1, "The attention kernel 'Middle' must be declared 'partial' so the generator can add Run and Reference to it"));
+        Error("TDSL0001", 0, "The type 'Outer' must be declared 'partial': it contains the attention kernel 'Inner', and the generated code reopens every type around a kernel"),
+        Error("TDSL0001", 1, "The type 'Middle' must be declared 'partial': it contains the attention kernel 'Inner', and the generated code reopens every type around a kernel"));
 
     // ---- TDSL0002 ----------------------------------------------------------------------------------------------
 
@@ -182,7 +182,7 @@ public class UsageDiagnosticTests
             static Bhsd<float> Attend({{Operands}}) => Softmax(q.MatMul(k.T)).MatMul(v);
         }
         """,
-        Error("TDSL0019", 0, "The attention kernel type 'Gqa' is generic (<TTag>); a kernel type is a non-generic partial class (not a record) named neither Run nor Reference"));
+        Error("TDSL0019", 0, "The attention kernel type 'Gqa' is generic (<TTag>); a kernel type is a partial class (not a record), generic neither itself nor through a type around it, that leaves the names of the generated members (Run, Reference, WriteCache, SpyreSpec, …) to the generator"));
 
     [Fact]
     public Task TDSL0003_MaskPassedAsADelegateValue() => VerifyAsync($$"""
@@ -268,8 +268,8 @@ public class UsageDiagnosticTests
             static Bhsd<float> Attend({{Operands}}) => Softmax(q.MatMul(k.T)).MatMul(v);
         }
         """,
-        Error("TDSL0019", 0, "The attention kernel type 'Run' is named 'Run' like the method the generator adds to it; a kernel type is a non-generic partial class (not a record) named neither Run nor Reference"),
-        Error("TDSL0019", 1, "The attention kernel type 'Reference' is named 'Reference' like the method the generator adds to it; a kernel type is a non-generic partial class (not a record) named neither Run nor Reference"));
+        Error("TDSL0019", 0, "The attention kernel type 'Run' is named 'Run' like a member the generator adds to it; a kernel type is a partial class (not a record), generic neither itself nor through a type around it, that leaves the names of the generated members (Run, Reference, WriteCache, SpyreSpec, …) to the generator"),
+        Error("TDSL0019", 1, "The attention kernel type 'Reference' is named 'Reference' like a member the generator adds to it; a kernel type is a partial class (not a record), generic neither itself nor through a type around it, that leaves the names of the generated members (Run, Reference, WriteCache, SpyreSpec, …) to the generator"));
 
     // ---- TDSL0017 ----------------------------------------------------------------------------------------------
 

@@ -221,7 +221,8 @@ public class IncrementalityTests
         Assert.NotNull(outcome.Model);
 
         var outcomeFields = InstanceFields(outcome.GetType()).Select(f => Pretty(f.Name)).OrderBy(n => n);
-        Assert.Equal(new[] { "Failure", "Model" }, outcomeFields);
+        Assert.Equal(new[] { "Failure", "Model", "Stub" }, outcomeFields);
+        Assert.Null(outcome.Stub); // only a declaration with errors has one
 
         var leaves = PlainData.Check(outcome.Model, "Model");
         Assert.True(leaves > 20, $"{name}: only {leaves} values were checked; the walk does not reach into the model");
@@ -370,6 +371,8 @@ public class IncrementalityTests
     private static string? TypeNameOf(object? value) => value switch
     {
         AttentionKernelGenerator.ParseOutcome { Model: { } model } => model.TypeName,
+        AttentionKernelGenerator.CheckOutcome { Kernel: { } kernel } => kernel.Model.TypeName,
+        AttentionKernelGenerator.CheckOutcome { Stub: { } stub } => stub.Kernel,
         AttentionKernelGenerator.GeneratedFile { Kernel: { Length: > 0 } kernel } => kernel,
         // The check and plan steps carry front-end records, which both the generator and the analyzers compile in:
         // read them by name rather than by type.

@@ -119,7 +119,7 @@ public sealed class UserDeclarationTests
         {{Body}}
         }
         """,
-        Error("TDSL0019", 0, "The attention kernel type 'Local' is file-local ('file'), so the generated part, another file, cannot join it; a kernel type is a non-generic partial class (not a record) named neither Run nor Reference"));
+        Error("TDSL0019", 0, "The attention kernel type 'Local' is file-local ('file'), so the generated part, another file, cannot join it; a kernel type is a partial class (not a record), generic neither itself nor through a type around it, that leaves the names of the generated members (Run, Reference, WriteCache, SpyreSpec, …) to the generator"));
 
     [Fact]
     public Task OwnMemberNamedLikeAGeneratedOneIsReported() => VerifyAsync($$"""
@@ -130,5 +130,5 @@ public sealed class UserDeclarationTests
         {{Body}}
         }
         """,
-        Error("TDSL0019", 0, "The attention kernel type 'Gqa' is declaring its own member 'Run', a name the generator adds to the kernel type; a kernel type is a non-generic partial class (not a record) named neither Run nor Reference"));
+        Error("TDSL0019", 0, "The attention kernel type 'Gqa' is declaring its own member 'Run', a name the generator adds to the kernel type; a kernel type is a partial class (not a record), generic neither itself nor through a type around it, that leaves the names of the generated members (Run, Reference, WriteCache, SpyreSpec, …) to the generator"));
 }

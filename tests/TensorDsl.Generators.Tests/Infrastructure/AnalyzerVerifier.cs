@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis.CSharp.Testing;
 using Microsoft.CodeAnalysis.Testing;
@@ -6,18 +8,29 @@ using TensorDsl.CodeFixes;
 
 namespace TensorDsl.Generators.Tests.Infrastructure;
 
-/// <summary>Runs <see cref="AttentionKernelAnalyzer"/> (and its code fix) over markup such as <c>{|TDSL0001:Name|}</c>.</summary>
+/// <summary>
+/// Runs <see cref="AttentionKernelAnalyzer"/> (and its code fix) over markup such as <c>{|TDSL0001:Name|}</c>, the way a
+/// build does: the source generator runs first and the analyzers see its output in the same compilation, so a test
+/// passes only if the expected diagnostics survive the generated code and nothing else (a CS error caused by a missing
+/// or broken generated member, say) is reported. The generated sources themselves are checked by the baseline tests.
+/// </summary>
 internal static class AnalyzerVerifier
 {
-    public static Task VerifyAsync(string source)
+    private static readonly Type[] Generators = { typeof(AttentionKernelGenerator) };
+
+    public static Task VerifyAsync(string source) => CreateTest(source).RunAsync();
+
+    /// <summary>An analyzer test over <paramref name="source"/> (after the kernel usings) with the generator in the build.</summary>
+    public static CSharpAnalyzerTest<AttentionKernelAnalyzer, DefaultVerifier> CreateTest(string source)
     {
-        var test = new CSharpAnalyzerTest<AttentionKernelAnalyzer, DefaultVerifier>
+        var test = new AnalyzerTest
         {
             TestCode = TestReferences.Usings + source,
             ReferenceAssemblies = TestReferences.Framework,
+            TestBehaviors = TestBehaviors.SkipGeneratedSourcesCheck,
         };
         test.TestState.AdditionalReferences.Add(TestReferences.Runtime);
-        return test.RunAsync();
+        return test;
     }
 
     public static Task VerifyFixAsync(string source, string fixedSource) => VerifyFixAsync<AddModifierCodeFixProvider>(source, fixedSource);
@@ -25,14 +38,26 @@ internal static class AnalyzerVerifier
     public static Task VerifyFixAsync<TFix>(string source, string fixedSource)
         where TFix : Microsoft.CodeAnalysis.CodeFixes.CodeFixProvider, new()
     {
-        var test = new CSharpCodeFixTest<AttentionKernelAnalyzer, TFix, DefaultVerifier>
+        var test = new FixTest<TFix>
         {
             TestCode = TestReferences.Usings + source,
             FixedCode = TestReferences.Usings + fixedSource,
             ReferenceAssemblies = TestReferences.Framework,
+            TestBehaviors = TestBehaviors.SkipGeneratedSourcesCheck,
         };
         test.TestState.AdditionalReferences.Add(TestReferences.Runtime);
         test.FixedState.AdditionalReferences.Add(TestReferences.Runtime);
         return test.RunAsync();
+    }
+
+    private sealed class AnalyzerTest : CSharpAnalyzerTest<AttentionKernelAnalyzer, DefaultVerifier>
+    {
+        protected override IEnumerable<Type> GetSourceGenerators() => Generators;
+    }
+
+    private sealed class FixTest<TFix> : CSharpCodeFixTest<AttentionKernelAnalyzer, TFix, DefaultVerifier>
+        where TFix : Microsoft.CodeAnalysis.CodeFixes.CodeFixProvider, new()
+    {
+        protected override IEnumerable<Type> GetSourceGenerators() => Generators;
     }
 }
