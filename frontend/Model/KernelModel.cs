@@ -95,7 +95,9 @@ internal sealed record TypeDeclarationModel(string Keyword, string Name);
 /// Everything the emitters need to know about one kernel, as an equatable value: no symbols, no syntax.
 /// Two compilations that declare the same kernel produce equal models, which is what keeps emission cached.
 /// <see cref="Element"/> is the query's and the output's element type, <see cref="KvElement"/> the keys' and the
-/// values' (the KV cache's); the two may differ (docs/semantics.md#element-types).
+/// values' (the KV cache's); the two may differ (docs/semantics.md#element-types). The model is what the declaration
+/// says, read without judging it: every rule (role order, element-type pairs, shapes) is the checker's
+/// (<see cref="Solver.ShapeSolver"/>). <see cref="ScoresLocation"/> is where <c>q.MatMul(k.T)</c> is written.
 /// </summary>
 internal sealed record KernelModel(
     string? Namespace,
@@ -111,7 +113,8 @@ internal sealed record KernelModel(
     EquatableArray<MaskModel> Masks,
     string? Sinks,
     SourceSpan Location,
-    SpyreSettings? Spyre = null)
+    SpyreSettings? Spyre = null,
+    SourceSpan? ScoresLocation = null)
 {
     public SpyreSettings SpyreOrDefault => Spyre ?? SpyreSettings.Default;
 

@@ -152,32 +152,6 @@ internal static class KernelParser
             return null;
         }
 
-        if (Solver.RoleOrder.Check(query, key, expression.ScoresLocation) is { } swapped)
-        {
-            diagnostics.Add(swapped);
-            return null; // every shape check after this would blame the wrong operand
-        }
-
-        // Two element types (docs/semantics.md#element-types): the KV cache's, shared by k and v, and the query's, shared
-        // by the output. They may differ (an fp16 KV cache under fp32 queries); each pair may not.
-        var mismatched = false;
-        if (value.Element != key.Element)
-        {
-            diagnostics.Add(Diagnose.ElementTypeMismatch(value.ShapeLocation, value.Name, value.Element, key.Name, key.Element));
-            mismatched = true;
-        }
-
-        if (output.Element != query.Element)
-        {
-            diagnostics.Add(Diagnose.ElementTypeMismatch(output.ShapeLocation, output.Name, output.Element, query.Name, query.Element));
-            mismatched = true;
-        }
-
-        if (mismatched)
-        {
-            return null;
-        }
-
         return new KernelModel(
             NamespaceOf(type),
             TypeChain(type),
@@ -192,7 +166,8 @@ internal static class KernelParser
             expression.Masks.ToEquatableArray(),
             expression.Sinks,
             typeLocation,
-            ReadSpyre(type, typeLocation));
+            ReadSpyre(type, typeLocation),
+            expression.ScoresLocation);
     }
 
     private static void CheckPartial(INamedTypeSymbol type, List<DiagnosticInfo> diagnostics)

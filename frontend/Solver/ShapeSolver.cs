@@ -33,6 +33,14 @@ internal static class ShapeSolver
             return found;
         }
 
+        if (RoleOrder.Check(q, k, kernel.ScoresLocation) is { } swapped)
+        {
+            found.Add(swapped);
+            return found; // every shape check after this would blame the wrong operand
+        }
+
+        CheckElementTypes(kernel, q, k, v, found);
+
         // Two declared sizes of one attention size: a provable difference is reported (the factory gets both sides
         // as printed); an equality only run time can decide becomes a check of the generated entry point.
         void Equal(OperandModel first, DimExpr expected, OperandModel second, DimExpr actual, Mismatch report)
@@ -92,6 +100,23 @@ internal static class ShapeSolver
         CheckOutput(kernel.Output, q, qa, va, found);
         CheckSideInputs(kernel, q, qa, ka, found, Equal);
         return found;
+    }
+
+    /// <summary>
+    /// Two element types (docs/semantics.md#element-types): the KV cache's, shared by k and v, and the query's, shared by
+    /// the output. They may differ (an fp16 KV cache under fp32 queries); each pair may not (TDSL0030).
+    /// </summary>
+    private static void CheckElementTypes(KernelModel kernel, OperandModel q, OperandModel k, OperandModel v, List<DiagnosticInfo> found)
+    {
+        if (v.Element != k.Element)
+        {
+            found.Add(Diagnose.ElementTypeMismatch(v.ShapeLocation, v.Name, v.Element, k.Name, k.Element));
+        }
+
+        if (kernel.Output.Element != q.Element)
+        {
+            found.Add(Diagnose.ElementTypeMismatch(kernel.Output.ShapeLocation, kernel.Output.Name, kernel.Output.Element, q.Name, q.Element));
+        }
     }
 
     /// <summary>Reports a conflict given both sides as the message prints them.</summary>

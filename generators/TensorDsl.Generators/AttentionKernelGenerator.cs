@@ -169,6 +169,7 @@ public sealed class AttentionKernelGenerator : IIncrementalGenerator
         Parameters = model.Parameters.Select(p => p with { ShapeLocation = SourceSpan.None }).ToEquatableArray(),
         Output = model.Output with { ShapeLocation = SourceSpan.None },
         Spyre = model.Spyre?.WithoutOffsets(),
+        ScoresLocation = model.ScoresLocation is null ? null : SourceSpan.None,
     };
 
     private static StepOutcome<T> Guarded<T>(string file, string kernel, Func<T> step)

@@ -197,18 +197,50 @@ public class HeadsPagingAndTargetTests
         Error("TDSL0023", 0, "The keys and values share one layout and 'k' is Pages, but 'v' is Tokens"));
 
     [Fact]
-    public Task TDSL0025_QueryCannotBeAPagedCache() => VerifyAsync("""
+    public Task TDSL0025_PagedOperandAsTheQueryOverTokensKeysIsASwap() => VerifyAsync("""
         [AttentionKernel]
         public static partial class Paged
         {
             static Tokens<float> Attend(
-                [Shape("N, 16, 8, 128")] Pages<float> q,
-                [Shape("N, 16, 8, 128")] Pages<float> k,
+                [Shape("T, 8, 128")] Tokens<float> a,
+                [Shape("N, 16, 8, 128")] Pages<float> b,
                 [Shape("N, 16, 8, 128")] Pages<float> v)
-                => Softmax({|#0:q.MatMul(k.T)|}).MatMul(v);
+                => Softmax({|#0:b.MatMul(a.T)|}).MatMul(v);
         }
         """,
-        Error("TDSL0025", 0, "'q' is used as the query and 'k' as the keys, but 'q' is a Pages cache, which only holds keys and values; the query is the receiver of MatMul, so the expected order is k.MatMul(q.T)"));
+        Error("TDSL0025", 0, "'b' is used as the query and 'a' as the keys, but 'b' is a Pages cache, which only holds keys and values; the query is the receiver of MatMul, so the expected order is a.MatMul(b.T)"));
+
+    /// <summary>One mistake, one diagnostic: q.MatMul(k.T) with q declared Pages is a layout mistake, not a swap.</summary>
+    [Fact]
+    public Task PagesQueryNamedLikeAQueryIsALayoutMistake() => VerifyAsync("""
+        [AttentionKernel]
+        public static partial class Paged
+        {
+            static Tokens<float> Attend(
+                [Shape({|#0:"N, 16, 8, 128"|})] Pages<float> q,
+                [Shape("N, 16, 8, 128")] Pages<float> k,
+                [Shape("N, 16, 8, 128")] Pages<float> v)
+                => Softmax(q.MatMul(k.T)).MatMul(v);
+        }
+        """,
+        Error("TDSL0023", 0, "A query is Bhsd, Bshd or Tokens (a Pages cache only holds keys and values), but 'q' is Pages"));
+
+    /// <summary>One mistake, one diagnostic: fewer query heads than KV heads under natural names is TDSL0012.</summary>
+    [Fact]
+    public Task FewerQueryHeadsUnderNaturalNamesIsAHeadRatioMistake() => VerifyAsync("""
+        [AttentionKernel]
+        public static partial class Gqa
+        {
+            const int Hq = 4, Hkv = 8;
+
+            static Bhsd<float> Attend(
+                [Shape("B, Hq, Sq, 64")] Bhsd<float> q,
+                [Shape({|#0:"B, Hkv, Sk, 64"|})] Bhsd<float> k,
+                [Shape("B, Hkv, Sk, 64")] Bhsd<float> v)
+                => Softmax(q.MatMul(k.T)).MatMul(v);
+        }
+        """,
+        Error("TDSL0012", 0, "Hq must be a multiple of Hkv: the query 'q' has Hq = 4 but the keys 'k' have Hkv = 8"));
 
     [Fact]
     public Task Varlen_OutputMustBeTokens() => VerifyAsync("""
