@@ -22,7 +22,9 @@ public sealed class AttentionKernelAnalyzer : DiagnosticAnalyzer
 
     public override void Initialize(AnalysisContext context)
     {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        // Code under '#line hidden' counts as generated for Roslyn, and so does a user file named *.g.cs; the generator
+        // emits for kernels there too, so the analyzer must report there too: what the build refuses, it explains.
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.Analyze | GeneratedCodeAnalysisFlags.ReportDiagnostics);
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {

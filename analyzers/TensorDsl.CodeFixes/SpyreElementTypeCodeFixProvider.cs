@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
@@ -8,6 +9,9 @@ using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Editing;
+using Microsoft.CodeAnalysis.Formatting;
+using Microsoft.CodeAnalysis.Simplification;
 using TensorDsl.FrontEnd.Diagnostics;
 
 namespace TensorDsl.CodeFixes;
@@ -41,21 +45,38 @@ public sealed class SpyreElementTypeCodeFixProvider : CodeFixProvider
         }
     }
 
+    /// <summary>
+    /// Reads each type through the semantic model, so a qualified name (<c>TensorDsl.Pages&lt;TensorDsl.BFloat16&gt;</c>) or an
+    /// alias is fixed like <c>Pages&lt;BFloat16&gt;</c>, and writes the new type fully qualified, then simplified: it reads
+    /// <c>Pages&lt;Half&gt;</c> where <c>using System;</c> is in scope and <c>Pages&lt;System.Half&gt;</c> where it is not.
+    /// </summary>
     private static async Task<Document> ToHalf(Document document, MethodDeclarationSyntax method, CancellationToken cancellationToken)
     {
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-        if (root is null)
+        var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+        var half = model?.Compilation.GetTypeByMetadataName("System.Half");
+        if (root is null || model is null || half is null)
         {
             return document;
         }
 
-        var targets = method.ParameterList.Parameters.Select(p => p.Type).Append(method.ReturnType)
-            .OfType<GenericNameSyntax>()
-            .Where(g => TensorTypes.Contains(g.Identifier.ValueText) && g.TypeArgumentList.Arguments.Count == 1)
-            .ToList();
-        var updated = method.ReplaceNodes(targets, (original, _) => original.WithTypeArgumentList(
-            original.TypeArgumentList.WithArguments(SyntaxFactory.SingletonSeparatedList<TypeSyntax>(
-                SyntaxFactory.IdentifierName("Half").WithTriviaFrom(original.TypeArgumentList.Arguments[0])))));
-        return document.WithSyntaxRoot(root.ReplaceNode(method, updated));
+        var generator = SyntaxGenerator.GetGenerator(document);
+        var replacements = new Dictionary<SyntaxNode, SyntaxNode>();
+        foreach (var type in method.ParameterList.Parameters.Select(p => p.Type).Append(method.ReturnType))
+        {
+            if (type is not null
+                && model.GetTypeInfo(type, cancellationToken).Type is INamedTypeSymbol { Arity: 1 } tensor
+                && TensorTypes.Contains(tensor.Name)
+                && tensor.ContainingNamespace is { Name: "TensorDsl", ContainingNamespace.IsGlobalNamespace: true }
+                && !SymbolEqualityComparer.Default.Equals(tensor.TypeArguments[0], half))
+            {
+                replacements[type] = generator.TypeExpression(tensor.OriginalDefinition.Construct(half))
+                    .WithTriviaFrom(type)
+                    .WithAdditionalAnnotations(Simplifier.Annotation, Formatter.Annotation);
+            }
+        }
+
+        var updated = root.ReplaceNodes(replacements.Keys, (original, _) => replacements[original]);
+        return await Simplifier.ReduceAsync(document.WithSyntaxRoot(updated), Simplifier.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 }

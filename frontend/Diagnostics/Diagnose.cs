@@ -78,7 +78,7 @@ internal static class Diagnose
         Make(DiagnosticCatalog.SpyreUnsupportedFeature, at, kernel, feature);
 
     public static DiagnosticInfo SpyreVariantBudget(SourceSpan at, string kernel, long count, int maxNumSeqs, int maxModelLen, int kvBucket, int queryPadding, int budget) =>
-        Make(DiagnosticCatalog.SpyreVariantBudget, at, kernel, Show(count), Show(maxNumSeqs), Show(maxModelLen), Show(kvBucket), Show(queryPadding), Show(budget));
+        Make(DiagnosticCatalog.SpyreVariantBudget, at, kernel, count == long.MaxValue ? "more than " + Show(long.MaxValue) : Show(count), Show(maxNumSeqs), Show(maxModelLen), Show(kvBucket), Show(queryPadding), Show(budget));
 
     public static DiagnosticInfo LambdaConstruct(SourceSpan at, string construct, string reason) =>
         Make(DiagnosticCatalog.LambdaConstruct, at, construct, reason);

@@ -79,6 +79,19 @@ internal sealed record LoweredLambda(TensorDsl.FrontEnd.Plan.ScalarExpr Body);
 /// The Spyre settings of <c>[AttentionKernel(SpyreKvBucket = …, …)]</c> and where each was written (for TDSL0033 and
 /// TDSL0035); zero limits mean "not declared".
 /// </summary>
+/// <summary>
+/// Attributes on the expression method whose consequences land on every caller (CS0612/CS0618/CS0619 for
+/// <c>[Obsolete]</c>, the author's ID for <c>[Experimental]</c>, IL2026/IL3050/IL3002 for the <c>Requires…</c> trimming and
+/// AOT attributes). The generated <c>Reference</c> calls the method to build its expression, so it must take them on
+/// without passing them on (docs/design.md, "Generated code and the user's attributes").
+/// </summary>
+internal sealed record MethodMarks(
+    bool Obsolete, EquatableArray<string> ExperimentalIds, string? RequiresUnreferencedCode, string? RequiresDynamicCode, string? RequiresAssemblyFiles)
+{
+    public bool Any => Obsolete || ExperimentalIds.Count > 0 || RequiresUnreferencedCode is not null || RequiresDynamicCode is not null
+        || RequiresAssemblyFiles is not null;
+}
+
 internal sealed record SpyreSettings(
     int KvBucket, int QueryPadding, int MaxNumSeqs, int MaxModelLen, int VariantBudget,
     SourceSpan KvBucketAt, SourceSpan QueryPaddingAt, SourceSpan BudgetAt)
@@ -114,7 +127,8 @@ internal sealed record KernelModel(
     string? Sinks,
     SourceSpan Location,
     SpyreSettings? Spyre = null,
-    SourceSpan? ScoresLocation = null)
+    SourceSpan? ScoresLocation = null,
+    MethodMarks? Marks = null)
 {
     public SpyreSettings SpyreOrDefault => Spyre ?? SpyreSettings.Default;
 

@@ -145,7 +145,15 @@ internal sealed class ExpressionParser
                 var factor = scoresOnLeft ? binary.Right : binary.Left;
                 if (FloatConstant(factor) is { } scale)
                 {
-                    Steps.Add(new ScaleStepModel(scale));
+                    // A NaN or infinite scale (float.NaN, Rsqrt(0), 1e300 cast to float) turns every output into NaN.
+                    if (float.IsNaN(scale) || float.IsInfinity(scale))
+                    {
+                        OutOfRange(factor, "scale", "a finite compile-time constant", Show(scale));
+                    }
+                    else
+                    {
+                        Steps.Add(new ScaleStepModel(scale));
+                    }
                 }
                 else
                 {
@@ -164,11 +172,12 @@ internal sealed class ExpressionParser
                 ParseScores(capped);
                 if (FloatConstant(capArgument) is not { } cap)
                 {
-                    NotConstant(capArgument, "softcap", "a compile-time constant > 0");
+                    NotConstant(capArgument, "softcap", "a finite compile-time constant > 0");
                 }
-                else if (!(cap > 0))
+                else if (!(cap > 0) || float.IsInfinity(cap))
                 {
-                    OutOfRange(capArgument, "softcap", "a compile-time constant > 0", cap.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+                    // NaN fails 'cap > 0'; an infinite cap makes tanh(s / cap) * cap = 0 · ∞ = NaN for every score.
+                    OutOfRange(capArgument, "softcap", "a finite compile-time constant > 0", Show(cap));
                 }
                 else
                 {
@@ -323,11 +332,18 @@ internal sealed class ExpressionParser
 
     private int? IntAtLeast(ExpressionSyntax expression, string what, int minimum, string requirement)
     {
-        switch (Constant(expression))
+        // Any integral constant C# converts to the int parameter (a const byte, short, char …) is a size; the value is
+        // what counts, not the declared type (the same rule as shape dimensions).
+        var constant = Constant(expression);
+        switch (constant)
         {
-            case int value when value >= minimum:
-                return value;
-            case int value:
+            case sbyte or byte or short or ushort or int or uint or long or ulong or char:
+                var value = constant is char c ? c : Convert.ToDecimal(constant, System.Globalization.CultureInfo.InvariantCulture);
+                if (value >= minimum && value <= int.MaxValue)
+                {
+                    return (int)value;
+                }
+
                 OutOfRange(expression, what, requirement, value.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 return null;
             default:
@@ -353,6 +369,13 @@ internal sealed class ExpressionParser
 
     private void OutOfRange(ExpressionSyntax expression, string what, string requirement, string value) =>
         Add(Diagnose.ArgumentNotConstant(SourceSpans.Of(expression), what, requirement, Truncate(expression.ToString()), "is " + value));
+
+    /// <summary>A float as a message shows it: NaN and the infinities spelled out, others round-trippable.</summary>
+    private static string Show(float value) =>
+        float.IsNaN(value) ? "NaN"
+        : float.IsPositiveInfinity(value) ? "+∞ (as a float)"
+        : float.IsNegativeInfinity(value) ? "−∞ (as a float)"
+        : value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 
     private static string Kind(ISymbol symbol) => symbol switch
     {

@@ -167,7 +167,8 @@ internal static class KernelParser
             expression.Sinks,
             typeLocation,
             ReadSpyre(type, typeLocation),
-            expression.ScoresLocation);
+            expression.ScoresLocation,
+            ReadMarks(method));
     }
 
     private static void CheckPartial(INamedTypeSymbol type, List<DiagnosticInfo> diagnostics)
@@ -309,6 +310,39 @@ internal static class KernelParser
         return new SpyreSettings(
             Value("SpyreKvBucket", 256), Value("SpyreQueryPadding", 32), Value("SpyreMaxNumSeqs", 0), Value("SpyreMaxModelLen", 0),
             Value("SpyreVariantBudget", 0), At("SpyreKvBucket"), At("SpyreQueryPadding"), At("SpyreVariantBudget"));
+    }
+
+    /// <summary>The expression method's attributes that bind its callers (<see cref="MethodMarks"/>), or null.</summary>
+    private static MethodMarks? ReadMarks(IMethodSymbol method)
+    {
+        bool obsolete = false;
+        var experimental = new List<string>();
+        string? unreferenced = null, dynamic = null, files = null;
+        foreach (var attribute in method.GetAttributes())
+        {
+            var message = attribute.ConstructorArguments.FirstOrDefault().Value as string;
+            switch (attribute.AttributeClass?.ToDisplayString())
+            {
+                case "System.ObsoleteAttribute":
+                    obsolete = true;
+                    break;
+                case "System.Diagnostics.CodeAnalysis.ExperimentalAttribute" when message is { Length: > 0 }:
+                    experimental.Add(message);
+                    break;
+                case "System.Diagnostics.CodeAnalysis.RequiresUnreferencedCodeAttribute":
+                    unreferenced = message ?? string.Empty;
+                    break;
+                case "System.Diagnostics.CodeAnalysis.RequiresDynamicCodeAttribute":
+                    dynamic = message ?? string.Empty;
+                    break;
+                case "System.Diagnostics.CodeAnalysis.RequiresAssemblyFilesAttribute":
+                    files = message ?? string.Empty;
+                    break;
+            }
+        }
+
+        var marks = new MethodMarks(obsolete, experimental.ToEquatableArray(), unreferenced, dynamic, files);
+        return marks.Any ? marks : null;
     }
 
     /// <summary>What a body that is not one expression is, for TDSL0020.</summary>

@@ -129,7 +129,8 @@ internal sealed record KernelIdentity(
     EquatableArray<TypeDeclarationModel> TypeChain,
     string MethodName,
     string ExpressionText,
-    string FilePath)
+    string FilePath,
+    MethodMarks? Marks = null)
 {
     public string TypeName => TypeChain[TypeChain.Count - 1].Name;
 }

@@ -29,7 +29,7 @@ internal static class KernelPlanner
         var runtime = RuntimeSizes(kernel, q, k, batch);
         var lse = batch == BatchKind.Dense ? new[] { sizes.B!, sizes.Hq, sizes.Sq! } : new[] { sizes.Hq, sizes.T! };
         return new KernelPlan(
-            new KernelIdentity(kernel.Namespace, kernel.TypeChain, kernel.MethodName, kernel.ExpressionText, kernel.Location.FilePath),
+            new KernelIdentity(kernel.Namespace, kernel.TypeChain, kernel.MethodName, kernel.ExpressionText, kernel.Location.FilePath, kernel.Marks),
             kernel.Targets,
             batch,
             inputs.ToEquatableArray(),

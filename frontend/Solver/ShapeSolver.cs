@@ -86,9 +86,9 @@ internal static class ShapeSolver
             Equal(q, qa.Batch!, v, va.Batch!, (e, a) => Diagnose.DimensionConflict(v.ShapeLocation, "B", q.Name, e, v.Name, a));
             Equal(k, ka.Sequence!, v, va.Sequence!, (e, a) => Diagnose.ValueMismatch(v.ShapeLocation, k.Name, "S", e, v.Name, a));
         }
-        else if (ka.Tokens is { } kt && va.Tokens is { } vt)
+        else
         {
-            Equal(k, kt, v, vt, (e, a) => Diagnose.ValueMismatch(v.ShapeLocation, k.Name, "T", e, v.Name, a));
+            CheckTokenAxes(q, qa, k, ka, v, va, found);
         }
 
         var zeroKvHeads = CheckZeroHeads(q, qa, k, ka, found);
@@ -116,6 +116,29 @@ internal static class ShapeSolver
         if (kernel.Output.Element != q.Element)
         {
             found.Add(Diagnose.ElementTypeMismatch(kernel.Output.ShapeLocation, kernel.Output.Name, kernel.Output.Element, q.Name, q.Element));
+        }
+    }
+
+    /// <summary>
+    /// The token axes of a varlen or paged kernel are sizes the metadata gives, not arguments
+    /// (docs/design.md, "Sizes the metadata gives are not arguments"): the query's is the batch's query token count, a
+    /// Tokens K/V's is Σ seq_lens, a cache's is its block count. Two of them under one run-time name would be one size
+    /// bound to two values (TDSL0006); k and v read the same tokens, so theirs must be one name (TDSL0008). Either is
+    /// caught here, at compile time, rather than by the first call.
+    /// </summary>
+    private static void CheckTokenAxes(OperandModel q, RoleAxes qa, OperandModel k, RoleAxes ka, OperandModel v, RoleAxes va, List<DiagnosticInfo> found)
+    {
+        if (ka.Tokens is { } kt && va.Tokens is { } vt && Compare(kt, vt) != true)
+        {
+            found.Add(Diagnose.ValueMismatch(v.ShapeLocation, k.Name, "T", Show(kt), v.Name, Show(vt)));
+        }
+
+        var keyAxis = ka.Tokens ?? ka.Blocks;
+        if (qa.Tokens is NamedDim { ConstantValue: null } queryAxis && keyAxis is NamedDim { ConstantValue: null } shared
+            && queryAxis.Name == shared.Name)
+        {
+            found.Add(Diagnose.DimensionConflict(k.ShapeLocation, queryAxis.Name,
+                q.Name, "the batch's query token count", k.Name, ka.Tokens is not null ? "Σ seq_lens (the keys' tokens)" : "the cache's block count"));
         }
     }
 
@@ -206,7 +229,12 @@ internal static class ShapeSolver
         }
 
         Mismatch Disagree(string dimension) => (e, a) => Diagnose.PagedCachesDisagree(v.ShapeLocation, dimension, k.Name, e, v.Name, a);
-        equal(k, ka.Blocks!, v, va.Blocks!, Disagree("N"));
+        // The block count comes from the cache's length, once for both caches: two run-time names would be two sizes
+        // the metadata never lets differ, so only the same name (or equal constants) is accepted.
+        if (Compare(ka.Blocks!, va.Blocks!) != true)
+        {
+            found.Add(Disagree("N")(Show(ka.Blocks!), Show(va.Blocks!)));
+        }
         if (ka.BlockSize!.StaticValue is not null && va.BlockSize!.StaticValue is not null)
         {
             equal(k, ka.BlockSize, v, va.BlockSize, Disagree("BlockSize"));

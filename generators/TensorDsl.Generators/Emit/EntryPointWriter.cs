@@ -50,7 +50,60 @@ internal static class EntryPointWriter
         writer.Line("/// </summary>");
         var declared = $"{EmitNames.QualifiedType(plan.Identity)}.{EmitNames.Identifier(plan.Identity.MethodName)}("
             + string.Join(", ", plan.Inputs.Select(p => $"new {EmitNames.OperandType(p)}({EmitNames.Literal(p.Name)})")) + ")!"; // a declaration may annotate its result nullable
-        Method(writer, "Reference", Parameters(plan, stacked: false, withHeads: false), Body($"{impl}.Reference({declared}, {Arguments(plan, stacked: false, withHeads: false)});"));
+        var call = $"{impl}.Reference({{0}}, {Arguments(plan, stacked: false, withHeads: false)});";
+        if (failure is not null || plan.Identity.Marks is not { } marks)
+        {
+            Method(writer, "Reference", Parameters(plan, stacked: false, withHeads: false), Body(string.Format(call, declared)));
+            return;
+        }
+
+        using (writer.Block($"public static void Reference({string.Join(", ", Parameters(plan, stacked: false, withHeads: false))})"))
+        {
+            WriteMarkedCall(writer, marks, string.Format(call, "Declared()"), EmitNames.OperandType(plan.Output), declared);
+        }
+    }
+
+    /// <summary>
+    /// The expression method carries attributes that bind its callers ([Obsolete], [Experimental], Requires…). The call
+    /// goes through a local function that carries them too — so the call inside it is in their context and reports
+    /// nothing, whatever their severity — and the one call of that function is under a pragma for exactly their IDs.
+    /// Nothing is passed on to the user's callers of Reference (docs/design.md, "Generated code and the user's attributes").
+    /// </summary>
+    private static void WriteMarkedCall(IndentedWriter writer, MethodMarks marks, string statement, string returnType, string declared)
+    {
+        var ids = new List<string>();
+        var attributes = new List<string>();
+        if (marks.Obsolete)
+        {
+            ids.Add("CS0612");
+            attributes.Add("[global::System.Obsolete]"); // warning-level whatever the user's is, so the pragma covers it
+        }
+
+        foreach (var id in marks.ExperimentalIds)
+        {
+            ids.Add(id);
+            attributes.Add($"[global::System.Diagnostics.CodeAnalysis.Experimental({EmitNames.Literal(id)})]");
+        }
+
+        void Requires(string? message, string id, string attribute)
+        {
+            if (message is not null)
+            {
+                ids.Add(id);
+                attributes.Add($"[global::System.Diagnostics.CodeAnalysis.{attribute}({EmitNames.Literal(message)})]");
+            }
+        }
+
+        Requires(marks.RequiresUnreferencedCode, "IL2026", "RequiresUnreferencedCode");
+        Requires(marks.RequiresDynamicCode, "IL3050", "RequiresDynamicCode");
+        Requires(marks.RequiresAssemblyFiles, "IL3002", "RequiresAssemblyFiles");
+        var pragma = string.Join(", ", ids.Distinct(System.StringComparer.Ordinal));
+        writer.Line($"#pragma warning disable {pragma}");
+        writer.Line(statement);
+        writer.Line($"#pragma warning restore {pragma}");
+        writer.Line();
+        writer.Line(string.Join(" ", attributes));
+        writer.Line($"static {returnType} Declared() => {declared};");
     }
 
     /// <summary>The body of an entry point of a kernel with errors: it throws the first error's text.</summary>

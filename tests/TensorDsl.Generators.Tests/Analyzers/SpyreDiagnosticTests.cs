@@ -182,4 +182,46 @@ public class SpyreDiagnosticTests
         var count = (long)rules.GetMethod("VariantCount")!.Invoke(null, new object[] { maxNumSeqs, maxModelLen, kvBucket, queryPadding })!;
         Assert.Equal(runtime, count);
     }
+
+    /// <summary>
+    /// The closed form against the definition (every shortest query length, every KV bucket at least that long),
+    /// counted here by brute force over random small limits, where the enumeration is cheap.
+    /// </summary>
+    [Fact]
+    public void VariantCountEqualsTheEnumerationOnRandomLimits()
+    {
+        var random = new System.Random(35);
+        for (var i = 0; i < 500; i++)
+        {
+            int seqs = random.Next(1, 300), len = random.Next(1, 5000), bucket = random.Next(1, 700), padding = random.Next(1, 100);
+            long pairs = 0;
+            for (var shortest = 1; shortest <= len; shortest += padding)
+            {
+                for (var l = bucket; l - bucket < len; l += bucket)
+                {
+                    pairs += shortest <= l ? 1 : 0;
+                }
+            }
+
+            Assert.True(seqs * pairs == VariantCount(seqs, len, bucket, padding), $"VariantCount({seqs}, {len}, {bucket}, {padding})");
+        }
+    }
+
+    /// <summary>TDSL0035 at the int limits: instant (an analyzer runs per keystroke), exact, and saturated rather than wrapped.</summary>
+    [Fact]
+    public void VariantCountIsInstantAndSaturatesAtTheLimits()
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Equal(long.MaxValue, VariantCount(int.MaxValue, int.MaxValue, 64, 1));
+        // 2^31 − 1 query lengths × ceil((2^31 − 1) / 64) buckets, minus the pairs a bucket shorter than the query rules out:
+        // 1 sequence, padding 2^31 − 1 (one query length, 1), bucket 64 → every one of the 33,554,432 buckets.
+        Assert.Equal(33_554_432L, VariantCount(1, int.MaxValue, 64, int.MaxValue));
+        Assert.True(clock.ElapsedMilliseconds < 1000, $"took {clock.ElapsedMilliseconds} ms");
+    }
+
+    private static long VariantCount(int maxNumSeqs, int maxModelLen, int kvBucket, int queryPadding)
+    {
+        var rules = typeof(TensorDsl.Analyzers.AttentionKernelAnalyzer).Assembly.GetType("TensorDsl.FrontEnd.Lowering.SpyreRules", throwOnError: true)!;
+        return (long)rules.GetMethod("VariantCount")!.Invoke(null, new object[] { maxNumSeqs, maxModelLen, kvBucket, queryPadding })!;
+    }
 }

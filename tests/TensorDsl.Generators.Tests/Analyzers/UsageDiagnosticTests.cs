@@ -207,7 +207,7 @@ public class UsageDiagnosticTests
             static Bhsd<float> Attend({{Operands}}) => Softmax(Softcap(q.MatMul(k.T), {|#0:-1f|}) + SlidingWindow({|#1:window|}) + ChunkedLocal({|#2:0|}), axis: {|#3:axis|}).MatMul(v);
         }
         """,
-        Error("TDSL0026", 0, "The softcap must be a compile-time constant > 0, but '-1f' is -1"),
+        Error("TDSL0026", 0, "The softcap must be a finite compile-time constant > 0, but '-1f' is -1"),
         Error("TDSL0026", 1, "The window size must be a compile-time constant ≥ 0, but 'window' is a static field, not a const"),
         Error("TDSL0026", 2, "The chunk size must be a compile-time constant > 0, but '0' is 0"),
         Error("TDSL0026", 3, "The softmax axis must be a compile-time constant (-1 or 3), but 'axis' is a static field, not a const"));

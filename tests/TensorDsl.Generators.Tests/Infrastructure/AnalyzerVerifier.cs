@@ -35,13 +35,15 @@ internal static class AnalyzerVerifier
 
     public static Task VerifyFixAsync(string source, string fixedSource) => VerifyFixAsync<AddModifierCodeFixProvider>(source, fixedSource);
 
-    public static Task VerifyFixAsync<TFix>(string source, string fixedSource)
+    /// <param name="usings">Whether the kernel usings go in front (false: the source states its own).</param>
+    public static Task VerifyFixAsync<TFix>(string source, string fixedSource, bool usings = true)
         where TFix : Microsoft.CodeAnalysis.CodeFixes.CodeFixProvider, new()
     {
+        var prefix = usings ? TestReferences.Usings : string.Empty;
         var test = new FixTest<TFix>
         {
-            TestCode = TestReferences.Usings + source,
-            FixedCode = TestReferences.Usings + fixedSource,
+            TestCode = prefix + source,
+            FixedCode = prefix + fixedSource,
             ReferenceAssemblies = TestReferences.Framework,
             TestBehaviors = TestBehaviors.SkipGeneratedSourcesCheck,
         };
