@@ -17,6 +17,9 @@ internal static class ImplementationWriter
     public static void Write(IndentedWriter writer, ImplementationNames names, Targets targets)
     {
         var identity = names.Plan.Identity;
+        // Hidden from stack traces: a ShapeException thrown by Validate shows the user's Gqa.Run, not the compiler's
+        // mangled name of a file-local class (<Gqa_1ef2…>F…__Gqa__TensorDsl.Validate).
+        writer.Line("[global::System.Diagnostics.StackTraceHidden]");
         using (writer.Block($"file static class {ClassName(identity)}"))
         {
             WriteValidate(writer, names, stacked: false);

@@ -230,6 +230,22 @@ public sealed class ValidationTests
         });
     }
 
+    /// <summary>
+    /// A ShapeException's stack trace reads like the user's code: the generated entry point (F32BhsdPlain.Run) and the
+    /// runtime's guard, never the compiler's mangled name of the generated file-local class.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void StackTraceNamesTheEntryPointNotTheGeneratedClass(bool reference)
+    {
+        var invocation = Plain(dq: -1);
+        var e = Assert.Throws<ShapeException>(() => invocation.Call(reference));
+        Assert.Contains(reference ? "F32BhsdPlain.Reference(" : "F32BhsdPlain.Run(", e.StackTrace, StringComparison.Ordinal);
+        Assert.DoesNotContain("__TensorDsl", e.StackTrace, StringComparison.Ordinal);
+        Assert.DoesNotContain("<", e.StackTrace!.Split('\n').First(l => l.Contains("F32BhsdPlain", StringComparison.Ordinal)), StringComparison.Ordinal);
+    }
+
     /// <summary>The element count plus an offset, or a stand-in length of 1 when the count is negative or huge (the call must throw before reading it).</summary>
     private static int Length(long count, int offset) => count < 0 || count > 1 << 24 ? 1 : (int)count + offset;
 
