@@ -13,7 +13,7 @@ namespace TensorDsl.Package.Tests;
 /// drift (docs/testing.md). A block is fenced <c>```csharp</c> (declarations: compiled) or <c>```csharp program</c> (a
 /// Program.cs: compiled with the same document's declarations, run, and must exit 0); any other C# fence fails. The
 /// documents: README.md, the package README and docs/*.md (the diagnostics pages show broken code on purpose and are
-/// checked by HelpPageExampleTests in tests/TensorDsl.Generators.Tests, which runs the analyzer on each page's example).
+/// checked by BuildDiagnosticTests in tests/TensorDsl.Generators.Tests, which runs generator and analyzer on each page's example).
 /// </summary>
 [Collection(PackedFeedCollection.Name)]
 public sealed class DocsExamplesTests

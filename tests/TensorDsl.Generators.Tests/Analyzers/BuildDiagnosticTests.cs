@@ -10,7 +10,9 @@ using TensorDsl.Generators.Tests.Infrastructure;
 namespace TensorDsl.Generators.Tests.Analyzers;
 
 /// <summary>
-/// Diagnostics as a build reports them (<see cref="BuildLike"/>: generator, compiler and analyzers on one
+/// The example on every help page really produces that page's diagnostic, so the pages cannot drift from the analyzer
+/// (the rest of the docs' C# is compiled and run against the package by tests/TensorDsl.Package.Tests). Diagnostics as
+/// a build reports them (<see cref="BuildLike"/>: generator, compiler and analyzers on one
 /// compilation): every help page's example gives its diagnostic and nothing in generated code, and one mistake gives
 /// one diagnostic, with no C# error that follows from the generator having refused the kernel.
 /// </summary>
