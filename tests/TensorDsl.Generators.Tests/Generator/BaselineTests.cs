@@ -374,6 +374,31 @@ public class BaselineTests
         Assert.Empty(run.GeneratorDiagnostics);
     }
 
+    /// <summary>
+    /// The stub of a kernel whose shapes disagree (docs/design.md, "Broken kernels"): the exact entry points, each
+    /// throwing the first error, no implementation; it compiles without a warning.
+    /// </summary>
+    [Fact]
+    public async Task RefusedKernelStubMatchesBaseline()
+    {
+        var run = await GeneratorHarness.RunAsync("""
+            [AttentionKernel]
+            public static partial class PagedMismatch
+            {
+                const int Hq = 8, Hkv = 2, BlockSize = 16;
+
+                static Tokens<Half> Attend(
+                    [Shape("T, Hq, 128")] Tokens<Half> q,
+                    [Shape("N, BlockSize, Hkv, 96")] Pages<Half> k,
+                    [Shape("N, BlockSize, Hkv, 128")] Pages<Half> v)
+                    => Softmax(q.MatMul(k.T) + Causal()).MatMul(v);
+            }
+            """);
+        var generated = Assert.Single(run.Sources);
+        BaselineAssert.Matches("PagedMismatchStub", generated.SourceText.ToString());
+        Assert.DoesNotContain(run.CompilationProblems(), d => d.Location.SourceTree == generated.SyntaxTree);
+    }
+
     [Fact]
     public async Task ValidKernelBesideUnemittableOnesIsStillEmitted()
     {
