@@ -30,7 +30,7 @@ internal static class Diagnose
     public static DiagnosticInfo InvalidShape(SourceSpan at, string operand, string reason) =>
         Make(DiagnosticCatalog.InvalidShape, at, operand, reason);
 
-    public static DiagnosticInfo RankMismatch(SourceSpan at, string operand, OperandLayout layout, int rank, string axes, string shape, int dimensions) =>
+    public static DiagnosticInfo RankMismatch(SourceSpan at, string operand, Layout layout, int rank, string axes, string shape, int dimensions) =>
         Make(DiagnosticCatalog.RankMismatch, at, operand, layout.ToString(), Show(rank), axes, shape, Show(dimensions));
 
     public static DiagnosticInfo DimensionConflict(SourceSpan at, string dimension, string first, string expected, string second, string actual) =>
@@ -106,7 +106,7 @@ internal static class Diagnose
         Make(DiagnosticCatalog.ParameterInTwoRoles, at, parameter, RoleName(first), RoleName(second));
 
     /// <param name="rule">The layout rule, e.g. "A Tokens query needs Tokens or Pages keys and values".</param>
-    public static DiagnosticInfo LayoutCombination(SourceSpan at, string rule, string operand, OperandLayout layout) =>
+    public static DiagnosticInfo LayoutCombination(SourceSpan at, string rule, string operand, Layout layout) =>
         Make(DiagnosticCatalog.LayoutCombination, at, rule, operand, layout.ToString());
 
     public static DiagnosticInfo ReservedName(SourceSpan at, string parameter) =>

@@ -1,16 +1,5 @@
 namespace TensorDsl.FrontEnd.Model;
 
-/// <summary>Mirrors <c>TensorDsl.Layout</c> (the front end may not reference the runtime assembly).</summary>
-internal enum OperandLayout
-{
-    Bhsd,
-    Bshd,
-    Tokens,
-    Pages,
-    Bias,
-    PerHead,
-}
-
 internal enum ElementKind
 {
     Float,
@@ -44,7 +33,7 @@ internal sealed record SourceSpan(string FilePath, int Start, int Length, int St
 internal sealed record OperandModel(
     string Name,
     OperandRole Role,
-    OperandLayout Layout,
+    Layout Layout,
     ElementKind Element,
     EquatableArray<DimExpr> Shape,
     SourceSpan ShapeLocation);
@@ -73,7 +62,7 @@ internal sealed record ChunkedMaskModel(int Size) : MaskModel;
 internal sealed record PredicateMaskModel(LoweredLambda Lambda) : MaskModel;
 
 /// <summary>A user lambda ready to be inlined: its body as a scalar tree over the kernel's index variables.</summary>
-internal sealed record LoweredLambda(TensorDsl.FrontEnd.Plan.ScalarExpr Body);
+internal sealed record LoweredLambda(ScalarExpr Body);
 
 /// <summary>
 /// The Spyre settings of <c>[AttentionKernel(SpyreKvBucket = …, …)]</c> and where each was written (for TDSL0033 and

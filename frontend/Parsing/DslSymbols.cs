@@ -32,7 +32,7 @@ internal static class DslSymbols
         && IsDslType(method.ContainingType, containingType);
 
     /// <summary>The layout of a DSL operand type (<c>Bhsd&lt;float&gt;</c> …), or null for any other type.</summary>
-    public static OperandLayout? LayoutOf(ITypeSymbol? type)
+    public static Layout? LayoutOf(ITypeSymbol? type)
     {
         if (type is not INamedTypeSymbol { Arity: 1 } named || !IsDslType(named, named.MetadataName))
         {
@@ -41,12 +41,12 @@ internal static class DslSymbols
 
         return named.MetadataName switch
         {
-            "Bhsd`1" => OperandLayout.Bhsd,
-            "Bshd`1" => OperandLayout.Bshd,
-            "Tokens`1" => OperandLayout.Tokens,
-            "Pages`1" => OperandLayout.Pages,
-            "Bias`1" => OperandLayout.Bias,
-            "PerHead`1" => OperandLayout.PerHead,
+            "Bhsd`1" => Layout.Bhsd,
+            "Bshd`1" => Layout.Bshd,
+            "Tokens`1" => Layout.Tokens,
+            "Pages`1" => Layout.Pages,
+            "Bias`1" => Layout.Bias,
+            "PerHead`1" => Layout.PerHead,
             _ => null,
         };
     }
@@ -72,21 +72,4 @@ internal static class DslSymbols
 
         return IsDslType(element, "BFloat16") ? ElementKind.BFloat16 : null;
     }
-
-    public static int Rank(OperandLayout layout) => layout switch
-    {
-        OperandLayout.Bhsd or OperandLayout.Bshd or OperandLayout.Pages or OperandLayout.Bias => 4,
-        OperandLayout.Tokens => 3,
-        _ => 1,
-    };
-
-    public static string Axes(OperandLayout layout) => layout switch
-    {
-        OperandLayout.Bhsd => "[B, H, S, D]",
-        OperandLayout.Bshd => "[B, S, H, D]",
-        OperandLayout.Tokens => "[T, H, D]",
-        OperandLayout.Pages => "[N, BlockSize, H, D]",
-        OperandLayout.Bias => "[B, Hq, Sq, Sk]",
-        _ => "[Hq]",
-    };
 }

@@ -206,7 +206,7 @@ internal static class KernelParser
             return null;
         }
 
-        if (layout == OperandLayout.PerHead && element != ElementKind.Float)
+        if (layout == Layout.PerHead && element != ElementKind.Float)
         {
             diagnostics.Add(Diagnose.OperandType(location, name, type.ToDisplayString(), "per-head values are PerHead<float>"));
             return null;
@@ -215,12 +215,12 @@ internal static class KernelParser
         var shapeAttribute = attributes.FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == DslSymbols.ShapeAttributeName);
         if (shapeAttribute is null)
         {
-            if (shapeOptional || layout == OperandLayout.PerHead)
+            if (shapeOptional || layout == Layout.PerHead)
             {
                 return new OperandModel(name, OperandRole.Unused, layout.Value, element.Value, EquatableArray<DimExpr>.Empty, location);
             }
 
-            diagnostics.Add(Diagnose.InvalidShape(location, name, $"it has no [Shape(\"...\")] attribute; a {layout} tensor needs one, e.g. \"{Example(layout.Value)}\""));
+            diagnostics.Add(Diagnose.InvalidShape(location, name, $"it has no [Shape(\"...\")] attribute; a {layout} tensor needs one, e.g. \"{LayoutAxes.Example(layout.Value)}\""));
             return null;
         }
 
@@ -243,25 +243,15 @@ internal static class KernelParser
             return null;
         }
 
-        var rank = DslSymbols.Rank(layout.Value);
+        var rank = LayoutAxes.Rank(layout.Value);
         if (shape.Count != rank)
         {
-            diagnostics.Add(Diagnose.RankMismatch(shapeLocation, name, layout.Value, rank, DslSymbols.Axes(layout.Value), text, shape.Count));
+            diagnostics.Add(Diagnose.RankMismatch(shapeLocation, name, layout.Value, rank, LayoutAxes.Describe(layout.Value), text, shape.Count));
             return null;
         }
 
         return new OperandModel(name, OperandRole.Unused, layout.Value, element.Value, shape, shapeLocation);
     }
-
-    private static string Example(OperandLayout layout) => layout switch
-    {
-        OperandLayout.Bhsd => "B, Hq, Sq, D",
-        OperandLayout.Bshd => "B, Sq, Hq, D",
-        OperandLayout.Tokens => "T, Hq, D",
-        OperandLayout.Pages => "N, BlockSize, Hkv, D",
-        OperandLayout.Bias => "B, Hq, Sq, Sk",
-        _ => "Hq",
-    };
 
     /// <summary>
     /// The attribute's targets. No target, or a bit no target has, would silently generate nothing: an error on the

@@ -35,7 +35,7 @@ internal sealed record Addressing(AddressingKind Kind, DimExpr Heads, DimExpr He
 internal sealed record OperandPlan(
     string Name,
     OperandRole Role,
-    OperandLayout Layout,
+    Layout Layout,
     ElementKind Element,
     EquatableArray<DimExpr> Shape,
     Addressing? Addressing)

@@ -20,7 +20,7 @@ internal static class KernelPlanner
         var qa = RoleAxes.Of(q)!;
         var ka = RoleAxes.Of(k)!;
         var va = RoleAxes.Of(v)!;
-        var batch = qa.IsDense ? BatchKind.Dense : k.Layout == OperandLayout.Pages ? BatchKind.Paged : BatchKind.Varlen;
+        var batch = qa.IsDense ? BatchKind.Dense : k.Layout == Layout.Pages ? BatchKind.Paged : BatchKind.Varlen;
         var sizes = new SizePlan(qa.Heads, ka.Heads, qa.HeadSize, va.HeadSize, qa.Batch, qa.Sequence, ka.Sequence, qa.Tokens, ka.Tokens, ka.Blocks, ka.BlockSize);
 
         var inputs = kernel.Parameters.Select(p => Operand(p, sizes)).ToList();
@@ -47,18 +47,22 @@ internal static class KernelPlanner
 
     private static OperandPlan Operand(OperandModel operand, SizePlan sizes)
     {
-        var shape = operand.Shape.Count > 0 || operand.Layout != OperandLayout.PerHead
+        var shape = operand.Shape.Count > 0 || operand.Layout != Layout.PerHead
             ? operand.Shape
             : new[] { sizes.Hq }.ToEquatableArray(); // a per-head operand declared without a shape is [Hq]
-        var s = shape;
-        Addressing? addressing = operand.Layout switch
-        {
-            OperandLayout.Bhsd => new Addressing(AddressingKind.Bhsd, s[1], s[3], s[2], null),
-            OperandLayout.Bshd => new Addressing(AddressingKind.Bshd, s[2], s[3], s[1], null),
-            OperandLayout.Tokens => new Addressing(AddressingKind.Tokens, s[1], s[2], null, null),
-            OperandLayout.Pages => new Addressing(AddressingKind.Paged, s[2], s[3], null, s[1]),
-            _ => null, // bias and per-head operands: read through side-input slots
-        };
+        // The axes by meaning from the one layout table (LayoutAxes); bias and per-head operands have none and are read
+        // through side-input slots.
+        Addressing? addressing = RoleAxes.Of(operand with { Shape = shape }) is { } axes
+            ? new Addressing(
+                operand.Layout switch
+                {
+                    Layout.Bhsd => AddressingKind.Bhsd,
+                    Layout.Bshd => AddressingKind.Bshd,
+                    Layout.Tokens => AddressingKind.Tokens,
+                    _ => AddressingKind.Paged,
+                },
+                axes.Heads, axes.HeadSize, axes.Sequence, axes.BlockSize)
+            : null;
         return new OperandPlan(operand.Name, operand.Role, operand.Layout, operand.Element, shape, addressing);
     }
 
@@ -72,8 +76,8 @@ internal static class KernelPlanner
 
         return (output.Layout switch
         {
-            OperandLayout.Bshd => new[] { sizes.B!, sizes.Sq!, sizes.Hq, sizes.Dv },
-            OperandLayout.Tokens => new[] { sizes.T!, sizes.Hq, sizes.Dv },
+            Layout.Bshd => new[] { sizes.B!, sizes.Sq!, sizes.Hq, sizes.Dv },
+            Layout.Tokens => new[] { sizes.T!, sizes.Hq, sizes.Dv },
             _ => new[] { sizes.B!, sizes.Hq, sizes.Sq!, sizes.Dv },
         }).ToEquatableArray();
     }

@@ -18,14 +18,16 @@ internal sealed record RoleAxes(DimExpr? Batch, DimExpr? Sequence, DimExpr Heads
             return null;
         }
 
-        return operand.Layout switch
+        var layout = operand.Layout;
+        if (LayoutAxes.Heads(layout) < 0 || s.Count != LayoutAxes.Rank(layout))
         {
-            OperandLayout.Bhsd => new RoleAxes(s[0], s[2], s[1], s[3], null, null, null),
-            OperandLayout.Bshd => new RoleAxes(s[0], s[1], s[2], s[3], null, null, null),
-            OperandLayout.Tokens => new RoleAxes(null, null, s[1], s[2], s[0], null, null),
-            OperandLayout.Pages => new RoleAxes(null, null, s[2], s[3], null, s[0], s[1]),
-            _ => null,
-        };
+            return null; // bias and per-head operands have no role axes
+        }
+
+        DimExpr? At(int axis) => axis < 0 ? null : s[axis];
+        return new RoleAxes(
+            At(LayoutAxes.Batch(layout)), At(LayoutAxes.Sequence(layout)), s[LayoutAxes.Heads(layout)], s[LayoutAxes.HeadSize(layout)],
+            At(LayoutAxes.Tokens(layout)), At(LayoutAxes.Blocks(layout)), At(LayoutAxes.BlockSize(layout)));
     }
 
     public bool IsDense => Batch is not null;

@@ -26,7 +26,7 @@ internal static class RoleOrder
         }
 
         // Otherwise the swap is the mistake only where swapping would mend the declaration.
-        if (query.Layout == OperandLayout.Pages && keys.Layout != OperandLayout.Pages)
+        if (query.Layout == Layout.Pages && keys.Layout != Layout.Pages)
         {
             return Diagnose.QueryKeyOrder(at, query.Name, keys.Name, $"'{query.Name}' is a Pages cache, which only holds keys and values");
         }

@@ -67,7 +67,7 @@ internal static class ShapeSolver
         // One mistake, one diagnostic: when k's D is the odd one out (q and v agree), TDSL0007 already says so, and
         // "v does not match k" would blame v for k's mistake.
         var keyAloneWrong = found.Count > before && Compare(qa.HeadSize, va.HeadSize) == true;
-        if (k.Layout == OperandLayout.Pages && v.Layout == OperandLayout.Pages)
+        if (k.Layout == Layout.Pages && v.Layout == Layout.Pages)
         {
             CheckPagedPair(k, ka, v, va, found, Equal, keyAloneWrong);
         }
@@ -153,7 +153,7 @@ internal static class ShapeSolver
     /// </summary>
     private static bool CheckLayouts(OperandModel q, RoleAxes qa, OperandModel k, RoleAxes ka, OperandModel v, RoleAxes va, List<DiagnosticInfo> found)
     {
-        if (q.Layout == OperandLayout.Pages)
+        if (q.Layout == Layout.Pages)
         {
             found.Add(Diagnose.LayoutCombination(q.ShapeLocation,
                 "A query is Bhsd, Bshd or Tokens (a Pages cache only holds keys and values)", q.Name, q.Layout));
@@ -249,9 +249,9 @@ internal static class ShapeSolver
 
     private static void CheckOutput(OperandModel output, OperandModel q, RoleAxes qa, RoleAxes va, List<DiagnosticInfo> found)
     {
-        if (output.Layout == OperandLayout.Pages || (output.Layout == OperandLayout.Tokens) != (q.Layout == OperandLayout.Tokens))
+        if (output.Layout == Layout.Pages || (output.Layout == Layout.Tokens) != (q.Layout == Layout.Tokens))
         {
-            var expected = q.Layout == OperandLayout.Tokens ? "Tokens<T>" : "Bhsd<T> or Bshd<T>";
+            var expected = q.Layout == Layout.Tokens ? "Tokens<T>" : "Bhsd<T> or Bshd<T>";
             found.Add(Diagnose.LayoutCombination(output.ShapeLocation,
                 $"The output of a {q.Layout} query ('{q.Name}') is {expected}", output.Name, output.Layout));
             return;

@@ -21,7 +21,7 @@ internal static class EmitNames
 
     /// <summary>The element type an operand's span holds (per-head values are always float).</summary>
     public static string SpanElement(OperandPlan operand) =>
-        operand.Layout == OperandLayout.PerHead ? "float" : Element(operand.Element);
+        operand.Layout == Layout.PerHead ? "float" : Element(operand.Element);
 
     public static string Float(float value) =>
         float.IsNaN(value) ? "float.NaN"

@@ -2,23 +2,6 @@ using System;
 
 namespace TensorDsl;
 
-/// <summary>How a kernel parameter's dimensions are laid out in memory (row-major, last dimension contiguous).</summary>
-public enum Layout
-{
-    /// <summary>Dense <c>[B, H, S, D]</c>.</summary>
-    Bhsd,
-    /// <summary>Dense <c>[B, S, H, D]</c>.</summary>
-    Bshd,
-    /// <summary>Flat varlen <c>[T, H, D]</c>: all sequences' tokens back to back, split by <c>query_start_loc</c>.</summary>
-    Tokens,
-    /// <summary>Paged KV cache <c>[N, BlockSize, H, D]</c>, addressed through <c>block_table</c> and <c>seq_lens</c>.</summary>
-    Pages,
-    /// <summary>Additive score bias <c>[B, Hq, Sq, Sk]</c>; any dimension may be 1 (broadcast).</summary>
-    Bias,
-    /// <summary>One value per query head <c>[Hq]</c> (sinks, ALiBi slopes).</summary>
-    PerHead,
-}
-
 /// <summary>
 /// A tensor parameter of a kernel declaration. At run time an operand is only a named placeholder: evaluating the
 /// declaration builds the attention expression that the reference engine interprets.

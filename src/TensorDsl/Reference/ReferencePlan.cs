@@ -417,15 +417,7 @@ internal sealed class ReferencePlan
                     "inputs");
             }
 
-            var (rank, shape) = operand.Layout switch
-            {
-                Layout.Bhsd => (4, "[B, H, S, D]"),
-                Layout.Bshd => (4, "[B, S, H, D]"),
-                Layout.Tokens => (3, "[T, H, D]"),
-                Layout.Pages => (4, "[N, BlockSize, H, D]"),
-                Layout.Bias => (4, "[B, Hq, Sq, Sk]"),
-                _ => (1, "[Hq]"),
-            };
+            var (rank, shape) = (LayoutAxes.Rank(operand.Layout), LayoutAxes.Describe(operand.Layout));
             if (binding.Dims.Length != rank)
             {
                 throw new ShapeException(

@@ -378,6 +378,9 @@ public class BaselineTests
     /// The stub of a kernel whose shapes disagree (docs/design.md, "Broken kernels"): the exact entry points, each
     /// throwing the first error, no implementation; it compiles without a warning.
     /// </summary>
+    /// <summary>The baseline of <see cref="RefusedKernelStubMatchesBaseline"/> (not a kernel of <see cref="Kernels"/>).</summary>
+    public const string StubBaseline = "PagedMismatchStub";
+
     [Fact]
     public async Task RefusedKernelStubMatchesBaseline()
     {
@@ -395,7 +398,7 @@ public class BaselineTests
             }
             """);
         var generated = Assert.Single(run.Sources);
-        BaselineAssert.Matches("PagedMismatchStub", generated.SourceText.ToString());
+        BaselineAssert.Matches(StubBaseline, generated.SourceText.ToString());
         Assert.DoesNotContain(run.CompilationProblems(), d => d.Location.SourceTree == generated.SyntaxTree);
     }
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Linq;
-using TensorDsl.FrontEnd.Plan;
+using TensorDsl.FrontEnd.Model;
 
 namespace TensorDsl.Generators.Cpu;
 

@@ -1,6 +1,4 @@
-using TensorDsl.FrontEnd.Model;
-
-namespace TensorDsl.FrontEnd.Plan;
+namespace TensorDsl.FrontEnd.Model;
 
 /// <summary>
 /// The numeric types a score or mask expression can compute in. An enum constant keeps its enum type (printed as a
