@@ -21,6 +21,7 @@ internal static class EntryPointWriter
             Doc(writer, $"Runs <c>{EmitNames.Xml(expression)}</c> with the fused CPU kernel (fp32 accumulation, online softmax).", plan);
             writer.Line("/// <param name=\"heads\">Optional: run only this contiguous range of query heads (a tensor-parallel shard) on the full tensors; other heads of the output are left as they are.</param>");
             Method(writer, "Run", Parameters(plan, stacked: false, withHeads: true), $"{impl}.Run({Arguments(plan, stacked: false, withHeads: true)});");
+            TensorSpanWriter.WriteRun(writer, plan, impl);
             if (plan.Batch == BatchKind.Paged)
             {
                 writer.Line();
@@ -42,10 +43,15 @@ internal static class EntryPointWriter
         writer.Line("/// Runs the same declaration through the eager reference engine (scalar, fp64 accumulation): the oracle");
         writer.Line("/// the generated kernel is tested against. Same arguments and checks as <c>Run</c>.");
         writer.Line("/// </summary>");
-        var declared = $"{EmitNames.QualifiedType(plan.Identity)}.{EmitNames.Identifier(plan.Identity.MethodName)}("
-            + string.Join(", ", plan.Inputs.Select(p => $"new {EmitNames.OperandType(p)}({EmitNames.Literal(p.Name)})")) + ")!"; // a declaration may annotate its result nullable
-        Method(writer, "Reference", Parameters(plan, stacked: false, withHeads: false), $"{impl}.Reference({declared}, {Arguments(plan, stacked: false, withHeads: false)});");
+        writer.Line("/// <param name=\"heads\">Optional: write only this contiguous range of query heads, as <c>Run</c> does.</param>");
+        Method(writer, "Reference", Parameters(plan, stacked: false, withHeads: true), $"{impl}.Reference({Declared(plan)}, {Arguments(plan, stacked: false, withHeads: true)});");
+        TensorSpanWriter.WriteReference(writer, plan, impl, Declared(plan));
     }
+
+    /// <summary>The call of the user's declaration that builds the expression tree the reference engine evaluates.</summary>
+    private static string Declared(KernelPlan plan) =>
+        $"{EmitNames.QualifiedType(plan.Identity)}.{EmitNames.Identifier(plan.Identity.MethodName)}("
+        + string.Join(", ", plan.Inputs.Select(p => $"new {EmitNames.OperandType(p)}({EmitNames.Literal(p.Name)})")) + ")!"; // a declaration may annotate its result nullable
 
     private static void Doc(IndentedWriter writer, string summary, KernelPlan plan)
     {
@@ -92,7 +98,7 @@ internal static class EntryPointWriter
         yield return "global::System.Span<float> lse = default";
         if (withHeads)
         {
-            yield return "global::TensorDsl.Cpu.HeadRange? heads = null";
+            yield return "global::TensorDsl.HeadRange? heads = null";
         }
     }
 
@@ -137,7 +143,7 @@ internal static class EntryPointWriter
 
         writer.Line();
         writer.Line("/// <summary>As the other <c>WriteCache</c>, into one stacked cache holding K and V.</summary>");
-        using (writer.Block($"public static void WriteCache(global::System.ReadOnlySpan<{element}> newKeys, global::System.ReadOnlySpan<{element}> newValues, global::System.Span<{element}> kvCache, global::TensorDsl.Cpu.KvCacheLayout layout, global::TensorDsl.PagedBatch batch{sizeParameters})"))
+        using (writer.Block($"public static void WriteCache(global::System.ReadOnlySpan<{element}> newKeys, global::System.ReadOnlySpan<{element}> newValues, global::System.Span<{element}> kvCache, global::TensorDsl.KvCacheLayout layout, global::TensorDsl.PagedBatch batch{sizeParameters})"))
         {
             writer.Line($"{impl}.WriteCache(newKeys, newValues, kvCache, layout, batch{sizeArguments});");
         }
