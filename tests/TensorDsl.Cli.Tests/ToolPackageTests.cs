@@ -26,7 +26,9 @@ public sealed class ToolPackageTests : IDisposable
     {
         var feed = Path.Combine(root, "feed");
         var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-        var pack = Run(RepositoryRoot(), "dotnet", "pack", Path.Combine("tools", "TensorDsl.Cli", "TensorDsl.Cli.csproj"), "-c", configuration, "--no-build", "-o", feed);
+        // A publish folder of its own: a pack of the tool publishes first, and another test may be packing it at the same time.
+        var pack = Run(RepositoryRoot(), "dotnet", "pack", Path.Combine("tools", "TensorDsl.Cli", "TensorDsl.Cli.csproj"), "-c", configuration, "--no-build", "-o", feed,
+            "-p:PublishDir=" + Path.Combine(root, "publish") + Path.DirectorySeparatorChar);
         Assert.True(pack.ExitCode == 0, pack.ToString());
 
         var package = Directory.GetFiles(feed, "TensorDsl.Tool.*.nupkg").Single();
