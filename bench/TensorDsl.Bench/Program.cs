@@ -29,7 +29,8 @@ if (options.Help)
 var wall = Stopwatch.StartNew();
 AttentionOptions.ThreadCount = options.Threads;
 Console.WriteLine($"TensorDsl.Bench{(options.Smoke ? " --smoke (tiny shapes)" : "")}: {options.Threads} thread(s), cases {string.Join(",", options.Cases)}");
-Console.WriteLine($".NET {Environment.Version}, {Environment.OSVersion}; ONNX Runtime {OrtVersion()}");
+// With --no-ort nothing touches ONNX Runtime, not even its version: the tensordsl tool runs this program without it.
+Console.WriteLine($".NET {Environment.Version}, {Environment.OSVersion}; ONNX Runtime {(options.NoOrt ? "not run (--no-ort)" : OrtVersion())}");
 Console.WriteLine($"ISA: {MachineLimits.DescribeIsa()}");
 
 // The limits are measured before and after the cases and the best of both is used: on a shared virtual machine what

@@ -34,13 +34,32 @@ public class NpyArrayTests
     {
         var array = NpyArray.Read(Fixture("i32_2x2x2.npy"));
         Assert.Equal(new[] { 2, 2, 2 }, array.Shape);
-        Assert.Equal(new[] { -4, -3, -2, -1, 0, 1, 2, 3 }, array.ToInt32());
+        Assert.Equal(new[] { -4, -3, -2, -1, 0, 1, 2, 3 }, array.ToInt32("x"));
+    }
+
+    /// <summary>np.array([3, 21, -7]) is int64 by default: metadata saved that way must be read, narrowed to int32.</summary>
+    [Fact]
+    public void ReadsNumPyInt64AsInt32()
+    {
+        var array = NpyArray.Read(Fixture("i64_3.npy"));
+        Assert.Equal(NpyType.Int64, array.Type);
+        Assert.Equal(new[] { 3 }, array.Shape);
+        Assert.Equal(new[] { 3, 21, -7 }, array.ToInt32("--seq-lens"));
+    }
+
+    [Fact]
+    public void Int64OutsideInt32IsRefusedNamingTheElement()
+    {
+        var array = NpyArray.Read(Fixture("i64_out_of_range_2.npy"));
+        var error = Assert.Throws<NpyFormatException>(() => array.ToInt32("--seq-lens"));
+        Assert.Equal("--seq-lens: element 1 is 2147483648, outside the int32 range the metadata uses", error.Message);
     }
 
     [Theory]
     [InlineData("f32_2x3.npy")]
     [InlineData("f16_4.npy")]
     [InlineData("i32_2x2x2.npy")]
+    [InlineData("i64_3.npy")]
     [InlineData("f32_scalar.npy")]
     [InlineData("f32_empty_0x4.npy")]
     public void WritesNumPysExactBytes(string name)
@@ -71,7 +90,7 @@ public class NpyArrayTests
     }
 
     [Theory]
-    [InlineData("f64_2.npy", "element type '<f8' is not supported (float32 '<f4', float16 '<f2' and int32 '<i4' are)")]
+    [InlineData("f64_2.npy", "element type '<f8' is not supported (float32 '<f4', float16 '<f2', int32 '<i4' and int64 '<i8' are)")]
     [InlineData("f32_big_endian.npy", "big-endian data ('>f4') is not supported; save it little-endian")]
     [InlineData("f32_fortran_2x3.npy", "the array is in Fortran order; save it in C order (numpy.ascontiguousarray)")]
     public void UnsupportedFilesSayWhyInOneLine(string name, string reason)

@@ -47,9 +47,10 @@ public sealed partial class ToolTests : IDisposable
     }
 
     [Theory]
-    [InlineData("float32")]
-    [InlineData("float16")]
-    public void PagedKernelOnVllmMetadataMatchesTheReferenceEngine(string type)
+    [InlineData("float32", false)]
+    [InlineData("float16", false)]
+    [InlineData("float32", true)]
+    public void PagedKernelOnVllmMetadataMatchesTheReferenceEngine(string type, bool int64Metadata)
     {
         var random = new Random(7);
         const int hq = 8, hkv = 2, d = 32, blocks = 12, blockSize = 16;
@@ -57,9 +58,12 @@ public sealed partial class ToolTests : IDisposable
         int[] queryStartLoc = { 0, 5, 8, 9 };
         int[] seqLens = { 5, 40, 33 };
         int[] blockTable = { 3, -1, -1, 7, 1, 10, 0, 5, 11 };
-        NpyArray.Create(queryStartLoc, 4).Write(P("qsl"));
-        NpyArray.Create(seqLens, 3).Write(P("lens"));
-        NpyArray.Create(blockTable, 3, 3).Write(P("table"));
+        // NumPy's default integer is int64 (np.array([5, 40, 33])); the tool takes it as well as int32.
+        NpyArray Ints(int[] values, params int[] shape) =>
+            int64Metadata ? NpyArray.Create(values.Select(x => (long)x).ToArray(), shape) : NpyArray.Create(values, shape);
+        Ints(queryStartLoc, 4).Write(P("qsl"));
+        Ints(seqLens, 3).Write(P("lens"));
+        Ints(blockTable, 3, 3).Write(P("table"));
         Save("q", type, random, 9, hq, d);
         Save("k", type, random, blocks, blockSize, hkv, d);
         Save("v", type, random, blocks, blockSize, hkv, d);
@@ -130,10 +134,14 @@ public sealed partial class ToolTests : IDisposable
         NpyArray.Create(new[] { 0f }, 1).Write(P("float-lens"));
 
         AssertOneLineError(Tool("run", "paged", "--q", P("q"), "--k", P("k"), "--v", P("k"), "--out", P("out")),
-            "tensordsl: the paged kernel needs --query-start-loc (int32 vLLM metadata)");
+            "tensordsl: the paged kernel needs --query-start-loc (int32 or int64 vLLM metadata)");
         AssertOneLineError(Tool("run", "paged", "--q", P("q"), "--k", P("k"), "--v", P("k"), "--out", P("out"),
             "--query-start-loc", P("qsl"), "--seq-lens", P("float-lens"), "--block-table", P("table")),
-            "tensordsl: --seq-lens is float32 but vLLM metadata must be int32");
+            "tensordsl: --seq-lens is float32 but vLLM metadata must be int32 or int64");
+        NpyArray.Create(new[] { 20L + uint.MaxValue }, 1).Write(P("huge-lens"));
+        AssertOneLineError(Tool("run", "paged", "--q", P("q"), "--k", P("k"), "--v", P("k"), "--out", P("out"),
+            "--query-start-loc", P("qsl"), "--seq-lens", P("huge-lens"), "--block-table", P("table")),
+            "tensordsl: --seq-lens: element 0 is 4294967315, outside the int32 range the metadata uses");
         var tooLong = Tool("run", "paged", "--q", P("q"), "--k", P("k"), "--v", P("k"), "--out", P("out"),
             "--query-start-loc", P("qsl"), "--seq-lens", P("lens"), "--block-table", P("table"));
         AssertOneLineError(tooLong, null);
@@ -152,6 +160,22 @@ public sealed partial class ToolTests : IDisposable
         var missing = Tool("run", "dense");
         Assert.Equal(2, missing.ExitCode);
         Assert.Contains("Option '--q' is required.", missing.StdErr, StringComparison.Ordinal);
+        var engine = Tool("run", "dense", "--q", "a", "--k", "b", "--v", "c", "--out", "d", "--engine", "foo");
+        Assert.Equal(2, engine.ExitCode);
+        Assert.Contains("tensordsl: --engine 'foo': must be one of cpu, reference", engine.StdErr, StringComparison.Ordinal);
+        Assert.DoesNotContain("TensorDsl.Cli", engine.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EnumOptionsShowTheirValuesAndTakeThemInAnyCase()
+    {
+        var help = Tool("run", "--help");
+        Assert.Contains("--engine <cpu|reference>", help.StdOut, StringComparison.Ordinal);
+        var random = new Random(5);
+        Save("q", "float32", random, 1, 2, 3, 8);
+        Save("k", "float32", random, 1, 2, 3, 8);
+        var run = Tool("run", "dense", "--q", P("q"), "--k", P("k"), "--v", P("k"), "--out", P("out"), "--engine", "Reference", "--quiet");
+        Assert.True(run.ExitCode == 0, run.ToString());
     }
 
     [Theory]
@@ -166,8 +190,11 @@ public sealed partial class ToolTests : IDisposable
     {
         var help = Tool(command.Append("--help").ToArray());
         Assert.True(help.ExitCode == 0, help.ToString());
-        Assert.Contains("Usage:", help.StdOut, StringComparison.Ordinal);
         Assert.Contains("Description:", help.StdOut, StringComparison.Ordinal);
+        // The usage line names the command a user types, not the assembly (TensorDsl.Cli).
+        var usage = help.StdOut.Split('\n').SkipWhile(line => line != "Usage:").Skip(1).First().Trim();
+        Assert.StartsWith(string.Join(' ', command.Prepend("tensordsl")), usage, StringComparison.Ordinal);
+        Assert.DoesNotContain("TensorDsl.Cli", help.StdOut, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -182,12 +209,14 @@ public sealed partial class ToolTests : IDisposable
     }
 
     [Fact]
-    public void BenchRunsTheBenchProgram()
+    public void BenchRunsTheBenchProgramWithoutOnnxRuntime()
     {
-        var bench = Tool("bench", "--smoke", "--no-ort", "--cases", "D1", "--min-time", "0.05");
+        var bench = Tool("bench", "--smoke", "--cases", "D1", "--min-time", "0.05");
         Assert.True(bench.ExitCode == 0, bench.ToString());
         Assert.Contains("TensorDsl.Bench --smoke", bench.StdOut, StringComparison.Ordinal);
+        Assert.Contains("ONNX Runtime not run (--no-ort)", bench.StdOut, StringComparison.Ordinal);
         Assert.Contains("1 case(s) passed, 0 failed", bench.StdOut, StringComparison.Ordinal);
+        Assert.Contains("bench/TensorDsl.Bench", Tool("bench", "--help").StdOut, StringComparison.Ordinal);
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ public sealed class PackageLayoutTests(PackedFeed feed)
     }
 
     [Fact]
-    public void MetadataHasAReadmeAndUrlsButNoIconAndOneDependency()
+    public void MetadataHasAReadmeLicenceUrlsAndReleaseNotesButNoIconAndOneDependency()
     {
         using var package = ZipFile.OpenRead(feed.PackagePath);
         using var stream = package.GetEntry("TensorDsl.nuspec")!.Open();
@@ -46,6 +46,10 @@ public sealed class PackageLayoutTests(PackedFeed feed)
         Assert.Equal("README.md", Value("readme"));
         Assert.StartsWith("https://", Value("projectUrl"), StringComparison.Ordinal);
         Assert.False(string.IsNullOrWhiteSpace(Value("description")));
+        Assert.Equal("MIT", Value("license"));
+        Assert.Contains("CHANGELOG.md", Value("releaseNotes"), StringComparison.Ordinal);
+        var repository = metadata.Elements().Single(e => e.Name.LocalName == "repository");
+        Assert.Matches("^[0-9a-f]{40}$", repository.Attribute("commit")!.Value); // what SourceLink maps the PDB to
         Assert.Null(Value("icon"));
         Assert.Null(Value("iconUrl"));
         Assert.Null(Value("developmentDependency"));

@@ -74,7 +74,7 @@ internal static class EmitNames
 
     /// <summary>The stacked cache's parameters, in place of K's span.</summary>
     public static string KvCacheParameters(OperandPlan key) =>
-        $"global::System.ReadOnlySpan<{SpanElement(key)}> kvCache, global::TensorDsl.Cpu.KvCacheLayout layout";
+        $"global::System.ReadOnlySpan<{SpanElement(key)}> kvCache, global::TensorDsl.KvCacheLayout layout";
 
     public static string Shape(IEnumerable<DimExpr> shape) => "[" + string.Join(", ", shape.Select(DimText.Describe)) + "]";
 

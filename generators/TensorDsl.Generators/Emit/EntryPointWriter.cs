@@ -27,6 +27,7 @@ internal static class EntryPointWriter
             Doc(writer, $"Runs <c>{EmitNames.Xml(expression)}</c> with the fused CPU kernel (fp32 accumulation, online softmax).", plan);
             writer.Line("/// <param name=\"heads\">Optional: run only this contiguous range of query heads (a tensor-parallel shard) on the full tensors; other heads of the output are left as they are.</param>");
             Method(writer, "Run", Parameters(plan, stacked: false, withHeads: true), Body($"{impl}.Run({Arguments(plan, stacked: false, withHeads: true)});"));
+            TensorSpanWriter.WriteRun(writer, plan, impl, failure);
             if (plan.Batch == BatchKind.Paged)
             {
                 writer.Line();
@@ -48,18 +49,39 @@ internal static class EntryPointWriter
         writer.Line("/// Runs the same declaration through the eager reference engine (scalar, fp64 accumulation): the oracle");
         writer.Line("/// the generated kernel is tested against. Same arguments and checks as <c>Run</c>.");
         writer.Line("/// </summary>");
-        var declared = $"{EmitNames.QualifiedType(plan.Identity)}.{EmitNames.Identifier(plan.Identity.MethodName)}("
-            + string.Join(", ", plan.Inputs.Select(p => $"new {EmitNames.OperandType(p)}({EmitNames.Literal(p.Name)})")) + ")!"; // a declaration may annotate its result nullable
-        var call = $"{impl}.Reference({{0}}, {Arguments(plan, stacked: false, withHeads: false)});";
-        if (failure is not null || plan.Identity.Marks is not { } marks)
+        writer.Line("/// <param name=\"heads\">Optional: write only this contiguous range of query heads, as <c>Run</c> does.</param>");
+        var parameters = string.Join(", ", Parameters(plan, stacked: false, withHeads: true));
+        using (writer.Block($"public static void Reference({parameters})"))
         {
-            Method(writer, "Reference", Parameters(plan, stacked: false, withHeads: false), Body(string.Format(call, declared)));
-            return;
+            if (failure is not null)
+            {
+                writer.Line(StubBody(failure));
+            }
+            else
+            {
+                WriteDeclaredCall(writer, plan, $"{impl}.Reference({{0}}, {Arguments(plan, stacked: false, withHeads: true)});");
+            }
         }
 
-        using (writer.Block($"public static void Reference({string.Join(", ", Parameters(plan, stacked: false, withHeads: false))})"))
+        TensorSpanWriter.WriteReference(writer, plan, impl, failure, (w, format) => WriteDeclaredCall(w, plan, format));
+    }
+
+    /// <summary>
+    /// The statement <paramref name="format"/> with {0} the call of the user's declaration, which builds the expression
+    /// tree the reference engine evaluates. Where the declaration carries attributes that bind its callers, the call goes
+    /// through <see cref="WriteMarkedCall"/>.
+    /// </summary>
+    public static void WriteDeclaredCall(IndentedWriter writer, KernelPlan plan, string format)
+    {
+        var declared = $"{EmitNames.QualifiedType(plan.Identity)}.{EmitNames.Identifier(plan.Identity.MethodName)}("
+            + string.Join(", ", plan.Inputs.Select(p => $"new {EmitNames.OperandType(p)}({EmitNames.Literal(p.Name)})")) + ")!"; // a declaration may annotate its result nullable
+        if (plan.Identity.Marks is { } marks)
         {
-            WriteMarkedCall(writer, marks, string.Format(call, "Declared()"), EmitNames.OperandType(plan.Output), declared);
+            WriteMarkedCall(writer, marks, string.Format(System.Globalization.CultureInfo.InvariantCulture, format, "Declared()"), EmitNames.OperandType(plan.Output), declared);
+        }
+        else
+        {
+            writer.Line(string.Format(System.Globalization.CultureInfo.InvariantCulture, format, declared));
         }
     }
 
@@ -167,7 +189,7 @@ internal static class EntryPointWriter
         yield return "global::System.Span<float> lse = default";
         if (withHeads)
         {
-            yield return "global::TensorDsl.Cpu.HeadRange? heads = null";
+            yield return "global::TensorDsl.HeadRange? heads = null";
         }
     }
 
@@ -212,7 +234,7 @@ internal static class EntryPointWriter
 
         writer.Line();
         writer.Line("/// <summary>As the other <c>WriteCache</c>, into one stacked cache holding K and V.</summary>");
-        using (writer.Block($"public static void WriteCache(global::System.ReadOnlySpan<{element}> newKeys, global::System.ReadOnlySpan<{element}> newValues, global::System.Span<{element}> kvCache, global::TensorDsl.Cpu.KvCacheLayout layout, global::TensorDsl.PagedBatch batch{sizeParameters})"))
+        using (writer.Block($"public static void WriteCache(global::System.ReadOnlySpan<{element}> newKeys, global::System.ReadOnlySpan<{element}> newValues, global::System.Span<{element}> kvCache, global::TensorDsl.KvCacheLayout layout, global::TensorDsl.PagedBatch batch{sizeParameters})"))
         {
             writer.Line(body($"{impl}.WriteCache(newKeys, newValues, kvCache, layout, batch{sizeArguments});"));
         }

@@ -69,6 +69,7 @@ internal static class ImplementationWriter
             .Concat(names.InputParameters())
             .Concat(new[] { names.OutputParameters })
             .Concat(names.BatchParameter is { } batch ? new[] { batch } : Enumerable.Empty<string>())
+            .Concat(new[] { "global::TensorDsl.HeadRange? heads" })
             .Concat(names.ArgumentSizeParameters);
         using (writer.Block($"public static void Reference({string.Join(", ", parameters)})"))
         {
@@ -87,7 +88,7 @@ internal static class ImplementationWriter
                 writer.Line(";");
             }
 
-            writer.Line($"global::TensorDsl.ReferenceEngine.Run(declared, bindings, new int[] {{ {string.Join(", ", plan.Output.Shape.Select(s.Of))} }}, output, lse);");
+            writer.Line($"global::TensorDsl.ReferenceEngine.Run(declared, bindings, new int[] {{ {string.Join(", ", plan.Output.Shape.Select(s.Of))} }}, output, lse, heads);");
         }
     }
 }

@@ -1,6 +1,8 @@
 using System;
 
-namespace TensorDsl.Cpu;
+// In the root namespace with the batches and AttentionOptions: `using TensorDsl;` is all a call needs. Code that also
+// imports TensorDsl.Cpu keeps compiling (only a fully qualified TensorDsl.Cpu.HeadRange changes).
+namespace TensorDsl;
 
 /// <summary>
 /// A contiguous range of query heads <c>[Start, Start + Count)</c>: a tensor-parallel shard run on the full
@@ -9,7 +11,7 @@ namespace TensorDsl.Cpu;
 /// </summary>
 public readonly struct HeadRange : IEquatable<HeadRange>
 {
-    /// <summary>A range; both values must be ≥ 0 (checked against the head count by <see cref="AttentionProblem.WithHeads"/>).</summary>
+    /// <summary>A range; both values must be ≥ 0 (checked against the head count by <see cref="Cpu.AttentionProblem.WithHeads"/>).</summary>
     public HeadRange(int start, int count)
     {
         if (start < 0) throw new ArgumentOutOfRangeException(nameof(start), start, "The first head must be ≥ 0.");

@@ -1,4 +1,5 @@
-namespace TensorDsl.Cpu;
+// In the root namespace, as HeadRange (see there).
+namespace TensorDsl;
 
 /// <summary>How one span holds both the key and the value cache (each <c>[N, BlockSize, H, D]</c>).</summary>
 public enum KvCacheLayout

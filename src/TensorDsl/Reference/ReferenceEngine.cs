@@ -49,7 +49,53 @@ public static class ReferenceEngine
         }
     }
 
-    /// <summary>As <see cref="Run{T}"/>, but returns the unrounded fp64 output and LSE (always computed).</summary>
+    /// <summary>
+    /// As <see cref="Run{T}(AttentionTensor{T}, ReferenceBindings, ReadOnlySpan{int}, Span{T}, Span{float})"/>, writing
+    /// only the query heads in <paramref name="heads"/> (all when null): the output and LSE of other heads are left as
+    /// they are, as the generated <c>Run</c> does with the same argument. A range past the query heads throws the
+    /// <see cref="ShapeException"/> <c>Run</c> throws.
+    /// </summary>
+    public static void Run<T>(
+        AttentionTensor<T> declared, ReferenceBindings inputs, ReadOnlySpan<int> outputDims, Span<T> output, Span<float> lse, HeadRange? heads)
+        where T : unmanaged
+    {
+        if (heads is not { } range)
+        {
+            Run(declared, inputs, outputDims, output, lse);
+            return;
+        }
+
+        CheckElement<T>();
+        var plan = ReferencePlan.Build(declared, inputs, outputDims);
+        KernelGuard.SpanLength(declared.Name, plan.OutputLength, output.Length);
+        KernelGuard.OptionalSpanLength("lse", plan.LseLength, lse.Length);
+        if (range.End > plan.QueryHeads)
+        {
+            throw new ShapeException("heads", "Start + Count", "≤ " + plan.QueryHeads.ToString(System.Globalization.CultureInfo.InvariantCulture), range.End);
+        }
+
+        // The oracle stays simple: every head is computed, then only the range is copied out.
+        var (values, logSumExp) = Compute(plan);
+        var rounded = new T[values.Length];
+        Narrow(values, rounded);
+        for (int b = 0; b < plan.Batch; b++)
+        {
+            for (int h = range.Start; h < range.End; h++)
+            {
+                for (int i = 0; i < plan.QueryLengths[b]; i++)
+                {
+                    int at = plan.Output.Offset(b, h, i);
+                    rounded.AsSpan(at, plan.Output.HeadDim).CopyTo(output.Slice(at));
+                    if (!lse.IsEmpty)
+                    {
+                        lse[plan.LseOffset(b, h, i)] = (float)logSumExp[plan.LseOffset(b, h, i)];
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>As <see cref="Run{T}(AttentionTensor{T}, ReferenceBindings, ReadOnlySpan{int}, Span{T}, Span{float})"/>, but returns the unrounded fp64 output and LSE (always computed).</summary>
     public static (double[] Output, double[] Lse) Evaluate<T>(
         AttentionTensor<T> declared, ReferenceBindings inputs, ReadOnlySpan<int> outputDims)
         where T : unmanaged

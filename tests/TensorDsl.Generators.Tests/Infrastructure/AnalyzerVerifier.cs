@@ -29,7 +29,7 @@ internal static class AnalyzerVerifier
             ReferenceAssemblies = TestReferences.Framework,
             TestBehaviors = TestBehaviors.SkipGeneratedSourcesCheck,
         };
-        test.TestState.AdditionalReferences.Add(TestReferences.Runtime);
+        test.TestState.AdditionalReferences.AddRange(new[] { TestReferences.Runtime, TestReferences.Tensors });
         return test;
     }
 
@@ -47,8 +47,8 @@ internal static class AnalyzerVerifier
             ReferenceAssemblies = TestReferences.Framework,
             TestBehaviors = TestBehaviors.SkipGeneratedSourcesCheck,
         };
-        test.TestState.AdditionalReferences.Add(TestReferences.Runtime);
-        test.FixedState.AdditionalReferences.Add(TestReferences.Runtime);
+        test.TestState.AdditionalReferences.AddRange(new[] { TestReferences.Runtime, TestReferences.Tensors });
+        test.FixedState.AdditionalReferences.AddRange(new[] { TestReferences.Runtime, TestReferences.Tensors });
         return test.RunAsync();
     }
 

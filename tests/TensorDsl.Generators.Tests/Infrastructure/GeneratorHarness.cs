@@ -89,7 +89,7 @@ internal static class GeneratorHarness
     private static async Task<ImmutableArray<MetadataReference>> LoadReferencesAsync()
     {
         var framework = await TestReferences.Framework.ResolveAsync(LanguageNames.CSharp, default).ConfigureAwait(false);
-        return framework.Add(TestReferences.Runtime);
+        return framework.Add(TestReferences.Runtime).Add(TestReferences.Tensors);
     }
 
     /// <summary>

@@ -17,6 +17,10 @@ internal static class TestReferences
     public static MetadataReference Runtime { get; } =
         MetadataReference.CreateFromFile(typeof(TensorDsl.AttentionKernelAttribute).Assembly.Location);
 
+    /// <summary>System.Numerics.Tensors, the runtime's one dependency: the generated tensor-span overloads name its types.</summary>
+    public static MetadataReference Tensors { get; } =
+        MetadataReference.CreateFromFile(typeof(System.Numerics.Tensors.TensorSpan<>).Assembly.Location);
+
     /// <summary>The usings a kernel file starts with in the tests.</summary>
     public const string Usings = "using System;\nusing TensorDsl;\nusing static TensorDsl.Dsl;\n\n";
 }

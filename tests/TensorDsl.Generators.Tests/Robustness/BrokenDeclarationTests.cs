@@ -90,7 +90,7 @@ public class BrokenDeclarationTests
         if (references.IsDefault)
         {
             var framework = await TestReferences.Framework.ResolveAsync(LanguageNames.CSharp, CancellationToken.None);
-            references = framework.Add(TestReferences.Runtime);
+            references = framework.Add(TestReferences.Runtime).Add(TestReferences.Tensors);
         }
 
         return CSharpCompilation.Create(

@@ -36,27 +36,37 @@ public sealed class PackedFeed : IDisposable
             throw new InvalidOperationException("dotnet pack failed:\n" + Pack);
         }
 
+        WriteConsumerRoot(Root, Feed, Packages);
+    }
+
+    /// <summary>
+    /// Makes <paramref name="root"/> an isolated consumer root: a nuget.config with <paramref name="feed"/> plus nuget.org,
+    /// <paramref name="packages"/> as the global packages folder (the machine's only as a read-only fallback), and empty
+    /// Directory.Build.props/.targets so nothing of this repository leaks in.
+    /// </summary>
+    public static void WriteConsumerRoot(string root, string feed, string packages)
+    {
         var fallback = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } shared
             ? shared
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
         var fallbackEntry = Directory.Exists(fallback)
             ? $"\n  <fallbackPackageFolders>\n    <clear />\n    <add key=\"machine\" value=\"{fallback}\" />\n  </fallbackPackageFolders>"
             : "";
-        File.WriteAllText(Path.Combine(Root, "nuget.config"), $"""
+        File.WriteAllText(Path.Combine(root, "nuget.config"), $"""
             <?xml version="1.0" encoding="utf-8"?>
             <configuration>
               <config>
-                <add key="globalPackagesFolder" value="{Packages}" />
+                <add key="globalPackagesFolder" value="{packages}" />
               </config>
               <packageSources>
                 <clear />
-                <add key="tensordsl-local" value="{Feed}" />
+                <add key="tensordsl-local" value="{feed}" />
                 <add key="nuget.org" value="https://api.nuget.org/v3/index.json" protocolVersion="3" />
               </packageSources>{fallbackEntry}
             </configuration>
             """);
-        File.WriteAllText(Path.Combine(Root, "Directory.Build.props"), "<Project />\n");
-        File.WriteAllText(Path.Combine(Root, "Directory.Build.targets"), "<Project />\n");
+        File.WriteAllText(Path.Combine(root, "Directory.Build.props"), "<Project />\n");
+        File.WriteAllText(Path.Combine(root, "Directory.Build.targets"), "<Project />\n");
     }
 
     public string Version { get; }

@@ -1,6 +1,8 @@
 using System;
 using System.Diagnostics;
+using System.CommandLine;
 using System.IO;
+using System.Linq;
 using System.Threading;
 using TensorDsl.Cli.Kernels;
 using TensorDsl.Cli.Npy;
@@ -45,6 +47,44 @@ internal static class Cli
     }
 
     public static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
+
+    /// <summary>
+    /// An option over an enum whose help shows its values (<c>--engine &lt;cpu|reference&gt;</c>) and whose error lists them:
+    /// System.CommandLine's own enum parsing reports the CLR type name instead.
+    /// </summary>
+    public static Option<T> EnumOption<T>(string name, string description, T defaultValue)
+        where T : struct, Enum
+    {
+        var values = Enum.GetNames<T>().Select(n => n.ToLowerInvariant()).ToArray();
+        var option = new Option<T>(name)
+        {
+            // No DefaultValueFactory: help would print the default as the CLR name ("Cpu"); the parser supplies it.
+            Description = $"{description} Default: {defaultValue.ToString().ToLowerInvariant()}.",
+            HelpName = string.Join("|", values),
+        };
+        option.CustomParser = result =>
+        {
+            if (result.Tokens.Count == 0)
+            {
+                return defaultValue;
+            }
+
+            var text = result.Tokens[0].Value;
+            foreach (var value in Enum.GetValues<T>())
+            {
+                // Names only: Enum.TryParse would also take "1" or "cpu,reference".
+                if (string.Equals(value.ToString(), text, StringComparison.OrdinalIgnoreCase))
+                {
+                    return value;
+                }
+            }
+
+            result.AddError($"{name} '{text}': must be one of {string.Join(", ", values)}");
+            return defaultValue;
+        };
+        option.CompletionSources.Add(values);
+        return option;
+    }
 }
 
 /// <summary>

@@ -24,10 +24,10 @@ internal static class RunCommand
         var v = new Option<FileInfo>("--v") { Description = "Values, or the paged value cache (.npy, q's element type).", Required = true };
         var output = new Option<FileInfo>("--out") { Description = "Where to write the output (.npy, q's element type).", Required = true };
         var lse = new Option<FileInfo?>("--lse") { Description = "Also write the log-sum-exp per row (.npy, float32; [B, Hq, Sq] dense, [Hq, T] paged)." };
-        var queryStartLoc = new Option<FileInfo?>("--query-start-loc") { Description = "Paged: vLLM query_start_loc (.npy int32, [B + 1])." };
-        var seqLens = new Option<FileInfo?>("--seq-lens") { Description = "Paged: vLLM seq_lens (.npy int32, [B])." };
-        var blockTable = new Option<FileInfo?>("--block-table") { Description = "Paged: vLLM block_table (.npy int32, [B, max_blocks_per_sequence])." };
-        var engine = new Option<Engine>("--engine") { Description = "cpu: the generated fused kernel; reference: the eager fp64 reference engine.", DefaultValueFactory = _ => Engine.Cpu };
+        var queryStartLoc = new Option<FileInfo?>("--query-start-loc") { Description = "Paged: vLLM query_start_loc (.npy int32 or int64, [B + 1])." };
+        var seqLens = new Option<FileInfo?>("--seq-lens") { Description = "Paged: vLLM seq_lens (.npy int32 or int64, [B])." };
+        var blockTable = new Option<FileInfo?>("--block-table") { Description = "Paged: vLLM block_table (.npy int32 or int64, [B, max_blocks_per_sequence])." };
+        var engine = Cli.EnumOption("--engine", "cpu: the generated fused kernel; reference: the eager fp64 reference engine.", Engine.Cpu);
         var quiet = new Option<bool>("--quiet") { Description = "No progress line and no summary." };
 
         var command = new Command("run", "Run a built-in kernel on .npy inputs and write its output as .npy.")

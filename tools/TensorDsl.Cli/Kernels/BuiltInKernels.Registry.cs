@@ -180,7 +180,7 @@ internal sealed class PagedBuiltIn(string name, string summary, PagedKernel<floa
         PagedBatch batch;
         try
         {
-            batch = PagedBatch.Create(queryStartLoc.ToInt32(), seqLens.ToInt32(), blockTable.ToInt32(), blockTable.Shape[1]);
+            batch = PagedBatch.Create(queryStartLoc.ToInt32("--query-start-loc"), seqLens.ToInt32("--seq-lens"), blockTable.ToInt32("--block-table"), blockTable.Shape[1]);
         }
         catch (ArgumentException e)
         {
@@ -206,12 +206,12 @@ internal sealed class PagedBuiltIn(string name, string summary, PagedKernel<floa
     {
         if (array is null)
         {
-            throw new InputException($"the paged kernel needs --{name} (int32 vLLM metadata)");
+            throw new InputException($"the paged kernel needs --{name} (int32 or int64 vLLM metadata)");
         }
 
-        if (array.Type != NpyType.Int32)
+        if (array.Type is not (NpyType.Int32 or NpyType.Int64))
         {
-            throw new InputException($"--{name} is {NpyArray.Describe(array.Type)} but vLLM metadata must be int32");
+            throw new InputException($"--{name} is {NpyArray.Describe(array.Type)} but vLLM metadata must be int32 or int64");
         }
 
         if (array.Shape.Length != rank)

@@ -16,6 +16,9 @@ public enum NpyType
     Float32,
     Float16,
     Int32,
+
+    /// <summary>NumPy's default integer (<c>np.array([3, 21])</c>); read for metadata, narrowed to int32 with a range check.</summary>
+    Int64,
 }
 
 /// <summary>A bad .npy file or an unsupported one: the message is one line, meant for the user as it stands.</summary>
@@ -23,7 +26,7 @@ public sealed class NpyFormatException(string message) : Exception(message);
 
 /// <summary>
 /// A NumPy array as stored in a .npy file (format versions 1.0, 2.0 and 3.0): little-endian float32 ('&lt;f4'), float16
-/// ('&lt;f2') or int32 ('&lt;i4'), C order. The data is kept as raw little-endian bytes. docs/cli.md, ".npy files".
+/// ('&lt;f2'), int32 ('&lt;i4') or int64 ('&lt;i8'), C order. The data is kept as raw little-endian bytes. docs/cli.md, ".npy files".
 /// </summary>
 public sealed class NpyArray
 {
@@ -67,11 +70,42 @@ public sealed class NpyArray
 
     public static NpyArray Create(ReadOnlySpan<int> values, params int[] shape) => new(NpyType.Int32, shape, MemoryMarshal.AsBytes(values).ToArray());
 
+    public static NpyArray Create(ReadOnlySpan<long> values, params int[] shape) => new(NpyType.Int64, shape, MemoryMarshal.AsBytes(values).ToArray());
+
     public ReadOnlySpan<float> AsFloat32() => Type == NpyType.Float32 ? MemoryMarshal.Cast<byte, float>(Data) : throw new InvalidOperationException("not float32");
 
     public ReadOnlySpan<Half> AsFloat16() => Type == NpyType.Float16 ? MemoryMarshal.Cast<byte, Half>(Data) : throw new InvalidOperationException("not float16");
 
-    public int[] ToInt32() => Type == NpyType.Int32 ? MemoryMarshal.Cast<byte, int>(Data).ToArray() : throw new InvalidOperationException("not int32");
+    /// <summary>
+    /// Integer data as int32. int64 is narrowed, and a value outside int32 is an error naming <paramref name="what"/> and
+    /// the element (C order), never a silent wrap-around.
+    /// </summary>
+    public int[] ToInt32(string what)
+    {
+        if (Type == NpyType.Int32)
+        {
+            return MemoryMarshal.Cast<byte, int>(Data).ToArray();
+        }
+
+        if (Type != NpyType.Int64)
+        {
+            throw new InvalidOperationException("not an integer array");
+        }
+
+        var wide = MemoryMarshal.Cast<byte, long>(Data);
+        var narrow = new int[wide.Length];
+        for (var i = 0; i < wide.Length; i++)
+        {
+            if (wide[i] is < int.MinValue or > int.MaxValue)
+            {
+                throw new NpyFormatException($"{what}: element {i} is {wide[i]}, outside the int32 range the metadata uses");
+            }
+
+            narrow[i] = (int)wide[i];
+        }
+
+        return narrow;
+    }
 
     public string ShapeText => "(" + string.Join(", ", Shape) + (Shape.Length == 1 ? ",)" : ")");
 
@@ -79,10 +113,16 @@ public sealed class NpyArray
     {
         NpyType.Float32 => "float32",
         NpyType.Float16 => "float16",
+        NpyType.Int64 => "int64",
         _ => "int32",
     };
 
-    public static int ElementSize(NpyType type) => type == NpyType.Float16 ? 2 : 4;
+    public static int ElementSize(NpyType type) => type switch
+    {
+        NpyType.Float16 => 2,
+        NpyType.Int64 => 8,
+        _ => 4,
+    };
 
     // ---- reading ---------------------------------------------------------------------------------------------------
 
@@ -196,8 +236,9 @@ public sealed class NpyArray
             "<f4" => NpyType.Float32,
             "<f2" => NpyType.Float16,
             "<i4" => NpyType.Int32,
-            ">f4" or ">f2" or ">i4" => throw new NpyFormatException($"big-endian data ('{descr.Groups[1].Value}') is not supported; save it little-endian"),
-            var other => throw new NpyFormatException($"element type '{other}' is not supported (float32 '<f4', float16 '<f2' and int32 '<i4' are)"),
+            "<i8" => NpyType.Int64,
+            ">f4" or ">f2" or ">i4" or ">i8" => throw new NpyFormatException($"big-endian data ('{descr.Groups[1].Value}') is not supported; save it little-endian"),
+            var other => throw new NpyFormatException($"element type '{other}' is not supported (float32 '<f4', float16 '<f2', int32 '<i4' and int64 '<i8' are)"),
         };
 
         var dims = new List<int>();
@@ -224,6 +265,7 @@ public sealed class NpyArray
         {
             NpyType.Float32 => "<f4",
             NpyType.Float16 => "<f2",
+            NpyType.Int64 => "<i8",
             _ => "<i4",
         };
         var dict = $"{{'descr': '{descr}', 'fortran_order': False, 'shape': {ShapeText}, }}";

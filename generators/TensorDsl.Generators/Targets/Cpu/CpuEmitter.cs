@@ -38,7 +38,7 @@ internal static class CpuEmitter
         var parameters = names.InputParameters(stacked)
             .Concat(new[] { names.OutputParameters })
             .Concat(names.BatchParameter is { } batch ? new[] { batch } : Enumerable.Empty<string>())
-            .Concat(new[] { $"{Cpu}.HeadRange? heads" })
+            .Concat(new[] { $"global::TensorDsl.HeadRange? heads" })
             .Concat(names.ArgumentSizeParameters);
         using (writer.Block($"public static void {(stacked ? "RunStacked" : "Run")}({string.Join(", ", parameters)})"))
         {
@@ -131,7 +131,7 @@ internal static class CpuEmitter
         }
 
         writer.Line();
-        using (writer.Block($"public static void WriteCache(global::System.ReadOnlySpan<{element}> newKeys, global::System.ReadOnlySpan<{element}> newValues, global::System.Span<{element}> kvCache, {Cpu}.KvCacheLayout layout, global::TensorDsl.PagedBatch batch{sizes})"))
+        using (writer.Block($"public static void WriteCache(global::System.ReadOnlySpan<{element}> newKeys, global::System.ReadOnlySpan<{element}> newValues, global::System.Span<{element}> kvCache, global::TensorDsl.KvCacheLayout layout, global::TensorDsl.PagedBatch batch{sizes})"))
         {
             writer.Line("global::System.ArgumentNullException.ThrowIfNull(batch);");
             writer.Line($"global::TensorDsl.PagedCache.Write(newKeys, newValues, kvCache, layout, batch.SlotMapping.Span, {shape});");
