@@ -152,7 +152,7 @@ public sealed class AttentionKernelGenerator : IIncrementalGenerator
     private static GeneratedFile EmitStub(KernelStub stub, bool refStructGenerics)
     {
         var file = stub.Model?.Location.FilePath ?? string.Empty;
-        var outcome = Guarded(file, stub.Kernel, () => StubWriter.Write(stub, refStructGenerics) ?? string.Empty);
+        var outcome = Guarded(file, stub.Kernel, () => StubWriter.Write(stub, refStructGenerics, TargetEmitters.For(stub.Model?.Targets ?? Targets.Cpu)) ?? string.Empty);
         return outcome.Value is { Length: > 0 } source
             ? new GeneratedFile(stub.Kernel, GeneratedNames.HintName(stub.Namespace, stub.TypeChain.Select(t => t.Name)), source, null)
             : new GeneratedFile(stub.Kernel, null, null, outcome.Failure);
@@ -189,7 +189,7 @@ public sealed class AttentionKernelGenerator : IIncrementalGenerator
     private static GeneratedFile Emit(KernelPlan plan)
     {
         var targets = TargetRegistry.Lowerable(plan);
-        var outcome = Guarded(plan.Identity.FilePath, plan.Identity.TypeName, () => KernelFileWriter.Write(plan, targets));
+        var outcome = Guarded(plan.Identity.FilePath, plan.Identity.TypeName, () => KernelFileWriter.Write(plan, TargetEmitters.For(targets)));
         return outcome.Value is { } source
             ? new GeneratedFile(plan.Identity.TypeName, KernelFileWriter.HintName(plan.Identity), source, null)
             : new GeneratedFile(plan.Identity.TypeName, null, null, outcome.Failure);

@@ -13,36 +13,17 @@ namespace TensorDsl.Generators.Emit;
 internal static class EntryPointWriter
 {
     /// <summary>
-    /// Writes the entry points. With <paramref name="failure"/> (a kernel whose declaration has errors) every body
-    /// throws that text instead of forwarding, and no implementation exists: callers still compile, so the build
-    /// shows the one TDSL error and nothing that follows from it (docs/design.md, "Broken kernels").
+    /// Writes the entry points: each lowered target's (<paramref name="targets"/>), then <c>Reference</c>, which every
+    /// kernel has. With <paramref name="failure"/> (a kernel whose declaration has errors) every body throws that text
+    /// instead of forwarding, and no implementation exists: callers still compile, so the build shows the one TDSL
+    /// error and nothing that follows from it (docs/design.md, "Broken kernels").
     /// </summary>
-    public static void Write(IndentedWriter writer, KernelPlan plan, Targets targets, string? failure = null)
+    public static void Write(IndentedWriter writer, KernelPlan plan, IReadOnlyList<ITargetEmitter> targets, string? failure = null)
     {
-        var impl = EmitNames.Qualified(plan.Identity, ImplementationWriter.ClassName(plan.Identity));
-        string Body(string forward) => failure is null ? forward : StubBody(failure);
-        var expression = plan.Identity.ExpressionText;
-        if ((targets & Targets.Cpu) != 0)
+        var impl = Implementation(plan);
+        foreach (var target in targets)
         {
-            Doc(writer, $"Runs <c>{EmitNames.Xml(expression)}</c> with the fused CPU kernel (fp32 accumulation, online softmax).", plan);
-            writer.Line("/// <param name=\"heads\">Optional: run only this contiguous range of query heads (a tensor-parallel shard) on the full tensors; other heads of the output are left as they are.</param>");
-            Method(writer, "Run", Parameters(plan, stacked: false, withHeads: true), Body($"{impl}.Run({Arguments(plan, stacked: false, withHeads: true)});"));
-            TensorSpanWriter.WriteRun(writer, plan, impl, failure);
-            if (plan.Batch == BatchKind.Paged)
-            {
-                writer.Line();
-                Doc(writer, "As the other <c>Run</c>, over one stacked cache <c>[N, 2, BlockSize, Hkv, D]</c> or <c>[2, N, BlockSize, Hkv, D]</c> holding K and V (addressed by strides, never copied).", plan);
-                writer.Line("/// <param name=\"heads\">Optional: run only this contiguous range of query heads on the full tensors.</param>");
-                Method(writer, "Run", Parameters(plan, stacked: true, withHeads: true), Body($"{impl}.RunStacked({Arguments(plan, stacked: true, withHeads: true)});"));
-                WriteCacheEntries(writer, plan, impl, Body);
-            }
-
-            writer.Line();
-        }
-
-        if ((targets & Targets.Spyre) != 0 && failure is null)
-        {
-            Spyre.SpyreEmitter.WriteEntryPoints(writer, plan);
+            target.WriteEntryPoints(writer, plan, failure);
         }
 
         writer.Line("/// <summary>");
@@ -132,7 +113,10 @@ internal static class EntryPointWriter
     public static string StubBody(string failure) =>
         $"throw new global::System.InvalidOperationException({EmitNames.Literal(failure)});";
 
-    private static void Doc(IndentedWriter writer, string summary, KernelPlan plan)
+    /// <summary>The fully qualified file-local implementation class every entry point forwards to.</summary>
+    public static string Implementation(KernelPlan plan) => EmitNames.Qualified(plan.Identity, ImplementationWriter.ClassName(plan.Identity));
+
+    public static void Doc(IndentedWriter writer, string summary, KernelPlan plan)
     {
         writer.Line("/// <summary>");
         writer.Line($"/// {summary}");
@@ -142,7 +126,7 @@ internal static class EntryPointWriter
         writer.Line($"/// <param name=\"lse\">Optional log-sum-exp, float {EmitNames.Xml(EmitNames.Shape(plan.LseShape))}; empty to skip.</param>");
     }
 
-    private static void Method(IndentedWriter writer, string name, IEnumerable<string> parameters, string body)
+    public static void Method(IndentedWriter writer, string name, IEnumerable<string> parameters, string body)
     {
         using (writer.Block($"public static void {name}({string.Join(", ", parameters)})"))
         {
@@ -166,7 +150,7 @@ internal static class EntryPointWriter
     /// Spans in declaration order (K and V become one <c>kvCache</c> and its <c>layout</c> when stacked), the output,
     /// the batch, the <c>int</c> sizes the caller gives, then the optional LSE and head range.
     /// </summary>
-    private static IEnumerable<string> Parameters(KernelPlan plan, bool stacked, bool withHeads)
+    public static IEnumerable<string> Parameters(KernelPlan plan, bool stacked, bool withHeads)
     {
         foreach (var (input, isKvCache) in EmitNames.EntryInputs(plan, stacked))
         {
@@ -194,7 +178,7 @@ internal static class EntryPointWriter
     }
 
     /// <summary>The implementation's argument order: inputs, output, lse, batch, heads, sizes.</summary>
-    private static string Arguments(KernelPlan plan, bool stacked, bool withHeads)
+    public static string Arguments(KernelPlan plan, bool stacked, bool withHeads)
     {
         var arguments = EmitNames.EntryInputs(plan, stacked)
             .Select(entry => entry.IsKvCache ? "kvCache, layout" : EmitNames.Identifier(entry.Input.Name))
@@ -214,29 +198,5 @@ internal static class EntryPointWriter
 
         arguments.AddRange(plan.RuntimeSizes.Where(s => s.Source == RuntimeSizeSource.Argument).Select(s => EmitNames.Identifier(s.Name)));
         return string.Join(", ", arguments);
-    }
-
-    private static void WriteCacheEntries(IndentedWriter writer, KernelPlan plan, string impl, System.Func<string, string> body)
-    {
-        var element = EmitNames.SpanElement(plan.Key);
-        var sizes = plan.RuntimeSizes.Where(s => s.Source == RuntimeSizeSource.Argument).ToList();
-        var sizeParameters = string.Concat(sizes.Select(s => ", int " + EmitNames.Identifier(s.Name)));
-        var sizeArguments = string.Concat(sizes.Select(s => ", " + EmitNames.Identifier(s.Name)));
-        writer.Line();
-        writer.Line("/// <summary>");
-        writer.Line("/// Writes the new tokens' keys and values <c>[T, Hkv, D]</c> into the caches at <c>batch.SlotMapping</c> (vLLM's");
-        writer.Line("/// reshape_and_cache; a negative slot is skipped). Every slot is checked (in range, none written twice) before any write.");
-        writer.Line("/// </summary>");
-        using (writer.Block($"public static void WriteCache(global::System.ReadOnlySpan<{element}> newKeys, global::System.ReadOnlySpan<{element}> newValues, global::System.Span<{element}> keyCache, global::System.Span<{element}> valueCache, global::TensorDsl.PagedBatch batch{sizeParameters})"))
-        {
-            writer.Line(body($"{impl}.WriteCache(newKeys, newValues, keyCache, valueCache, batch{sizeArguments});"));
-        }
-
-        writer.Line();
-        writer.Line("/// <summary>As the other <c>WriteCache</c>, into one stacked cache holding K and V.</summary>");
-        using (writer.Block($"public static void WriteCache(global::System.ReadOnlySpan<{element}> newKeys, global::System.ReadOnlySpan<{element}> newValues, global::System.Span<{element}> kvCache, global::TensorDsl.KvCacheLayout layout, global::TensorDsl.PagedBatch batch{sizeParameters})"))
-        {
-            writer.Line(body($"{impl}.WriteCache(newKeys, newValues, kvCache, layout, batch{sizeArguments});"));
-        }
     }
 }

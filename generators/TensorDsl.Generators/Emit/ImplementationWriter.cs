@@ -1,8 +1,8 @@
+using System.Collections.Generic;
 using System.Linq;
 using TensorDsl.FrontEnd.Lowering;
 using TensorDsl.FrontEnd.Model;
 using TensorDsl.FrontEnd.Plan;
-using TensorDsl.Generators.Cpu;
 
 namespace TensorDsl.Generators.Emit;
 
@@ -14,7 +14,7 @@ internal static class ImplementationWriter
 {
     public static string ClassName(KernelIdentity identity) => identity.TypeName + "__TensorDsl";
 
-    public static void Write(IndentedWriter writer, ImplementationNames names, Targets targets)
+    public static void Write(IndentedWriter writer, ImplementationNames names, IReadOnlyList<ITargetEmitter> targets)
     {
         var identity = names.Plan.Identity;
         // Hidden from stack traces: a ShapeException thrown by Validate shows the user's Gqa.Run, not the compiler's
@@ -23,7 +23,7 @@ internal static class ImplementationWriter
         using (writer.Block($"file static class {ClassName(identity)}"))
         {
             WriteValidate(writer, names, stacked: false);
-            if (names.Plan.Batch == BatchKind.Paged && (targets & Targets.Cpu) != 0)
+            if (names.Plan.Batch == BatchKind.Paged && targets.Any(t => t.TakesStackedCache))
             {
                 writer.Line();
                 WriteValidate(writer, names, stacked: true);
@@ -31,10 +31,9 @@ internal static class ImplementationWriter
 
             writer.Line();
             WriteReference(writer, names);
-            if ((targets & Targets.Cpu) != 0)
+            foreach (var target in targets)
             {
-                writer.Line();
-                CpuEmitter.Write(writer, names);
+                target.WriteImplementation(writer, names);
             }
         }
     }

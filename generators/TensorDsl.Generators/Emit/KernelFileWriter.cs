@@ -17,7 +17,8 @@ internal static class KernelFileWriter
     public static string HintName(KernelIdentity identity) =>
         GeneratedNames.HintName(identity.Namespace, identity.TypeChain.Select(t => t.Name));
 
-    public static string Write(KernelPlan plan, Targets targets)
+    /// <param name="targets">The emitters of the targets the registry lowers for this kernel.</param>
+    public static string Write(KernelPlan plan, IReadOnlyList<ITargetEmitter> targets)
     {
         var names = new ImplementationNames(plan);
         var writer = new IndentedWriter();

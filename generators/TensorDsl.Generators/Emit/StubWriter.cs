@@ -29,7 +29,8 @@ internal static class StubWriter
     private static readonly string[] CatchAllMembers = { "Run", "Reference", "WriteCache" };
 
     /// <summary>The file, or null when there is nothing that would compile (no model and no C# 13).</summary>
-    public static string? Write(KernelStub stub, bool refStructGenerics)
+    /// <param name="targets">The emitters of the kernel's declared targets (each writes its stubs, or nothing).</param>
+    public static string? Write(KernelStub stub, bool refStructGenerics, IReadOnlyList<ITargetEmitter> targets)
     {
         // The exact signatures when the model plans and its parameter names are distinct (a TDSL0024 or TDSL0004
         // name clash would repeat a name); anything the planner or the writer cannot take gets the catch-alls.
@@ -37,7 +38,7 @@ internal static class StubWriter
         {
             try
             {
-                return File(stub, writer => EntryPointWriter.Write(writer, plan, plan.Targets & Targets.Cpu, stub.Failure));
+                return File(stub, writer => EntryPointWriter.Write(writer, plan, targets, stub.Failure));
             }
             catch (System.Exception exception) when (exception is not System.OperationCanceledException)
             {
