@@ -82,9 +82,8 @@ public sealed class AttentionKernelAnalyzer : DiagnosticAnalyzer
             if (reference.GetSyntax(context.CancellationToken) is TypeDeclarationSyntax declaration
                 && !declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
             {
-                context.ReportDiagnostic(Diagnostic.Create(
-                    RoslynDiagnostics.Descriptor(DiagnosticIds.KernelNotPartial), declaration.Identifier.GetLocation(), type.Name,
-                    Diagnose.NotPartialReason(FirstKernel(type, attribute)?.Name)));
+                var info = Diagnose.KernelNotPartial(SourceSpans.Of(declaration.Identifier), type.Name, FirstKernel(type, attribute)?.Name);
+                context.ReportDiagnostic(RoslynDiagnostics.Create(info, context.Compilation));
             }
         }
     }

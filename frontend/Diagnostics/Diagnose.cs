@@ -15,7 +15,7 @@ internal static class Diagnose
         Make(DiagnosticCatalog.KernelNotPartial, at, type, NotPartialReason(kernel));
 
     /// <summary>Why TDSL0001's type must be partial: it is the kernel, or it holds one (the generated part reopens it).</summary>
-    public static string NotPartialReason(string? kernel) => kernel is null
+    private static string NotPartialReason(string? kernel) => kernel is null
         ? "it is an attention kernel, and the generator adds Run and Reference to it"
         : $"it contains the attention kernel '{kernel}', and the generated code reopens every type around a kernel";
 
