@@ -34,11 +34,14 @@ public sealed class AttentionKernelAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, attribute), SymbolKind.NamedType);
+            // The package's build files make TensorDslHelpLinkBase compiler-visible, defaulting to the docs the package
+            // ships (docs/packaging.md#help-links); without it (a ProjectReference build) the assembly's own base is used.
+            start.Options.AnalyzerConfigOptionsProvider.GlobalOptions.TryGetValue("build_property.TensorDslHelpLinkBase", out var helpLinkBase);
+            start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, attribute, helpLinkBase), SymbolKind.NamedType);
         });
     }
 
-    private static void Analyze(SymbolAnalysisContext context, INamedTypeSymbol attribute)
+    private static void Analyze(SymbolAnalysisContext context, INamedTypeSymbol attribute, string? helpLinkBase)
     {
         var type = (INamedTypeSymbol)context.Symbol;
         if (!IsKernel(type, attribute))
@@ -48,7 +51,7 @@ public sealed class AttentionKernelAnalyzer : DiagnosticAnalyzer
             // with its code fix, and two kernels in one type do not report it twice.
             if (ContainsKernel(type, attribute))
             {
-                ReportNotPartial(context, type, attribute);
+                ReportNotPartial(context, type, attribute, helpLinkBase);
             }
 
             return;
@@ -56,7 +59,7 @@ public sealed class AttentionKernelAnalyzer : DiagnosticAnalyzer
 
         foreach (var info in KernelDiagnostics.Of(type, context.Compilation, context.CancellationToken))
         {
-            var diagnostic = RoslynDiagnostics.Create(info, context.Compilation);
+            var diagnostic = RoslynDiagnostics.Create(info, context.Compilation, helpLinkBase);
             if (info.Id == DiagnosticIds.KernelNotPartial && !IsInside(type, diagnostic.Location))
             {
                 continue; // about a containing type: reported when that type is analysed (above)
@@ -75,7 +78,7 @@ public sealed class AttentionKernelAnalyzer : DiagnosticAnalyzer
     private static bool ContainsKernel(INamedTypeSymbol type, INamedTypeSymbol attribute) =>
         type.GetTypeMembers().Any(nested => IsKernel(nested, attribute) || ContainsKernel(nested, attribute));
 
-    private static void ReportNotPartial(SymbolAnalysisContext context, INamedTypeSymbol type, INamedTypeSymbol attribute)
+    private static void ReportNotPartial(SymbolAnalysisContext context, INamedTypeSymbol type, INamedTypeSymbol attribute, string? helpLinkBase)
     {
         foreach (var reference in type.DeclaringSyntaxReferences)
         {
@@ -83,7 +86,7 @@ public sealed class AttentionKernelAnalyzer : DiagnosticAnalyzer
                 && !declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
             {
                 var info = Diagnose.KernelNotPartial(SourceSpans.Of(declaration.Identifier), type.Name, FirstKernel(type, attribute)?.Name);
-                context.ReportDiagnostic(RoslynDiagnostics.Create(info, context.Compilation));
+                context.ReportDiagnostic(RoslynDiagnostics.Create(info, context.Compilation, helpLinkBase));
             }
         }
     }

@@ -107,9 +107,11 @@ public sealed class EveryDiagnosticBuildTests
 
         Assert.True(coverage.Count == 0, "Consumers/EveryId does not cover the catalogue:\n  " + string.Join("\n  ", coverage));
 
-        var build = feed.DotNetIn(project, "build", "-c", "Release");
+        var sarif = Path.Combine(project, "build.sarif");
+        var build = feed.DotNetIn(project, "build", "-c", "Release", $"-p:ErrorLog={sarif},version=2.1");
         log.WriteLine(build.ToString());
         var reported = Reported(build.Output);
+        AssertHelpLinksOpenThePackagesOwnPages(sarif);
 
         var expectedKeys = expected.Select(d => d.Key).ToHashSet(StringComparer.Ordinal);
         var missing = expected.Where(d => !reported.ContainsKey(d.Key)).OrderBy(d => d.Key, StringComparer.Ordinal).ToList();
@@ -142,6 +144,25 @@ public sealed class EveryDiagnosticBuildTests
         }
 
         Assert.Fail(message.ToString());
+    }
+
+    /// <summary>
+    /// By default every TDSL rule's help link (the SARIF log's helpUri, what the IDE opens) is the page the package
+    /// ships, as a file URI into the restored package, and that page exists (docs/packaging.md#help-links).
+    /// </summary>
+    private void AssertHelpLinksOpenThePackagesOwnPages(string sarif)
+    {
+        Assert.True(File.Exists(sarif), "the build wrote no SARIF log at " + sarif);
+        var links = Regex.Matches(File.ReadAllText(sarif), "\"helpUri\"\\s*:\\s*\"(?<uri>[^\"]*(?<id>TDSL\\d{4})\\.md)\"")
+            .Select(m => (Id: m.Groups["id"].Value, Uri: new Uri(m.Groups["uri"].Value)))
+            .ToList();
+        Assert.True(links.Count >= 30, $"only {links.Count} TDSL help links in the SARIF log");
+        foreach (var (id, uri) in links)
+        {
+            Assert.True(uri.IsFile, $"{id}'s help link is {uri}, not the package's page");
+            Assert.StartsWith(Path.GetFullPath(feed.Packages), Path.GetFullPath(uri.LocalPath), StringComparison.Ordinal);
+            Assert.True(File.Exists(uri.LocalPath), $"{id}'s help link {uri} names no file");
+        }
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------------------

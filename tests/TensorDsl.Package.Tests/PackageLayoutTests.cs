@@ -16,6 +16,14 @@ public sealed class PackageLayoutTests(PackedFeed feed)
     {
         using var package = ZipFile.OpenRead(feed.PackagePath);
         var files = package.Entries.Select(e => e.FullName).Where(n => !n.StartsWith("package/", StringComparison.Ordinal) && !n.StartsWith("_rels/", StringComparison.Ordinal) && n != "[Content_Types].xml").OrderBy(n => n, StringComparer.Ordinal).ToArray();
+
+        // The docs ship too (every help link opens its page in the package by default): exactly the repository's docs.
+        var docs = Directory.GetFiles(Path.Combine(PackedFeed.RepositoryRoot, "docs"), "*.md", SearchOption.AllDirectories)
+            .Select(f => "docs/" + Path.GetRelativePath(Path.Combine(PackedFeed.RepositoryRoot, "docs"), f).Replace('\\', '/'))
+            .OrderBy(n => n, StringComparer.Ordinal).ToArray();
+        Assert.Contains("docs/diagnostics/TDSL0001.md", docs);
+        Assert.Equal(docs, files.Where(f => f.StartsWith("docs/", StringComparison.Ordinal)).ToArray());
+        files = files.Where(f => !f.StartsWith("docs/", StringComparison.Ordinal)).ToArray();
         Assert.Equal(new[]
         {
             "README.md",
