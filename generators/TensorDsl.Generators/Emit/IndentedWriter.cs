@@ -12,14 +12,20 @@ internal sealed class IndentedWriter
     private readonly StringBuilder builder = new();
     private int depth;
 
+    /// <summary>Writes one line of C# at the current depth, broken into several where it is too long (<see cref="LineWrapper"/>).</summary>
     public IndentedWriter Line(string text = "")
     {
-        if (text.Length > 0)
+        if (text.Length == 0)
         {
-            builder.Append(' ', depth * 4);
+            builder.Append('\n');
+            return this;
         }
 
-        builder.Append(text).Append('\n');
+        foreach (var (indent, part) in LineWrapper.Wrap(depth * 4, text))
+        {
+            builder.Append(' ', indent).Append(part).Append('\n');
+        }
+
         return this;
     }
 

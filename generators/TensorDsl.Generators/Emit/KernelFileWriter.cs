@@ -69,7 +69,7 @@ internal static class KernelFileWriter
         }).ToList();
         writer.Line($"// Batch: {plan.Batch}; sizes given at run time: {(sizes.Count == 0 ? "none" : string.Join(", ", sizes))}");
         writer.Line("#nullable enable");
-        writer.Line("#pragma warning disable CS1591, CS1573, CS0162 // missing XML docs on generated members and parameters; constant-size guards");
+        writer.Line("#pragma warning disable CS1591, CS1573, CS0162 // XML docs of generated members; constant-size guards");
         writer.Line();
     }
 

@@ -83,7 +83,7 @@ public class BuildDiagnosticTests
             """);
         Assert.Equal(new[] { "TDSL0007" }, build.Reported.Select(d => d.Id));
         var generated = Assert.Single(build.GeneratedTrees).ToString();
-        Assert.Contains("public static void Run(global::System.ReadOnlySpan<float> @q,", generated, StringComparison.Ordinal);
+        Assert.Contains("public static void Run(\n        global::System.ReadOnlySpan<float> @q,", generated, StringComparison.Ordinal);
         Assert.Contains(
             "throw new global::System.InvalidOperationException(\"TDSL0007: q·kᵀ contracts different head sizes: 'q' has D = 64 but 'k' has D = 96\");",
             generated, StringComparison.Ordinal);
