@@ -22,8 +22,9 @@ public class HostPreparationTests
     [Fact]
     public void PlacesGathersAndMasksEveryElement()
     {
+        // Without the key shift the gathered keys are the cache's own bits (the shift: KeysAreShiftedByTheirMean).
         var c = SpyreCase.Build(Gqa, new[] { (3, 40), (1, 17), (0, 5) }, seed: 5);
-        var inputs = SpyreHost.Prepare(Gqa, c.Query, c.KvCache, c.Batch);
+        var inputs = SpyreHost.Prepare(Gqa with { ShiftKeys = false }, c.Query, c.KvCache, c.Batch);
         int hq = 8, hkv = 2, g = 4, d = 128, bs = 16, qp = inputs.Qp, l = inputs.L;
         Assert.Equal((3, 3, 32, 256, 4), (inputs.Sequences, inputs.Batch, qp, l, inputs.Tokens));
         Assert.Equal(new[] { 6, 4, 32, 128 }, inputs.QueryShape);
@@ -154,5 +155,58 @@ public class HostPreparationTests
         var flat = new Half[c.Query.Length];
         SpyreHost.Unpack(inputs, inputs.Query, flat);
         Assert.Equal(c.Query, flat);
+    }
+
+    [Fact]
+    public void KeysAreShiftedByTheirMean()
+    {
+        // Expected from decimal arithmetic (exact for fp16 sums of this size), not from the preparation's integer sums.
+        var c = SpyreCase.Build(Gqa, new[] { (3, 40), (1, 17), (0, 5) }, seed: 6, magnitude: 3f);
+        var plain = SpyreHost.Prepare(Gqa with { ShiftKeys = false }, c.Query, c.KvCache, c.Batch);
+        var unshifted = plain.Key.ToArray();
+        var shifted = SpyreHost.Prepare(Gqa, c.Query, c.KvCache, c.Batch);
+        int d = 128, l = shifted.L;
+        for (int b = 0; b < 3; b++)
+        {
+            int lk = c.KvLens[b];
+            for (int kh = 0; kh < 2; kh++)
+            {
+                int plane = (b * 2 + kh) * l * d;
+                for (int x = 0; x < d; x++)
+                {
+                    decimal sum = 0;
+                    for (int j = 0; j < lk; j++)
+                    {
+                        sum += (decimal)(double)unshifted[plane + j * d + x];
+                    }
+
+                    float r = (float)(Half)(float)((double)sum / lk);
+                    for (int j = 0; j < l; j++)
+                    {
+                        var expected = j < lk ? (Half)((float)unshifted[plane + j * d + x] - r) : Half.Zero;
+                        Assert.Equal(expected, shifted.Key[plane + j * d + x]);
+                    }
+                }
+            }
+        }
+
+        // Values, q and the mask are untouched by the shift.
+        Assert.True(plain.Value.SequenceEqual(shifted.Value) && plain.Query.SequenceEqual(shifted.Query) && plain.Mask.SequenceEqual(shifted.Mask));
+    }
+
+    [Fact]
+    public void ANonFiniteKeyKeepsItsColumnUnshifted()
+    {
+        var c = SpyreCase.Build(Gqa, new[] { (1, 20) }, seed: 8);
+        var plain = SpyreHost.Prepare(Gqa with { ShiftKeys = false }, c.Query, c.KvCache, c.Batch).Key.ToArray();
+        // Poison key 3, column 5 of KV head 0: block table row 0's first block, offset 3 of [2, BlockSize 16, Hkv 2, D 128].
+        int block = c.Batch.BlockTable.Span[0];
+        c.KvCache[block * (2 * 16 * 2 * 128) + 3 * (2 * 128) + 5] = Half.PositiveInfinity;
+        var shifted = SpyreHost.Prepare(Gqa, c.Query, c.KvCache, c.Batch).Key.ToArray();
+        Assert.Equal(Half.PositiveInfinity, shifted[3 * 128 + 5]);
+        Assert.Equal(plain[0 * 128 + 5], shifted[0 * 128 + 5]);   // r = 0 in the poisoned column
+        // A finite column is shifted (its random mean is not zero) and stays finite.
+        Assert.Contains(Enumerable.Range(0, 20), j => shifted[j * 128 + 6] != plain[j * 128 + 6]);
+        Assert.All(Enumerable.Range(0, 20), j => Assert.True(Half.IsFinite(shifted[j * 128 + 6])));
     }
 }

@@ -190,6 +190,10 @@ public static class SpyreHost
 
                 kPlane.Slice(lk * d).Clear();
                 vPlane.Slice(lk * d).Clear();
+                if (spec.ShiftKeys)
+                {
+                    SubtractMeanKey(kPlane.Slice(0, lk * d), lk, d);
+                }
             }
 
             // The mask: one [Qp, L] plane per sequence, built once and copied to its Hkv planes.
@@ -212,6 +216,60 @@ public static class SpyreHost
         }
 
         return inputs;
+    }
+
+    /// <summary>
+    /// Subtracts the reference key <c>r</c> — the mean of the <paramref name="rows"/> keys, rounded to fp16 — from each
+    /// key, each difference rounded to fp16 once. The mean is computed so that any implementation gets the same bits
+    /// (the emitted Python preparation does, tested): every fp16 value times 2^24 is an integer, so the column sums are
+    /// exact; then one rounding each to double (÷ 2^24 ÷ rows), float and fp16.
+    /// </summary>
+    private static void SubtractMeanKey(Span<Half> keys, int rows, int d)
+    {
+        if (rows == 0)
+        {
+            return;
+        }
+
+        const double Scale = 16777216.0; // 2^24: fp16's smallest subnormal is 2^−24
+        Span<Int128> sums = d <= 512 ? stackalloc Int128[d] : new Int128[d];
+        Span<bool> finite = d <= 512 ? stackalloc bool[d] : new bool[d];
+        sums.Clear();
+        finite.Fill(true);
+        for (int j = 0; j < rows; j++)
+        {
+            var key = keys.Slice(j * d, d);
+            for (int x = 0; x < d; x++)
+            {
+                double value = (double)key[x];
+                if (double.IsFinite(value))
+                {
+                    sums[x] += (long)(value * Scale);
+                }
+                else
+                {
+                    finite[x] = false;
+                }
+            }
+        }
+
+        // A column holding inf/NaN keeps r = 0 there: the non-finite key then reaches only the rows that see it, as
+        // without the shift, instead of turning the whole column into NaN.
+        Span<float> reference = d <= 512 ? stackalloc float[d] : new float[d];
+        for (int x = 0; x < d; x++)
+        {
+            double total = sums[x] >= long.MinValue && sums[x] <= long.MaxValue ? (long)sums[x] : (double)sums[x];
+            reference[x] = finite[x] ? (float)(Half)(float)(total / Scale / rows) : 0f;
+        }
+
+        for (int j = 0; j < rows; j++)
+        {
+            var key = keys.Slice(j * d, d);
+            for (int x = 0; x < d; x++)
+            {
+                key[x] = (Half)((float)key[x] - reference[x]);
+            }
+        }
     }
 
     /// <summary>The visible keys of absolute position <paramref name="p"/>: one contiguous range (empty when lo &gt; hi).</summary>
