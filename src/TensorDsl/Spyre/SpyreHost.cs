@@ -11,7 +11,7 @@ namespace TensorDsl.Spyre;
 /// stacked <c>[num_blocks, 2, block_size, Hkv, D]</c>. Every entry point validates all metadata first and throws
 /// <see cref="ShapeException"/> naming the parameter before touching any buffer.
 /// </summary>
-public static class SpyreHost
+public static partial class SpyreHost
 {
     /// <summary>fp16's lowest finite value: the additive mask of a hidden key.</summary>
     public static readonly Half MaskedValue = (Half)(-65504f);
@@ -126,30 +126,49 @@ public static class SpyreHost
 
         var bucketing = spec.Bucketing;
         int sequences = batch.NumSequences;
-        int padded = bucketing.PadBatch(sequences);
-        int qp = bucketing.PadQuery(batch.MaxQueryLen);
-        int l = bucketing.PadKv(batch.MaxSeqLen);
         var inputs = into ?? new SpyreInputs();
-        inputs.Reset(spec, sequences, padded, qp, l, tokens);
+        Fill(spec, query, kvCache, batch, default, bucketing.PadBatch(sequences), bucketing.PadQuery(batch.MaxQueryLen), bucketing.PadKv(batch.MaxSeqLen), inputs);
+        return inputs;
+    }
 
+    /// <summary>
+    /// Fills <paramref name="inputs"/> with the sequences <paramref name="members"/> of a validated batch (all of them, in
+    /// order, when empty) as a program of batch <paramref name="padded"/>, query length <paramref name="qp"/> and KV length
+    /// <paramref name="l"/>: slot <c>b</c> holds sequence <c>members[b]</c>, slots past the members are padding.
+    /// </summary>
+    internal static void Fill(SpyreKernelSpec spec, ReadOnlySpan<Half> query, ReadOnlySpan<Half> kvCache, PagedBatch batch, ReadOnlySpan<int> members, int padded, int qp, int l, SpyreInputs inputs)
+    {
+        int hq = spec.QueryHeads, hkv = spec.KvHeads, g = spec.Group, d = spec.HeadSize, bs = spec.BlockSize;
+        var starts = batch.QueryStartLoc.Span;
+        var lens = batch.SeqLens.Span;
+        var table = batch.BlockTable.Span;
+        int sequences = members.IsEmpty ? batch.NumSequences : members.Length;
+        int tokens = 0;
+        for (int b = 0; b < sequences; b++)
+        {
+            int m = members.IsEmpty ? b : members[b];
+            tokens += starts[m + 1] - starts[m];
+        }
+
+        inputs.Reset(spec, sequences, padded, qp, l, tokens, batch.NumTokens);
         var q = inputs.Query;
         var k = inputs.Key;
         var v = inputs.Value;
         var mask = inputs.Mask;
         var rows = inputs.TokenRows;
-        var starts = batch.QueryStartLoc.Span;
-        var lens = batch.SeqLens.Span;
-        var table = batch.BlockTable.Span;
+        var ids = inputs.TokenIds;
         int cacheRow = hkv * d;
         int blockStride = 2 * bs * cacheRow;
         int planeQ = qp * d, planeKv = l * d, planeMask = qp * l;
+        int token = 0;
 
         for (int b = 0; b < padded; b++)
         {
             bool real = b < sequences;
-            int start = real ? starts[b] : 0;
-            int lq = real ? starts[b + 1] - start : 0;
-            int lk = real ? lens[b] : 0;
+            int m = !real ? 0 : members.IsEmpty ? b : members[b];
+            int start = real ? starts[m] : 0;
+            int lq = real ? starts[m + 1] - start : 0;
+            int lk = real ? lens[m] : 0;
 
             // Queries: head h of token start+i → [b·Hkv + h/G, h%G, i, :]; rows past lq are zero.
             for (int h = 0; h < hq; h++)
@@ -163,9 +182,10 @@ public static class SpyreHost
                 plane.Slice(lq * d).Clear();
             }
 
-            for (int i = 0; i < lq; i++)
+            for (int i = 0; i < lq; i++, token++)
             {
-                rows[start + i] = b * qp + i;
+                rows[token] = b * qp + i;
+                ids[token] = start + i;
             }
 
             // Keys and values: the sequence's pages in order, zero past lk (a masked key must hold no inf/NaN).
@@ -175,7 +195,7 @@ public static class SpyreHost
                 var vPlane = v.Slice((b * hkv + kh) * planeKv, planeKv);
                 for (int j = 0; j < lk;)
                 {
-                    int block = table[b * batch.MaxBlocksPerSequence + j / bs];
+                    int block = table[m * batch.MaxBlocksPerSequence + j / bs];
                     int offset = j % bs;
                     int run = Math.Min(bs - offset, lk - j);
                     int src = block * blockStride + offset * cacheRow + kh * d;
@@ -212,10 +232,7 @@ public static class SpyreHost
             {
                 first.CopyTo(mask.Slice((b * hkv + kh) * planeMask, planeMask));
             }
-
         }
-
-        return inputs;
     }
 
     /// <summary>
@@ -315,19 +332,20 @@ public static class SpyreHost
             throw new ShapeException("programOutput", "length", Invariant($"B·Hkv × G × Qp × D = {inputs.OutputElements}"), programOutput.Length);
         }
 
-        long expected = (long)inputs.Tokens * hq * d;
+        long expected = (long)inputs.StepTokens * hq * d;
         if (output.Length != expected)
         {
-            throw new ShapeException("output", "length", Invariant($"T {inputs.Tokens} × Hq {hq} × D {d} = {expected}"), output.Length);
+            throw new ShapeException("output", "length", Invariant($"T {inputs.StepTokens} × Hq {hq} × D {d} = {expected}"), output.Length);
         }
 
         var rows = inputs.TokenRows;
+        var ids = inputs.TokenIds;
         for (int t = 0; t < rows.Length; t++)
         {
             int b = rows[t] / qp, i = rows[t] % qp;
             for (int h = 0; h < hq; h++)
             {
-                programOutput.Slice((((b * spec.KvHeads) + h / g) * g + h % g) * qp * d + i * d, d).CopyTo(output.Slice((t * hq + h) * d, d));
+                programOutput.Slice((((b * spec.KvHeads) + h / g) * g + h % g) * qp * d + i * d, d).CopyTo(output.Slice((ids[t] * hq + h) * d, d));
             }
         }
     }
