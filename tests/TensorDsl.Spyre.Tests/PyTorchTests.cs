@@ -17,7 +17,7 @@ namespace TensorDsl.Spyre.Tests;
 /// </summary>
 public class PyTorchTests(ITestOutputHelper output)
 {
-    private static readonly Lazy<string?> Unavailable = new(Probe);
+    internal static readonly Lazy<string?> Unavailable = new(Probe);
 
     public static IEnumerable<object[]> Cases() => new[]
     {
@@ -98,7 +98,7 @@ public class PyTorchTests(ITestOutputHelper output)
         }
     }
 
-    private static (int Code, string Output) RunPython(params string[] arguments)
+    internal static (int Code, string Output) RunPython(params string[] arguments)
     {
         var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in arguments)
