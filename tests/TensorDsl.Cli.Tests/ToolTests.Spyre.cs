@@ -83,9 +83,9 @@ public sealed partial class ToolTests
         Assert.Equal(new[] { rows, 1, qp, l }, Ints(layouts["mask"], "size"));
         Assert.Equal(new[] { tokens }, Ints(layouts["token_rows"], "size"));
         Assert.Equal(new[] { rows, SpyreGroup, qp, SpyreD }, Ints(layouts["out"], "size"));
-        // The generic stick layout: [s0 … s(n−3), ⌈s(n−1)/64⌉, s(n−2), 64]; int32 sticks hold 32.
-        Assert.Equal(new[] { rows, SpyreGroup, SpyreD / 64, qp, 64 }, Ints(layouts["q"], "device_size"));
-        Assert.Equal(new[] { rows, 1, l / 64, qp, 64 }, Ints(layouts["mask"], "device_size"));
+        // torch-spyre's generic stick layout: [⌈s(n−1)/64⌉, s0 … s(n−2), 64]; int32 sticks hold 32.
+        Assert.Equal(new[] { SpyreD / 64, rows, SpyreGroup, qp, 64 }, Ints(layouts["q"], "device_size"));
+        Assert.Equal(new[] { l / 64, rows, 1, qp, 64 }, Ints(layouts["mask"], "device_size"));
         Assert.Equal(new[] { (tokens + 31) / 32, 32 }, Ints(layouts["token_rows"], "device_size"));
         Assert.Equal("float16", layouts["q"].GetProperty("device_dtype").GetString());
         Assert.Equal("int32", layouts["token_rows"].GetProperty("device_dtype").GetString());

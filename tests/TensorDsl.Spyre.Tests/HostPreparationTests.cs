@@ -134,17 +134,19 @@ public class HostPreparationTests
         var layouts = SpyreHost.Prepare(Gqa, c.Query, c.KvCache, c.Batch).Layouts().ToDictionary(l => l.Name);
         var q = layouts["q"];
         Assert.Equal(new[] { 2, 4, 32, 128 }, q.Size);
-        Assert.Equal(new[] { 2, 4, 2, 32, 64 }, q.DeviceSize);
-        Assert.Equal(new[] { 0, 1, 3, 2, 3 }, q.DimMap);
-        // q [2, 4, 32, 128] row-major: host strides 16384, 4096, 128, 1; the stick count steps 64 elements.
-        Assert.Equal(new long[] { 16384, 4096, 64, 128, 1 }, q.StrideMap);
-        Assert.Equal(new long[] { 8192, -1, 64, 256, 1 }, layouts["mask"].StrideMap);
+        // torch-spyre 859df83's generic stick layout: the stick count outermost, the stick innermost.
+        Assert.Equal(new[] { 2, 2, 4, 32, 64 }, q.DeviceSize);
+        Assert.Equal(new[] { 3, 0, 1, 2, 3 }, q.DimMap);
+        Assert.Equal(new long[] { 16384, 8192, 2048, 64, 1 }, q.DeviceStrides);
+        // q [2, 4, 32, 128] row-major: host strides 16384, 4096, 128, 1; one step of the stick count is 64 elements.
+        Assert.Equal(new long[] { 64, 16384, 4096, 128, 1 }, q.StrideMap);
+        Assert.Equal(new long[] { 64, 8192, 8192, 256, 1 }, layouts["mask"].StrideMap);
         Assert.Equal((3, 64, 0), (q.StickDim, q.StickElements, q.StickPadding));
         var rows = layouts["token_rows"];
         Assert.Equal(("int32", 32, 29), (rows.DeviceDtype, rows.StickElements, rows.StickPadding));
         Assert.Equal(2L * 1 * 256 * 32 * 2, layouts["mask"].DeviceBytes);
-        Assert.Contains("\"device_size\": [2, 4, 2, 32, 64]", q.ToJson(), StringComparison.Ordinal);
-        Assert.Contains("\"stride_map\": [16384, 4096, 64, 128, 1]", q.ToJson(), StringComparison.Ordinal);
+        Assert.Contains("\"device_size\": [2, 2, 4, 32, 64]", q.ToJson(), StringComparison.Ordinal);
+        Assert.Contains("\"stride_map\": [64, 16384, 4096, 128, 1]", q.ToJson(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -208,5 +210,21 @@ public class HostPreparationTests
         // A finite column is shifted (its random mean is not zero) and stays finite.
         Assert.Contains(Enumerable.Range(0, 20), j => shifted[j * 128 + 6] != plain[j * 128 + 6]);
         Assert.All(Enumerable.Range(0, 20), j => Assert.True(Half.IsFinite(shifted[j * 128 + 6])));
+    }
+
+    /// <summary>
+    /// The layouts torch-spyre's own tests state (tests/tensor/test_tensor_layout.py at torch-spyre 859df83,
+    /// test_generic_stick): expected values copied from there, not computed here.
+    /// </summary>
+    [Theory]
+    [InlineData(new[] { 128 }, new[] { 2, 64 }, new long[] { 64, 1 }, new[] { 0, 0 })]
+    [InlineData(new[] { 512, 256 }, new[] { 4, 512, 64 }, new long[] { 32768, 64, 1 }, new[] { 1, 0, 1 })]
+    [InlineData(new[] { 512, 8, 256 }, new[] { 4, 512, 8, 64 }, new long[] { 262144, 512, 64, 1 }, new[] { 2, 0, 1, 2 })]
+    public void LayoutsFollowTorchSpyresStatedRules(int[] size, int[] deviceSize, long[] deviceStrides, int[] dimMap)
+    {
+        var layout = SpyreTensorLayout.Generic("x", "float16", size);
+        Assert.Equal(deviceSize, layout.DeviceSize);
+        Assert.Equal(deviceStrides, layout.DeviceStrides);
+        Assert.Equal(dimMap, layout.DimMap);
     }
 }
