@@ -60,6 +60,11 @@ public static partial class SpyreHost
         for (int s = 0; s < n; s++) queryLens[s] = starts[s + 1] - starts[s];
         var schedule = buckets.Schedule(queryLens, batch.SeqLens.Span);
 
+        foreach (var launch in schedule)
+        {
+            SpyreInputs.CheckSize(spec, launch.Variant.Batch, launch.Variant.Qp, launch.Variant.L); // before any buffer changes
+        }
+
         var step = into ?? new SpyreStepInputs();
         for (int i = 0; i < schedule.Count; i++)
         {

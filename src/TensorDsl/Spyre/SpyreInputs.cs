@@ -104,13 +104,10 @@ public sealed class SpyreInputs
         Qp = qp;
         L = l;
         Tokens = tokens;
+        CheckSize(spec, batch, qp, l);
         long q = (long)batch * spec.QueryHeads * qp * spec.HeadSize;
         long kv = (long)batch * spec.KvHeads * l * spec.HeadSize;
         long m = (long)batch * spec.KvHeads * qp * l;
-        if (Math.Max(q, Math.Max(kv, m)) > Array.MaxLength)
-        {
-            throw new ShapeException("batch", "device tensor", $"≤ {Array.MaxLength} elements", Math.Max(q, Math.Max(kv, m)));
-        }
 
         Grow(ref query, (int)q);
         Grow(ref key, (int)kv);
@@ -118,6 +115,18 @@ public sealed class SpyreInputs
         Grow(ref mask, (int)m);
         Grow(ref tokenRows, tokens);
         Grow(ref tokenIds, tokens);
+    }
+
+    /// <summary>Throws when a program of this shape has a tensor larger than an array can hold.</summary>
+    internal static void CheckSize(SpyreKernelSpec spec, int batch, int qp, int l)
+    {
+        long q = (long)batch * spec.QueryHeads * qp * spec.HeadSize;
+        long kv = (long)batch * spec.KvHeads * l * spec.HeadSize;
+        long m = (long)batch * spec.KvHeads * qp * l;
+        if (Math.Max(q, Math.Max(kv, m)) > Array.MaxLength)
+        {
+            throw new ShapeException("batch", "device tensor", $"≤ {Array.MaxLength} elements", Math.Max(q, Math.Max(kv, m)));
+        }
     }
 
     private static void Grow<T>(ref T[] buffer, int length)
