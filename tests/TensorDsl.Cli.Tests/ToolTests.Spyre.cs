@@ -47,6 +47,28 @@ public sealed partial class ToolTests
         Assert.Contains(improved ? "bucketing: KV bucket 128, query padding 32 (small buckets 1/8), batch PowerOfTwo" : "bucketing: KV bucket 256, query padding 32, batch Exact", plan.StdOut, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(256, 8192, 2048, 248)] // the counts docs/spyre.md#the-step-plan states
+    [InlineData(32, 4096, 2048, 174)]
+    [InlineData(256, 8192, 8192, 322)]
+    public void PlanStepPrintsTheStepPlan(int maxNumSeqs, int maxModelLen, int tokens, int documented)
+    {
+        var plan = Tool("spyre", "plan", "--step", "--max-num-seqs", $"{maxNumSeqs}", "--max-model-len", $"{maxModelLen}", "--max-num-batched-tokens", $"{tokens}", "--list");
+        Assert.True(plan.ExitCode == 0, plan.ToString());
+        Assert.Contains($"variants: {documented};", plan.StdOut, StringComparison.Ordinal);
+        var lines = plan.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var listed = lines.Skip(Array.IndexOf(lines, "B Qp L") + 1).ToArray();
+        Assert.Equal(documented, listed.Length);
+        Assert.Contains($"{Pow2(maxNumSeqs)} 1 {Pow2(maxModelLen / 256) * 256}", listed);
+    }
+
+    private static int Pow2(int n)
+    {
+        int p = 1;
+        while (p < n) p *= 2;
+        return p;
+    }
+
     [Fact]
     public void PlanTakesOtherBucketsAndListsEveryVariant()
     {
