@@ -105,7 +105,8 @@ public class StepPlanTests(ITestOutputHelper output)
     public void EveryStepWithinTheLimitsIsServedInThreeLaunches()
     {
         var plan = SpyreStepBuckets.Plan(256, 8192, 2048);
-        // Every batch of equal prompts that fits the token budget (the hardest case for padded B·Qp), then random steps.
+        // Every batch of equal prompts that fits the token budget (the hardest case for padded B·Qp), then random steps
+        // under several serving limits (one not a power of two).
         for (int q = 2; q <= 2048; q++)
         {
             for (int n = 1; n <= 256 && n * q <= 2048; n++)
@@ -116,10 +117,22 @@ public class StepPlanTests(ITestOutputHelper output)
         }
 
         var random = new Random(15);
-        for (int trial = 0; trial < 2000; trial++)
+        var limits = new[] { (256, 8192, 2048), (32, 4096, 2048), (8, 1024, 256), (100, 5000, 3000), (256, 32768, 8192) };
+        for (int trial = 0; trial < 5000; trial++)
         {
-            var (q, kv) = RandomStep(random, 256, 8192, 2048);
-            var schedule = plan.Schedule(q, kv);
+            var (seqs, len, budget) = limits[trial % limits.Length];
+            plan = SpyreStepBuckets.Plan(seqs, len, budget);
+            var (q, kv) = trial % 2 == 0 ? RandomStep(random, seqs, len, budget) : RandomPrefills(random, seqs, len, budget);
+            IReadOnlyList<SpyreLaunch> schedule;
+            try
+            {
+                schedule = plan.Schedule(q, kv);
+            }
+            catch (ShapeException e)
+            {
+                throw new Xunit.Sdk.XunitException($"limits ({seqs}, {len}, {budget}), step [{string.Join(", ", q.Zip(kv))}]: {e.Message}");
+            }
+
             Assert.True(schedule.Count <= 3);
             Assert.Equal(Enumerable.Range(0, q.Length).Where(s => q[s] > 0), schedule.SelectMany(l => l.Sequences).OrderBy(s => s));
             foreach (var launch in schedule)
@@ -148,6 +161,24 @@ public class StepPlanTests(ITestOutputHelper output)
         {
             int length = Math.Min(budget - tokens, (int)Math.Pow(2, random.NextDouble() * Math.Log2(Math.Min(budget, maxLen))) + random.Next(2));
             length = Math.Max(1, length);
+            q.Add(length);
+            kv.Add(random.Next(length, maxLen + 1));
+            tokens += length;
+        }
+
+        return (q.ToArray(), kv.ToArray());
+    }
+
+    /// <summary>Prefills only (log-uniform lengths, sometimes capped lower) until the token budget or the sequences run out.</summary>
+    public static (int[] Q, int[] Kv) RandomPrefills(Random random, int maxSeqs, int maxLen, int budget)
+    {
+        var q = new List<int>();
+        var kv = new List<int>();
+        int tokens = 0, shift = random.Next(0, 3);
+        while (q.Count < maxSeqs && tokens < budget)
+        {
+            int most = Math.Min(budget - tokens, maxLen);
+            int length = Math.Clamp((int)Math.Pow(2, random.NextDouble() * Math.Log2(Math.Max(2, most >> shift))), 1, most);
             q.Add(length);
             kv.Add(random.Next(length, maxLen + 1));
             tokens += length;

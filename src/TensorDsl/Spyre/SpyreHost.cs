@@ -107,8 +107,10 @@ public static partial class SpyreHost
     /// <summary>
     /// Prepares the device inputs of one batch into <paramref name="into"/> (reused; a new one when null): q from flat
     /// <c>[T, Hq, D]</c> placed as <c>[B·Hkv, G, Qp, D]</c> (no head duplicated), each sequence's pages gathered into
-    /// <c>[B·Hkv, 1, L, D]</c> K and V with zero rows past its length, and the mask <c>[B·Hkv, 1, Qp, L]</c>: 0 where a
-    /// key is visible (valid, bottom-right causal, window, chunk), −65504 elsewhere, padding rows fully masked.
+    /// <c>[B·Hkv, 1, L, D]</c> K and V with zero rows past its length (keys minus their mean when
+    /// <see cref="SpyreKernelSpec.ShiftKeys"/>), and the mask <c>[B·Hkv, 1, Qp, L]</c>: 0 where a key is visible (valid,
+    /// bottom-right causal, window, chunk), −65504 elsewhere, padding rows fully masked. The whole batch is one launch,
+    /// shaped by <see cref="SpyreKernelSpec.Bucketing"/>; a server uses <see cref="PrepareStep"/>.
     /// </summary>
     public static SpyreInputs Prepare(SpyreKernelSpec spec, ReadOnlySpan<Half> query, ReadOnlySpan<Half> kvCache, PagedBatch batch, SpyreInputs? into = null)
     {
@@ -117,7 +119,7 @@ public static partial class SpyreHost
         int blocks = CacheBlocks(spec, kvCache.Length);
         batch.Validate(blocks, spec.BlockSize);
         int tokens = batch.NumTokens;
-        int hq = spec.QueryHeads, hkv = spec.KvHeads, g = spec.Group, d = spec.HeadSize, bs = spec.BlockSize;
+        int hq = spec.QueryHeads, d = spec.HeadSize;
         long qExpected = (long)tokens * hq * d;
         if (query.Length != qExpected)
         {

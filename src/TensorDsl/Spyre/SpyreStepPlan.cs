@@ -16,7 +16,9 @@ public sealed record SpyreLaunch(SpyreVariant Variant, int[] Sequences);
 /// <item>batch <c>B</c>: powers of two up to <c>max_num_seqs</c> rounded up to one;</item>
 /// <item>KV length <c>L</c>: 256 · 2^k up to <c>max_model_len</c> rounded up to one;</item>
 /// <item>query <c>Qp</c>: 1 (decodes) and 32 · 2^k up to <c>min(max_model_len, max_num_batched_tokens)</c> rounded up;</item>
-/// <item>every (B, 1, L), and (B, Qp, L) for Qp ≥ 32 where <c>L ≥ Qp</c> and <c>B · Qp ≤ 2 · max_num_batched_tokens</c>.</item>
+/// <item>every (B, 1, L), and (B, Qp, L) for Qp ≥ 32 where <c>L ≥ Qp</c> and <c>B · Qp ≤ 2 · P</c>, <c>P</c> being
+/// <c>max_num_batched_tokens</c> rounded up to a power of two (B and Qp are powers of two, so a cap between two of them
+/// would only drop shapes a step needs).</item>
 /// </list>
 /// A step's sequences are ordered by (Qp, L) bucket, longest first, and cut into at most three contiguous groups,
 /// each padded to the smallest variant holding it; the cut with the fewest computed FLOPs wins (ties: fewer launches,
@@ -34,12 +36,18 @@ public sealed class SpyreStepBuckets
 
     private readonly List<int> batches = new(), queries = new(), kvs = new();
     private readonly List<SpyreVariant> variants = new();
+    private readonly long paddedTokens;
 
     private SpyreStepBuckets(int maxNumSeqs, int maxModelLen, int maxNumBatchedTokens)
     {
         MaxNumSeqs = maxNumSeqs;
         MaxModelLen = maxModelLen;
         MaxNumBatchedTokens = maxNumBatchedTokens;
+        paddedTokens = 1;
+        while (paddedTokens < maxNumBatchedTokens)
+        {
+            paddedTokens *= 2;
+        }
         for (int b = 1; ; b *= 2)
         {
             batches.Add(b);
@@ -117,7 +125,7 @@ public sealed class SpyreStepBuckets
     public bool Contains(SpyreVariant variant) =>
         batches.Contains(variant.Batch) && queries.Contains(variant.Qp) && kvs.Contains(variant.L) && Holds(variant.Batch, variant.Qp, variant.L);
 
-    private bool Holds(int b, int qp, int l) => qp == 1 || (l >= qp && (long)b * qp <= 2L * MaxNumBatchedTokens);
+    private bool Holds(int b, int qp, int l) => qp == 1 || (l >= qp && (long)b * qp <= 2 * paddedTokens);
 
     /// <summary>
     /// The launches serving one step (query and KV length per sequence; sequences with no query token get no launch).

@@ -44,10 +44,11 @@ class Plan:
         self.batches = _doubling(1, max_num_seqs)
         self.kvs = _doubling(KV_BASE, max_model_len)
         self.queries = [1] + _doubling(QUERY_BASE, min(max_model_len, max_num_batched_tokens))
+        self.padded_tokens = _doubling(1, max_num_batched_tokens)[-1]
         self.variants = [(b, q, l) for b in self.batches for q in self.queries for l in self.kvs if self.holds(b, q, l)]
 
     def holds(self, b, qp, l):
-        return qp == 1 or (l >= qp and b * qp <= 2 * self.max_num_batched_tokens)
+        return qp == 1 or (l >= qp and b * qp <= 2 * self.padded_tokens)
 
     def schedule(self, query_lens, seq_lens):
         """[(variant, members)]: at most MAX_LAUNCHES launches serving the step (members ascending)."""
