@@ -1,5 +1,6 @@
 using System;
 using System.Buffers;
+using System.Numerics.Tensors;
 using static System.FormattableString;
 
 namespace TensorDsl.Spyre;
@@ -240,8 +241,9 @@ public static partial class SpyreHost
     /// <summary>
     /// Subtracts the reference key <c>r</c> — the mean of the <paramref name="rows"/> keys, rounded to fp16 — from each
     /// key, each difference rounded to fp16 once. The mean is computed so that any implementation gets the same bits
-    /// (the emitted Python preparation does, tested): every fp16 value times 2^24 is an integer, so the column sums are
-    /// exact; then one rounding each to double (÷ 2^24 ÷ rows), float and fp16.
+    /// (the emitted Python preparation does, tested): the column sums are exact (below), then rounded once each to
+    /// double (÷ rows), float and fp16. A column holding inf/NaN keeps r = 0, so the non-finite key reaches only the rows
+    /// that see it, as without the shift.
     /// </summary>
     private static void SubtractMeanKey(Span<Half> keys, int rows, int d)
     {
@@ -250,44 +252,70 @@ public static partial class SpyreHost
             return;
         }
 
-        const double Scale = 16777216.0; // 2^24: fp16's smallest subnormal is 2^−24
+        // Exact sums: an fp16 value is an integer multiple of 2^−24 below 2^16, so a double holds the sum of up to 2^13 of
+        // them exactly (< 2^53 units); each such partial sum, times 2^24, is an exact long, and the partials add in Int128.
+        const int Chunk = 1 << 13;
+        const double Unit = 16777216.0; // 2^24
+        const int Tile = 4096;          // floats converted at once (whole rows)
+        int tileRows = Math.Max(1, Tile / d);
         Span<Int128> sums = d <= 512 ? stackalloc Int128[d] : new Int128[d];
+        Span<double> partial = d <= 512 ? stackalloc double[d] : new double[d];
+        Span<double> wide = d <= 512 ? stackalloc double[d] : new double[d];
         Span<bool> finite = d <= 512 ? stackalloc bool[d] : new bool[d];
+        Span<float> tile = tileRows * d <= Tile ? stackalloc float[Tile] : new float[tileRows * d];
         sums.Clear();
         finite.Fill(true);
-        for (int j = 0; j < rows; j++)
+        for (int from = 0; from < rows; from += Chunk)
         {
-            var key = keys.Slice(j * d, d);
+            partial.Clear();
+            int to = Math.Min(rows, from + Chunk);
+            for (int j = from; j < to; j += tileRows)
+            {
+                int count = Math.Min(tileRows, to - j);
+                var values = tile.Slice(0, count * d);
+                TensorPrimitives.ConvertToSingle(keys.Slice(j * d, count * d), values);
+                for (int r = 0; r < count; r++)
+                {
+                    TensorPrimitives.ConvertChecked<float, double>(values.Slice(r * d, d), wide);
+                    TensorPrimitives.Add(partial, wide, partial);
+                }
+            }
+
             for (int x = 0; x < d; x++)
             {
-                double value = (double)key[x];
-                if (double.IsFinite(value))
+                if (double.IsFinite(partial[x]))
                 {
-                    sums[x] += (long)(value * Scale);
+                    sums[x] += (long)(partial[x] * Unit);
                 }
                 else
                 {
-                    finite[x] = false;
+                    finite[x] = false; // an inf or NaN in the column (a NaN, or infinities cancelling, ends as NaN)
                 }
             }
         }
 
-        // A column holding inf/NaN keeps r = 0 there: the non-finite key then reaches only the rows that see it, as
-        // without the shift, instead of turning the whole column into NaN.
-        Span<float> reference = d <= 512 ? stackalloc float[d] : new float[d];
+        Span<float> reference = tile.Slice(0, tileRows * d);
         for (int x = 0; x < d; x++)
         {
             double total = sums[x] >= long.MinValue && sums[x] <= long.MaxValue ? (long)sums[x] : (double)sums[x];
-            reference[x] = finite[x] ? (float)(Half)(float)(total / Scale / rows) : 0f;
+            reference[x] = finite[x] ? (float)(Half)(float)(total / Unit / rows) : 0f;
         }
 
-        for (int j = 0; j < rows; j++)
+        for (int r = 1; r < tileRows; r++)
         {
-            var key = keys.Slice(j * d, d);
-            for (int x = 0; x < d; x++)
-            {
-                key[x] = (Half)((float)key[x] - reference[x]);
-            }
+            reference.Slice(0, d).CopyTo(reference.Slice(r * d, d));
+        }
+
+        // k − r in fp32 (exact: both are fp16), rounded to fp16 once; whole tiles of rows through the vectorized conversions.
+        Span<float> work = d <= 512 && tileRows * d <= Tile ? stackalloc float[Tile] : new float[tileRows * d];
+        for (int j = 0; j < rows; j += tileRows)
+        {
+            int count = Math.Min(tileRows, rows - j);
+            var block = keys.Slice(j * d, count * d);
+            var values = work.Slice(0, count * d);
+            TensorPrimitives.ConvertToSingle(block, values);
+            TensorPrimitives.Subtract(values, reference.Slice(0, count * d), values);
+            TensorPrimitives.ConvertToHalf(values, block);
         }
     }
 
