@@ -16,14 +16,15 @@ public class PyTorchStepTests(ITestOutputHelper output)
     private const int MaxNumSeqs = 8, MaxModelLen = 1024, MaxNumBatchedTokens = 256;
 
     [SkippableTheory]
-    [InlineData(1, true)]
-    [InlineData(2, false)] // the preparation only: warming every variant is most of a run, and one step shows serving
-    [InlineData(3, false)]
-    [InlineData(4, false)]
-    public void PythonPreparationAndServingMatchTheHost(int seed, bool serve)
+    [InlineData("Gqa8x2D128", 1, true)]
+    [InlineData("Gqa8x2D128", 2, false)] // the preparation only: warming every variant is most of a run, and one step shows serving
+    [InlineData("Gqa8x2D128", 3, false)]
+    [InlineData("Gqa8x2D128", 4, false)]
+    [InlineData("WindowGqa", 5, false)]  // a sliding window on top of causal: the mask's other bounds, D 64
+    public void PythonPreparationAndServingMatchTheHost(string kernelName, int seed, bool serve)
     {
         Skip.If(PyTorchTests.Unavailable.Value is not null, PyTorchTests.Unavailable.Value);
-        var kernel = SpyreKernel.ByName("Gqa8x2D128");
+        var kernel = SpyreKernel.ByName(kernelName);
         var spec = kernel.Spec;
         var random = new Random(seed);
         var (q, kv) = StepPlanTests.RandomStep(random, MaxNumSeqs, MaxModelLen, MaxNumBatchedTokens);
