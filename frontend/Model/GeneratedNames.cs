@@ -20,7 +20,7 @@ internal static class GeneratedNames
     public static readonly IReadOnlyList<string> Members = new[]
     {
         "Run", "Reference", "WriteCache", // CPU and the reference engine
-        "SpyreSpec", "SpyreProgram", "SpyrePrepare", "SpyreWriteCache", "SpyreUnpack", // the Spyre target
+        "SpyreSpec", "SpyreProgram", "SpyrePrepare", "SpyreWriteCache", "SpyreUnpack", "SpyrePlan", // the Spyre target
     };
 
     /// <summary>

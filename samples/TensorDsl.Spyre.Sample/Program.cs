@@ -6,8 +6,9 @@ using TensorDsl.Spyre;
 using static TensorDsl.Dsl;
 
 // A mixed vLLM batch through the Spyre path without hardware: cache writes from slot_mapping → host preparation (page
-// gather, GQA placement, fp16 mask) → the device program in the fp16 emulator → back to flat [T, Hq, D], checked against
-// the eager fp64 reference. `--out DIR` writes the emitted PyTorch module and the tensors' device layouts.
+// gather, GQA placement, fp16 mask) → the device program in the emulator (DLFloat16, the device's format) → back to flat
+// [T, Hq, D], checked against the eager fp64 reference; first as one launch, then as a server runs it, through the step
+// plan (≤ 3 launches from a variant set fixed at start-up). `--out DIR` writes the emitted PyTorch module and layouts.
 string? outDir = null;
 for (int i = 0; i < args.Length; i++)
 {
@@ -80,14 +81,27 @@ var expected = new Half[output.Length];
 SpyreGqa.Reference(q, kCache, vCache, expected, batch);
 double maxError = output.Zip(expected, (a, e) => Math.Abs((double)a - (double)e)).Max();
 
+// As a server: the step plan fixed at start-up, one SpyrePrepare call per step, each launch one of the plan's variants.
+var stepPlan = SpyreGqa.SpyrePlan(maxNumSeqs: 32, maxModelLen: 4096, maxNumBatchedTokens: 2048);
+var step = SpyreGqa.SpyrePrepare(q, kvCache, batch, stepPlan);
+var launchOutputs = new Half[step.Count][];
+for (int i = 0; i < step.Count; i++)
+{
+    launchOutputs[i] = new Half[step[i].OutputElements];
+    new SpyreEmulator().Run(step[i], launchOutputs[i]);
+}
+
+var stepOutput = new Half[tokens * hq * d];
+SpyreGqa.SpyreUnpack(step, launchOutputs, stepOutput);
+double stepError = stepOutput.Zip(expected, (a, e) => Math.Abs((double)a - (double)e)).Max();
+
 var qLens = sequences.Select(s => s.Q).ToArray();
 var kvLens = sequences.Select(s => s.Kv).ToArray();
 var plan = spec.Bucketing.Plan(maxNumSeqs: 32, maxModelLen: 4096);
 var improved = SpyreBucketing.Improved.Plan(maxNumSeqs: 32, maxModelLen: 4096);
 var four = SpyreDesignComparison.FourD(spec, qLens, kvLens);
 var two = SpyreDesignComparison.TwoD(spec, qLens, kvLens);
-var better = SpyreDesignComparison.FourD(spec with { Bucketing = SpyreBucketing.Improved }, qLens, kvLens);
-var split = SpyreDesignComparison.FourDSplit(spec with { Bucketing = SpyreBucketing.Improved }, qLens, kvLens);
+var stepCost = SpyreDesignComparison.Step(spec, stepPlan, qLens, kvLens);
 Console.WriteLine();
 Console.WriteLine($"bucket plan ({spec.Bucketing}) for max_num_seqs 32, max_model_len 4096:");
 Console.WriteLine($"  {plan}");
@@ -95,9 +109,13 @@ Console.WriteLine($"  improved ({SpyreBucketing.Improved}): {improved}");
 Console.WriteLine($"this batch runs variant B = {inputs.Batch}, Qp = {inputs.Qp}, L = {inputs.L}: q [{string.Join(", ", inputs.QueryShape)}], k/v [{string.Join(", ", inputs.KvShape)}], mask [{string.Join(", ", inputs.MaskShape)}]");
 Console.WriteLine();
 Console.WriteLine($"launches per batch: 1 (2D design: {two.Launches})");
-Console.WriteLine($"padding waste (FLOPs computed / useful): {four.Waste:F2}× (2D design: {two.Waste:F2}×; improved buckets: {better.Waste:F2}×; decode/prefill split: {split.Waste:F2}× in {split.Launches} launches)");
+Console.WriteLine($"padding waste (FLOPs computed / useful): {four.Waste:F2}× (2D design: {two.Waste:F2}×)");
 Console.WriteLine($"bytes to the device: {four.BytesToDevice / 1024.0:F0} KiB (2D design: {two.BytesToDevice / 1024.0:F0} KiB, K/V duplicated per query head)");
 Console.WriteLine($"max error vs reference: {maxError:E2} (tolerance atol 0.3 / rtol 5.0 at max_query_len ≥ 32)");
+Console.WriteLine();
+Console.WriteLine($"step plan: {stepPlan}");
+Console.WriteLine($"this step: {step.Count} launches ({string.Join("; ", step.Schedule.Select(l => $"B {l.Variant.Batch}, Qp {l.Variant.Qp}, L {l.Variant.L} for sequences {string.Join(",", l.Sequences)}"))}), " +
+    $"waste {stepCost.Waste:F2}×, {stepCost.BytesToDevice / 1024.0:F0} KiB to the device; max error vs reference {stepError:E2}");
 
 if (outDir is not null)
 {
@@ -107,7 +125,7 @@ if (outDir is not null)
     Console.WriteLine($"wrote {Path.Combine(outDir, "spyre_gqa.py")} and {Path.Combine(outDir, "layouts.json")}");
 }
 
-bool ok = maxError <= 0.3 && output.All(Half.IsFinite);
+bool ok = maxError <= 0.3 && stepError <= 0.3 && output.All(Half.IsFinite) && stepOutput.All(Half.IsFinite);
 Console.WriteLine(ok ? "OK" : "MISMATCH");
 return ok ? 0 : 1;
 

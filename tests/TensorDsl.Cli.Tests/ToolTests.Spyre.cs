@@ -47,6 +47,28 @@ public sealed partial class ToolTests
         Assert.Contains(improved ? "bucketing: KV bucket 128, query padding 32 (small buckets 1/8), batch PowerOfTwo" : "bucketing: KV bucket 256, query padding 32, batch Exact", plan.StdOut, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(256, 8192, 2048, 248)] // the counts docs/spyre.md#the-step-plan states
+    [InlineData(32, 4096, 2048, 174)]
+    [InlineData(256, 8192, 8192, 322)]
+    public void PlanStepPrintsTheStepPlan(int maxNumSeqs, int maxModelLen, int tokens, int documented)
+    {
+        var plan = Tool("spyre", "plan", "--step", "--max-num-seqs", $"{maxNumSeqs}", "--max-model-len", $"{maxModelLen}", "--max-num-batched-tokens", $"{tokens}", "--list");
+        Assert.True(plan.ExitCode == 0, plan.ToString());
+        Assert.Contains($"variants: {documented};", plan.StdOut, StringComparison.Ordinal);
+        var lines = plan.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var listed = lines.Skip(Array.IndexOf(lines, "B Qp L") + 1).ToArray();
+        Assert.Equal(documented, listed.Length);
+        Assert.Contains($"{Pow2(maxNumSeqs)} 1 {Pow2(maxModelLen / 256) * 256}", listed);
+    }
+
+    private static int Pow2(int n)
+    {
+        int p = 1;
+        while (p < n) p *= 2;
+        return p;
+    }
+
     [Fact]
     public void PlanTakesOtherBucketsAndListsEveryVariant()
     {
@@ -83,9 +105,9 @@ public sealed partial class ToolTests
         Assert.Equal(new[] { rows, 1, qp, l }, Ints(layouts["mask"], "size"));
         Assert.Equal(new[] { tokens }, Ints(layouts["token_rows"], "size"));
         Assert.Equal(new[] { rows, SpyreGroup, qp, SpyreD }, Ints(layouts["out"], "size"));
-        // The generic stick layout: [s0 … s(n−3), ⌈s(n−1)/64⌉, s(n−2), 64]; int32 sticks hold 32.
-        Assert.Equal(new[] { rows, SpyreGroup, SpyreD / 64, qp, 64 }, Ints(layouts["q"], "device_size"));
-        Assert.Equal(new[] { rows, 1, l / 64, qp, 64 }, Ints(layouts["mask"], "device_size"));
+        // torch-spyre's generic stick layout: [⌈s(n−1)/64⌉, s0 … s(n−2), 64]; int32 sticks hold 32.
+        Assert.Equal(new[] { SpyreD / 64, rows, SpyreGroup, qp, 64 }, Ints(layouts["q"], "device_size"));
+        Assert.Equal(new[] { l / 64, rows, 1, qp, 64 }, Ints(layouts["mask"], "device_size"));
         Assert.Equal(new[] { (tokens + 31) / 32, 32 }, Ints(layouts["token_rows"], "device_size"));
         Assert.Equal("float16", layouts["q"].GetProperty("device_dtype").GetString());
         Assert.Equal("int32", layouts["token_rows"].GetProperty("device_dtype").GetString());

@@ -42,7 +42,7 @@ public class BucketAndDesignTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void TheReferenceOrderOverflowsFp16AndOursDoesNot()
+    public void TheReferenceOrderOverflowsIeeeFp16AndOursDoesNot()
     {
         // |q·k| = 128 · 30 · 30 = 115200 > 65504: q @ kᵀ in fp16 is ±inf before the scale. Half the keys point the other way,
         // so the exact answer is the mean of the values of the aligned keys (scores ±10182 after the scale).
@@ -62,12 +62,16 @@ public class BucketAndDesignTests(ITestOutputHelper output)
         }
 
         var reference = c.Reference(SpyreKernel.ByName("Gqa8x2D128"));
-        var ours = c.Emulate(SpyreScaleOrder.ScaleQueryFirst);
-        var theirs = c.Emulate(SpyreScaleOrder.ScaleAfterMatMul);
+        var ours = c.Emulate(SpyreScaleOrder.ScaleQueryFirst, SpyreNumberFormat.IeeeFp16);
+        var theirs = c.Emulate(SpyreScaleOrder.ScaleAfterMatMul, SpyreNumberFormat.IeeeFp16);
         Assert.True(reference.All(Half.IsFinite));
         Assert.Contains(theirs, x => !Half.IsFinite(x));
         Close.Assert(ours, reference, ConformanceTests.TightAtol, ConformanceTests.TightRtol, "scale folded into q");
-        output.WriteLine($"reference order: {theirs.Count(x => Half.IsNaN(x))} of {theirs.Length} outputs NaN; ours: max |error| {Close.Measure(ours, reference, 1, 0).MaxAbs:E2}");
+        // On the device (DLFloat16, finite up to 8.6e9) 115200 does not overflow: the failure is IEEE fp16's only.
+        var device = c.Emulate(SpyreScaleOrder.ScaleAfterMatMul, SpyreNumberFormat.DlFloat16);
+        Assert.True(device.All(Half.IsFinite));
+        output.WriteLine($"reference order in IEEE fp16: {theirs.Count(x => Half.IsNaN(x))} of {theirs.Length} outputs NaN; ours: max |error| {Close.Measure(ours, reference, 1, 0).MaxAbs:E2}; " +
+            $"reference order in DLFloat16: max |error| {Close.Measure(device, reference, 1, 0).MaxAbs:E2}");
     }
 
     [Fact]
@@ -85,7 +89,7 @@ public class BucketAndDesignTests(ITestOutputHelper output)
             output.WriteLine($"  {name}:\n    {four}\n    {split}\n    {two}");
             Assert.True(split.Launches <= 2 && split.FlopsComputed <= four.FlopsComputed * 1.34, name);
             Assert.Equal(1, four.Launches);
-            Assert.Equal(q.Sum(x => (x + 31) / 32), two.Launches);
+            Assert.Equal(q.Length * ((q.Max() + 31) / 32), two.Launches);
             Assert.Equal(four.FlopsUseful, two.FlopsUseful);
             Assert.True(four.FlopsComputed >= four.FlopsUseful && two.FlopsComputed >= two.FlopsUseful);
         }
@@ -101,11 +105,15 @@ public class BucketAndDesignTests(ITestOutputHelper output)
     [Fact]
     public void TwoDPlanLaunchesPerSequenceAndChunk()
     {
+        // The parent of 242da3b pads every query to the batch's longest (72: three 32-row chunks) and every context to the
+        // batch's longest (512), and launches every chunk of every sequence, empty ones included.
         var plan = SpyreDesignComparison.TwoDPlan(Gqa8x2D128.SpyreSpec, new[] { 72, 1, 4, 0 }, new[] { 512, 256, 128, 9 });
         Assert.Equal(new[]
         {
             new SpyreTwoDLaunch(0, 0, 32, 32, 512), new SpyreTwoDLaunch(0, 32, 32, 32, 512), new SpyreTwoDLaunch(0, 64, 8, 32, 512),
-            new SpyreTwoDLaunch(1, 0, 1, 32, 256), new SpyreTwoDLaunch(2, 0, 4, 32, 256),
+            new SpyreTwoDLaunch(1, 0, 1, 32, 512), new SpyreTwoDLaunch(1, 32, 0, 32, 512), new SpyreTwoDLaunch(1, 64, 0, 32, 512),
+            new SpyreTwoDLaunch(2, 0, 4, 32, 512), new SpyreTwoDLaunch(2, 32, 0, 32, 512), new SpyreTwoDLaunch(2, 64, 0, 32, 512),
+            new SpyreTwoDLaunch(3, 0, 0, 32, 512), new SpyreTwoDLaunch(3, 32, 0, 32, 512), new SpyreTwoDLaunch(3, 64, 0, 32, 512),
         }, plan);
     }
 

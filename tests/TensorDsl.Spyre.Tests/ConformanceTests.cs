@@ -67,6 +67,40 @@ public class ConformanceTests(ITestOutputHelper output)
         Check(kernel, new[] { (1, 300), (7, 7), (50, 200), (3, 129) }, seed: 77);
     }
 
+    /// <summary>
+    /// The accuracy table of docs/spyre.md#numerics: per reference-design batch, the worst max |error| against the fp64
+    /// reference over the four kernels, with the device format and with IEEE fp16. DLFloat16 has one fraction bit fewer,
+    /// so its errors are larger (about 2×) — checked, so the table cannot claim a difference that is not there.
+    /// </summary>
+    [Fact]
+    public void AccuracyInBothFormats()
+    {
+        var table = new System.Text.StringBuilder("| batch | DLFloat16 (device) | IEEE fp16 | tolerance |\n| --- | --- | --- | --- |\n");
+        double dlWorst = 0, ieeeWorst = 0;
+        for (int index = 0; index < Batches.Length; index++)
+        {
+            var sequences = Batches[index];
+            double dl = 0, ieee = 0;
+            foreach (var kernel in SpyreKernel.Conformance)
+            {
+                var batch = SpyreCase.Build(kernel.Spec, sequences, seed: 1000 + index);
+                var expected = batch.Reference(kernel);
+                dl = Math.Max(dl, Close.Measure(batch.Emulate(format: SpyreNumberFormat.DlFloat16), expected, 1, 0).MaxAbs);
+                ieee = Math.Max(ieee, Close.Measure(batch.Emulate(format: SpyreNumberFormat.IeeeFp16), expected, 1, 0).MaxAbs);
+            }
+
+            var (atol, rtol) = sequences.Max(s => s.Q) >= 32 ? (0.3, 5.0) : (0.2, 0.2);
+            table.Append(System.Globalization.CultureInfo.InvariantCulture, $"| [{string.Join(", ", sequences)}] | {dl:0.00E+0} | {ieee:0.00E+0} | {atol} / {rtol} |\n");
+            dlWorst = Math.Max(dlWorst, dl);
+            ieeeWorst = Math.Max(ieeeWorst, ieee);
+        }
+
+        output.WriteLine(table.ToString());
+        Assert.True(dlWorst > 1.3 * ieeeWorst, $"DLFloat16 {dlWorst} vs IEEE {ieeeWorst}");
+        Assert.True(dlWorst < TightAtol, $"DLFloat16 worst {dlWorst}");
+        DocTables.Check("accuracy", table.ToString());
+    }
+
     private void Check(SpyreKernel kernel, (int Q, int Kv)[] sequences, int seed)
     {
         var batch = SpyreCase.Build(kernel.Spec, sequences, seed);

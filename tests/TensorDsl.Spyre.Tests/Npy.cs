@@ -13,7 +13,11 @@ public static class Npy
 
     public static void Write(string path, ReadOnlySpan<int> data, params int[] shape) => Write(path, "<i4", MemoryMarshal.AsBytes(data), shape);
 
-    public static Half[] ReadHalf(string path, out int[] shape)
+    public static Half[] ReadHalf(string path, out int[] shape) => MemoryMarshal.Cast<byte, Half>(Read(path, "<f2", out shape)).ToArray();
+
+    public static int[] ReadInt(string path, out int[] shape) => MemoryMarshal.Cast<byte, int>(Read(path, "<i4", out shape)).ToArray();
+
+    private static byte[] Read(string path, string descr, out int[] shape)
     {
         var bytes = File.ReadAllBytes(path);
         if (bytes[0] != 0x93 || Encoding.ASCII.GetString(bytes, 1, 5) != "NUMPY")
@@ -24,14 +28,14 @@ public static class Npy
         int headerLength = bytes[6] == 1 ? BitConverter.ToUInt16(bytes, 8) : BitConverter.ToInt32(bytes, 8);
         int offset = bytes[6] == 1 ? 10 : 12;
         var header = Encoding.ASCII.GetString(bytes, offset, headerLength);
-        if (!header.Contains("'<f2'", StringComparison.Ordinal) || header.Contains("'fortran_order': True", StringComparison.Ordinal))
+        if (!header.Contains($"'{descr}'", StringComparison.Ordinal) || header.Contains("'fortran_order': True", StringComparison.Ordinal))
         {
-            throw new InvalidDataException(path + ": expected little-endian float16 in C order, header " + header);
+            throw new InvalidDataException(path + $": expected {descr} in C order, header " + header);
         }
 
         var dims = header[(header.IndexOf('(') + 1)..header.IndexOf(')')];
         shape = dims.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(int.Parse).ToArray();
-        return MemoryMarshal.Cast<byte, Half>(bytes.AsSpan(offset + headerLength)).ToArray();
+        return bytes.AsSpan(offset + headerLength).ToArray();
     }
 
     private static void Write(string path, string descr, ReadOnlySpan<byte> data, int[] shape)

@@ -135,13 +135,15 @@ public sealed class SpyreCase
     }
 
     /// <summary>Host preparation → emulator → way back: the Spyre path's flat [T, Hq, D] output.</summary>
-    public Half[] Emulate(SpyreScaleOrder order = SpyreScaleOrder.ScaleQueryFirst) => Emulate(out _, order);
+    public Half[] Emulate(SpyreScaleOrder order = SpyreScaleOrder.ScaleQueryFirst, SpyreNumberFormat format = SpyreNumberFormat.DlFloat16, SpyreKernelSpec? spec = null) =>
+        Emulate(out _, order, format, spec);
 
-    public Half[] Emulate(out SpyreInputs inputs, SpyreScaleOrder order = SpyreScaleOrder.ScaleQueryFirst)
+    /// <summary>The same with the inputs kept; <paramref name="spec"/> overrides the case's (e.g. without the key shift).</summary>
+    public Half[] Emulate(out SpyreInputs inputs, SpyreScaleOrder order = SpyreScaleOrder.ScaleQueryFirst, SpyreNumberFormat format = SpyreNumberFormat.DlFloat16, SpyreKernelSpec? spec = null)
     {
-        inputs = SpyreHost.Prepare(Spec, Query, KvCache, Batch);
+        inputs = SpyreHost.Prepare(spec ?? Spec, Query, KvCache, Batch);
         var program = new Half[inputs.OutputElements];
-        new SpyreEmulator().Run(inputs, program, order);
+        new SpyreEmulator(format).Run(inputs, program, order);
         var output = new Half[Tokens * Spec.QueryHeads * Spec.HeadSize];
         SpyreHost.Unpack(inputs, program, output);
         return output;

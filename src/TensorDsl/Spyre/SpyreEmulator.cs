@@ -6,21 +6,26 @@ namespace TensorDsl.Spyre;
 /// <summary>Where the device program applies the scale.</summary>
 public enum SpyreScaleOrder
 {
-    /// <summary>This target's program: <c>q·scale</c> first (rounded to fp16), then <c>q @ kᵀ</c>; scores never exceed what the scaled product can hold.</summary>
+    /// <summary>This target's program: <c>q·scale</c> first (rounded), then <c>q @ kᵀ</c>; scores never exceed what the scaled product can hold.</summary>
     ScaleQueryFirst,
 
-    /// <summary>The reference design: <c>q @ kᵀ</c> rounded to fp16, then <c>· scale</c>; overflows to ±inf once |q·k| passes 65504.</summary>
+    /// <summary>The reference design: <c>q @ kᵀ</c> rounded, then <c>· scale</c>; in IEEE fp16 it overflows to ±inf once |q·k| passes 65504.</summary>
     ScaleAfterMatMul,
 }
 
 /// <summary>
-/// Runs the device program in C# as fp16 hardware would: every op's result is rounded to IEEE fp16 (round to nearest
-/// even) — the scaled query, the scores of <c>q @ kᵀ</c>, <c>+ mask</c>, the softmax probabilities and <c>@ v</c>.
-/// Inside an op the arithmetic is fp32: the matmuls accumulate their dot products in fp32, and softmax takes the
-/// row's maximum, the exponentials and their sum in fp32 and rounds only each probability (docs/spyre.md#emulator).
+/// Runs the device program in C# as the device would: the host's IEEE fp16 inputs are converted to the device
+/// <see cref="Format"/> on the way in, every op's result is rounded to it — the scaled query, the scores of
+/// <c>q @ kᵀ</c>, <c>+ mask</c>, the softmax probabilities and <c>@ v</c> — and the output is converted back to IEEE fp16
+/// for the host. Inside an op the arithmetic is fp32: the matmuls accumulate their dot products in fp32, and softmax
+/// takes the row's maximum, the exponentials and their sum in fp32 and rounds only each probability
+/// (docs/spyre.md#numerics). The default format is the device's, DLFloat16 (<c>SEN169_FP16</c>).
 /// </summary>
-public sealed class SpyreEmulator
+public sealed class SpyreEmulator(SpyreNumberFormat format = SpyreNumberFormat.DlFloat16)
 {
+    /// <summary>The format every value on the device is held in.</summary>
+    public SpyreNumberFormat Format { get; } = format;
+
     private float[] keys = Array.Empty<float>();
     private float[] values = Array.Empty<float>();
     private float[] scores = Array.Empty<float>();
@@ -54,6 +59,8 @@ public sealed class SpyreEmulator
         {
             TensorPrimitives.ConvertToSingle(inputs.Key.Slice(bh * l * d, l * d), k);
             TensorPrimitives.ConvertToSingle(inputs.Value.Slice(bh * l * d, l * d), v);
+            ToDevice(k);
+            ToDevice(v);
             var mask = inputs.Mask.Slice(bh * qp * l, qp * l);
             for (int gi = 0; gi < g; gi++)
             {
@@ -61,6 +68,7 @@ public sealed class SpyreEmulator
                 {
                     int at = ((bh * g + gi) * qp + i) * d;
                     TensorPrimitives.ConvertToSingle(inputs.Query.Slice(at, d), qRow);
+                    ToDevice(qRow);
                     if (order == SpyreScaleOrder.ScaleQueryFirst)
                     {
                         for (int x = 0; x < d; x++)
@@ -79,7 +87,7 @@ public sealed class SpyreEmulator
                             score = Round(score * scale);
                         }
 
-                        score = Round(score + (float)maskRow[j]);
+                        score = Round(score + Round((float)maskRow[j]));
                         s[j] = score;
                         max = MathF.Max(max, score);
                     }
@@ -102,13 +110,24 @@ public sealed class SpyreEmulator
                         }
                     }
 
+                    // The device holds the result in its format; the way back to the host converts it to IEEE fp16.
+                    ToDevice(acc);
                     TensorPrimitives.ConvertToHalf(acc, output.Slice(at, d));
                 }
             }
         }
     }
 
-    private static float Round(float x) => (float)(Half)x;
+    private float Round(float x) => Format == SpyreNumberFormat.DlFloat16 ? DlFloat16.Round(x) : (float)(Half)x;
+
+    /// <summary>Values as the device stores them (for the host's fp16 inputs under the IEEE format a no-op).</summary>
+    private void ToDevice(Span<float> values)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = Round(values[i]);
+        }
+    }
 
     private static void Grow(ref float[] buffer, int length)
     {

@@ -17,6 +17,7 @@ public sealed class SpyreInputs
     private Half[] value = Array.Empty<Half>();
     private Half[] mask = Array.Empty<Half>();
     private int[] tokenRows = Array.Empty<int>();
+    private int[] tokenIds = Array.Empty<int>();
 
     public SpyreKernelSpec Spec { get; private set; } = null!;
 
@@ -30,8 +31,11 @@ public sealed class SpyreInputs
 
     public int L { get; private set; }
 
-    /// <summary>Query tokens of the batch (<c>T</c>).</summary>
+    /// <summary>Query tokens this launch computes (<c>T</c> of the batch, or of the launch's sequences in a step).</summary>
     public int Tokens { get; private set; }
+
+    /// <summary>Query tokens of the whole step the launch belongs to (the length of the flat output's first dimension).</summary>
+    public int StepTokens { get; private set; }
 
     public int QueryElements => Batch * Spec.QueryHeads * Qp * Spec.HeadSize;
 
@@ -51,6 +55,9 @@ public sealed class SpyreInputs
     public Span<Half> Mask => mask.AsSpan(0, MaskElements);
 
     public Span<int> TokenRows => tokenRows.AsSpan(0, Tokens);
+
+    /// <summary>int32 <c>[T]</c>: the step's token index (row of flat <c>[T, Hq, D]</c>) of each of this launch's tokens.</summary>
+    public Span<int> TokenIds => tokenIds.AsSpan(0, Tokens);
 
     /// <summary>The static shape this batch runs.</summary>
     public SpyreVariant Variant => new(Batch, Qp, L);
@@ -88,14 +95,31 @@ public sealed class SpyreInputs
         return total;
     }
 
-    internal void Reset(SpyreKernelSpec spec, int sequences, int batch, int qp, int l, int tokens)
+    internal void Reset(SpyreKernelSpec spec, int sequences, int batch, int qp, int l, int tokens, int stepTokens)
     {
+        StepTokens = stepTokens;
         Spec = spec;
         Sequences = sequences;
         Batch = batch;
         Qp = qp;
         L = l;
         Tokens = tokens;
+        CheckSize(spec, batch, qp, l);
+        long q = (long)batch * spec.QueryHeads * qp * spec.HeadSize;
+        long kv = (long)batch * spec.KvHeads * l * spec.HeadSize;
+        long m = (long)batch * spec.KvHeads * qp * l;
+
+        Grow(ref query, (int)q);
+        Grow(ref key, (int)kv);
+        Grow(ref value, (int)kv);
+        Grow(ref mask, (int)m);
+        Grow(ref tokenRows, tokens);
+        Grow(ref tokenIds, tokens);
+    }
+
+    /// <summary>Throws when a program of this shape has a tensor larger than an array can hold.</summary>
+    internal static void CheckSize(SpyreKernelSpec spec, int batch, int qp, int l)
+    {
         long q = (long)batch * spec.QueryHeads * qp * spec.HeadSize;
         long kv = (long)batch * spec.KvHeads * l * spec.HeadSize;
         long m = (long)batch * spec.KvHeads * qp * l;
@@ -103,12 +127,6 @@ public sealed class SpyreInputs
         {
             throw new ShapeException("batch", "device tensor", $"≤ {Array.MaxLength} elements", Math.Max(q, Math.Max(kv, m)));
         }
-
-        Grow(ref query, (int)q);
-        Grow(ref key, (int)kv);
-        Grow(ref value, (int)kv);
-        Grow(ref mask, (int)m);
-        Grow(ref tokenRows, tokens);
     }
 
     private static void Grow<T>(ref T[] buffer, int length)

@@ -63,6 +63,14 @@ public sealed record SpyreKernelSpec
 
     public SpyreBucketing Bucketing { get; init; }
 
+    /// <summary>
+    /// Whether the host preparation subtracts a reference key — the mean of the sequence's keys, per KV head — from
+    /// every key it gathers (docs/spyre.md#stable-large-logits). Softmax is invariant to a shift of a row by a constant,
+    /// and <c>q·(k − r) = q·k − q·r</c> shifts every score of a row by the same <c>q·r</c>, so the result is unchanged in
+    /// real arithmetic while the 16-bit scores shrink to their spread. On by default; off reproduces the reference design.
+    /// </summary>
+    public bool ShiftKeys { get; init; } = true;
+
     /// <summary>Is key <paramref name="j"/> visible from absolute position <paramref name="p"/> of a sequence of <paramref name="kvLength"/> keys.</summary>
     public bool Visible(int p, int j, int kvLength)
     {

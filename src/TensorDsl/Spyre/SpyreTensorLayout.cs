@@ -5,21 +5,24 @@ using System.Linq;
 namespace TensorDsl.Spyre;
 
 /// <summary>
-/// A tensor's device layout in torch-spyre's <c>SpyreTensorLayout</c> vocabulary: the host <see cref="Size"/>, the
-/// <see cref="DeviceSize"/> (the stick dimension split into a stick count and the 128-byte stick, which becomes the
-/// innermost device dimension), the <see cref="DimMap"/> (for each device dimension, the host dimension it indexes:
-/// the stick dimension appears twice), the <see cref="StrideMap"/> (for each device dimension, the host-element stride one
-/// step along it covers; −1 where the host dimension has size 1), the <see cref="StickDim"/>, and the elements of
-/// <see cref="StickPadding"/> added so the stick dimension fills whole sticks. The default (generic stick) layout: device size
-/// <c>[s0, …, s(n−3), ⌈s(n−1)/E⌉, s(n−2), E]</c> with <c>E</c> elements per stick (64 fp16, 32 int32).
+/// A tensor's device layout in torch-spyre's <c>SpyreTensorLayout</c> vocabulary, by the generic stick rule of
+/// torch-spyre commit 859df83 (<c>SpyreTensorLayout::init</c> in torch_spyre/csrc/spyre_tensor_impl.cpp, and
+/// tests/tensor/test_tensor_layout.py; docs/spyre.md#layouts): the innermost host dimension is the stick dimension,
+/// split into a stick count — the <b>outermost</b> device dimension — and the stick of <c>E</c> elements (128 bytes:
+/// 64 fp16, 32 int32), the innermost; the other host dimensions keep their order in between. So
+/// <see cref="DeviceSize"/> is <c>[⌈s(n−1)/E⌉, s0, …, s(n−2), E]</c>, <see cref="DimMap"/> (the host dimension each device
+/// dimension indexes) <c>[n−1, 0, …, n−2, n−1]</c>, and <see cref="DeviceStrides"/> the row-major strides of the device
+/// size. Two fields are this project's, not torch-spyre's: <see cref="StrideMap"/>, the host-element stride of one step
+/// along each device dimension (<c>E</c> for the stick count, 1 within a stick), and <see cref="StickPadding"/>, the
+/// elements added to fill the last stick.
 /// </summary>
 public sealed record SpyreTensorLayout(
-    string Name, string DeviceDtype, int[] Size, int[] DeviceSize, int[] DimMap, long[] StrideMap, int StickDim, int StickElements, int StickPadding)
+    string Name, string DeviceDtype, int[] Size, int[] DeviceSize, long[] DeviceStrides, int[] DimMap, long[] StrideMap, int StickDim, int StickElements, int StickPadding)
 {
     /// <summary>Bytes the device stores for the tensor (padding included).</summary>
     public long DeviceBytes => DeviceSize.Aggregate(1L, (a, b) => a * b) * (DeviceDtype == "float16" ? 2 : 4);
 
-    /// <summary>The generic stick layout of a row-major host tensor, stick dimension last.</summary>
+    /// <summary>The generic stick layout of a row-major host tensor, stick dimension last (dim order 0 … n−1).</summary>
     public static SpyreTensorLayout Generic(string name, string deviceDtype, params int[] size)
     {
         if (size.Length == 0)
@@ -32,60 +35,40 @@ public sealed record SpyreTensorLayout(
         int stickDim = n - 1;
         int sticks = (size[stickDim] + elements - 1) / elements;
         int padding = sticks * elements - size[stickDim];
-        int[] deviceSize;
-        int[] dimMap;
-        if (n == 1)
-        {
-            deviceSize = new[] { sticks, elements };
-            dimMap = new[] { 0, 0 };
-        }
-        else
-        {
-            deviceSize = size.Take(n - 2).Concat(new[] { sticks, size[n - 2], elements }).ToArray();
-            dimMap = Enumerable.Range(0, n - 2).Concat(new[] { n - 1, n - 2, n - 1 }).ToArray();
-        }
+        var deviceSize = new[] { sticks }.Concat(size.Take(n - 1)).Append(elements).ToArray();
+        var dimMap = new[] { stickDim }.Concat(Enumerable.Range(0, n - 1)).Append(stickDim).ToArray();
 
-        return new SpyreTensorLayout(name, deviceDtype, (int[])size.Clone(), deviceSize, dimMap, StridesOf(size, deviceSize, dimMap), stickDim, elements, padding);
-    }
-
-    /// <summary>
-    /// The host stride of each device dimension for a row-major host tensor, innermost first: a host dimension split
-    /// over two device dimensions (the stick dimension: elements within a stick, then sticks) gives the inner one its own
-    /// stride and the outer one the stride of a whole stick.
-    /// </summary>
-    private static long[] StridesOf(int[] size, int[] deviceSize, int[] dimMap)
-    {
-        var hostStrides = new long[size.Length];
+        var deviceStrides = new long[deviceSize.Length];
         long stride = 1;
-        for (int d = size.Length - 1; d >= 0; d--)
+        for (int j = deviceSize.Length - 1; j >= 0; j--)
+        {
+            deviceStrides[j] = stride;
+            stride *= deviceSize[j];
+        }
+
+        var hostStrides = new long[n];
+        stride = 1;
+        for (int d = n - 1; d >= 0; d--)
         {
             hostStrides[d] = stride;
             stride *= size[d];
         }
 
-        var map = new long[deviceSize.Length];
-        var next = new long[size.Length];
-        Array.Fill(next, -1);
-        for (int j = deviceSize.Length - 1; j >= 0; j--)
+        var strideMap = new long[deviceSize.Length];
+        strideMap[0] = elements * hostStrides[stickDim];
+        for (int j = 1; j < deviceSize.Length - 1; j++)
         {
-            int d = dimMap[j];
-            if (size[d] == 1)
-            {
-                map[j] = -1;
-                continue;
-            }
-
-            map[j] = next[d] == -1 ? hostStrides[d] : next[d];
-            next[d] = Math.Min(map[j] * deviceSize[j], hostStrides[d] * size[d]);
+            strideMap[j] = hostStrides[dimMap[j]];
         }
 
-        return map;
+        strideMap[^1] = hostStrides[stickDim];
+        return new SpyreTensorLayout(name, deviceDtype, (int[])size.Clone(), deviceSize, deviceStrides, dimMap, strideMap, stickDim, elements, padding);
     }
 
     /// <summary>One JSON object (the sample writes these next to the emitted module).</summary>
     public string ToJson() => string.Create(CultureInfo.InvariantCulture,
-        $"{{\"name\": \"{Name}\", \"device_dtype\": \"{DeviceDtype}\", \"size\": [{string.Join(", ", Size)}], \"device_size\": [{string.Join(", ", DeviceSize)}], \"dim_map\": [{string.Join(", ", DimMap)}], \"stride_map\": [{string.Join(", ", StrideMap)}], \"stick_dim\": {StickDim}, \"stick_elements\": {StickElements}, \"stick_padding\": {StickPadding}, \"device_bytes\": {DeviceBytes}}}");
+        $"{{\"name\": \"{Name}\", \"device_dtype\": \"{DeviceDtype}\", \"size\": [{string.Join(", ", Size)}], \"device_size\": [{string.Join(", ", DeviceSize)}], \"device_strides\": [{string.Join(", ", DeviceStrides)}], \"dim_map\": [{string.Join(", ", DimMap)}], \"stride_map\": [{string.Join(", ", StrideMap)}], \"stick_dim\": {StickDim}, \"stick_elements\": {StickElements}, \"stick_padding\": {StickPadding}, \"device_bytes\": {DeviceBytes}}}");
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{Name} {DeviceDtype} [{string.Join(", ", Size)}] → device_size [{string.Join(", ", DeviceSize)}], dim_map [{string.Join(", ", DimMap)}], stride_map [{string.Join(", ", StrideMap)}], stick dim {StickDim}, padding {StickPadding}");
+        $"{Name} {DeviceDtype} [{string.Join(", ", Size)}] → device_size [{string.Join(", ", DeviceSize)}], device_strides [{string.Join(", ", DeviceStrides)}], dim_map [{string.Join(", ", DimMap)}], stride_map [{string.Join(", ", StrideMap)}], stick dim {StickDim}, padding {StickPadding}");
 }

@@ -91,9 +91,11 @@ internal static class SpyreCommand
         var maxModelLen = new Option<int>("--max-model-len") { Description = $"vLLM's max_model_len: the longest sequence, context and new tokens (≤ {MaxLength}).", DefaultValueFactory = _ => 4096 };
         var maxQueryLen = new Option<int?>("--max-query-len") { Description = "The longest query of one sequence in a batch (default: --max-model-len)." };
         var list = new Option<bool>("--list") { Description = "Also print every variant, one 'B Qp L' line each, batch-major." };
+        var step = new Option<bool>("--step") { Description = "Print the step plan instead (SpyreStepBuckets: the variants a server compiles, every step served in ≤ 3 launches; docs/spyre.md#the-step-plan)." };
+        var maxTokens = new Option<int>("--max-num-batched-tokens") { Description = "vLLM's max_num_batched_tokens, for --step (default 2048).", DefaultValueFactory = _ => 2048 };
 
         var command = new Command("plan", "Print the bucket plan: the static shape variants (B, Qp, L) a server with these limits compiles, and their count.");
-        foreach (var option in buckets.All.Concat(new Option[] { maxNumSeqs, maxModelLen, maxQueryLen, list }))
+        foreach (var option in buckets.All.Concat(new Option[] { maxNumSeqs, maxModelLen, maxQueryLen, list, step, maxTokens }))
         {
             command.Options.Add(option);
         }
@@ -108,6 +110,26 @@ internal static class SpyreCommand
             if (query is { } q)
             {
                 InRange("--max-query-len", q, int.MaxValue);
+            }
+
+            if (result.GetValue(step))
+            {
+                int tokens = result.GetValue(maxTokens);
+                InRange("--max-num-batched-tokens", tokens, MaxLength);
+                var steps = SpyreStepBuckets.Plan(seqs, model, tokens);
+                Console.WriteLine($"{kernel.Name}: {kernel.Summary}");
+                Console.WriteLine(Invariant($"step plan: {steps}"));
+                Console.WriteLine(Invariant($"variants: {steps.Count}; every step within these limits runs in at most {SpyreStepBuckets.MaxLaunches} launches"));
+                if (result.GetValue(list))
+                {
+                    Console.WriteLine("B Qp L");
+                    foreach (var variant in steps.Variants)
+                    {
+                        Console.WriteLine(Invariant($"{variant.Batch} {variant.Qp} {variant.L}"));
+                    }
+                }
+
+                return 0;
             }
 
             long combinations = ((long)Math.Min(query ?? model, model) + bucketing.QueryPadding - 1) / bucketing.QueryPadding
