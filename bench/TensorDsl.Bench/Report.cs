@@ -14,15 +14,15 @@ internal static class Report
     public static void PrintTable(IReadOnlyList<CaseResult> results, MachineLimits limits, TextWriter writer)
     {
         writer.WriteLine(
-            $"Threads {limits.Threads}; FMA peak {limits.PeakGflops:F1} GFLOP/s, read bandwidth {limits.ReadGBps:F1} GB/s " +
-            $"(Vector{limits.VectorBits}; best trials, slowest {limits.LowestGflops:F1} GFLOP/s and {limits.LowestGBps:F1} GB/s)");
+            $"Threads {limits.Threads}; kernels' path {MachineLimits.Path}; peak {limits.PeakGflops:F1} GFLOP/s ({MachineLimits.Describe}), " +
+            $"read bandwidth {limits.ReadGBps:F1} GB/s (best trials, slowest {limits.LowestGflops:F1} GFLOP/s and {limits.LowestGBps:F1} GB/s)");
         writer.WriteLine();
         writer.WriteLine("| case | ms | GFLOP/s | pct | ORT ms | ORT GFLOP/s | vs_ort | fastest call: ours / ORT ms | max abs err vs ORT |");
         writer.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var r in results)
         {
             string pct = r.Pct(limits) is { } p
-                ? r.Bound == Bound.FmaPeak ? $"{p:F1}% of FMA peak" : $"{p:F1}% of read BW ({r.GBps:F1} GB/s)"
+                ? r.Bound == Bound.FmaPeak ? $"{p:F1}% of {(MachineLimits.Fused ? "FMA" : "mul+add")} peak" : $"{p:F1}% of read BW ({r.GBps:F1} GB/s)"
                 : "—";
             string ms = r.Ours is { } ours ? Number(ours.MedianMs) : r.OursNote is null ? "error" : "skipped";
             string ortMs = r.Ort is { } ort ? Number(ort.MedianMs) : r.OrtNote is null ? "error" : "n/a";

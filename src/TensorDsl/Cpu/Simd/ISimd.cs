@@ -40,7 +40,7 @@ internal interface ISimd<TV>
 
     static abstract TV Divide(TV left, TV right);
 
-    /// <summary><c>a · b + c</c>, fused (one rounding) where the hardware has FMA.</summary>
+    /// <summary><c>a · b + c</c>: fused (one rounding) where the hardware has FMA, else multiply then add (<see cref="FusedMultiplyAdd"/>).</summary>
     static abstract TV MultiplyAdd(TV a, TV b, TV c);
 
     /// <summary>The larger lane; which operand a NaN lane yields is unspecified (the softmax lets NaN through <c>exp</c>).</summary>

@@ -34,7 +34,7 @@ internal readonly struct SimdScalar : ISimd<float>
     public static float Divide(float left, float right) => left / right;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float MultiplyAdd(float a, float b, float c) => MathF.FusedMultiplyAdd(a, b, c);
+    public static float MultiplyAdd(float a, float b, float c) => FusedMultiplyAdd.Scalar(a, b, c);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Max(float left, float right) => left > right ? left : right;

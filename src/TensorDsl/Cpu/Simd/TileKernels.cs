@@ -14,6 +14,13 @@ internal static class TileKernels<TSimd, TV>
     where TSimd : struct, ISimd<TV>
     where TV : struct
 {
+    /// <summary>
+    /// The register-blocked micro-kernels are compiled on their own, fully optimised from the first call: inlined into
+    /// <see cref="Scores"/> or <see cref="Values"/> they exhaust the JIT's inlining budget for the caller, which then
+    /// leaves <c>ISimd</c>'s one-instruction methods as calls (seen on the 128-bit path: a call per FMA). A call per
+    /// micro-kernel pass (hundreds of FMAs) costs nothing measurable.
+    /// </summary>
+    private const MethodImplOptions MicroKernel = MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization;
     /// <summary>One vector of a stored float, Half or BFloat16 row, widened in registers.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV LoadAs<TE>(ref TE source)
@@ -256,13 +263,13 @@ internal static class TileKernels<TSimd, TV>
         float sum = 0f;
         for (int d = from; d < depth; d++)
         {
-            sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref q, d), ToFloat(ref Unsafe.Add(ref key, d)), sum);
+            sum = FusedMultiplyAdd.Scalar(Unsafe.Add(ref q, d), ToFloat(ref Unsafe.Add(ref key, d)), sum);
         }
 
         return sum;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MicroKernel)]
     private static void Scores2x8(ref float q, int rows, int depth, ref float keys, ReadOnlySpan<int> offsets, ref float s)
     {
         int w = TSimd.Count;
@@ -327,7 +334,7 @@ internal static class TileKernels<TSimd, TV>
         TSimd.Store(a71, ref Unsafe.Add(ref s, 7 * rows + w));
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MicroKernel)]
     private static void Scores4x4(ref float q, int rows, int depth, ref float k0, ref float k1, ref float k2, ref float k3, ref float s)
     {
         int w = TSimd.Count;
@@ -380,7 +387,7 @@ internal static class TileKernels<TSimd, TV>
         TSimd.Store(a3, ref Unsafe.Add(ref destination, 3 * w));
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MicroKernel)]
     private static void Scores2x4(ref float q, int rows, int depth, ref float k0, ref float k1, ref float k2, ref float k3, ref float s)
     {
         int w = TSimd.Count;
@@ -415,7 +422,7 @@ internal static class TileKernels<TSimd, TV>
         TSimd.Store(a31, ref Unsafe.Add(ref s, 3 * rows + w));
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MicroKernel)]
     private static void Scores1x4(ref float q, int rows, int depth, ref float k0, ref float k1, ref float k2, ref float k3, ref float s)
     {
         TV a0 = TSimd.Zero, a1 = TSimd.Zero, a2 = TSimd.Zero, a3 = TSimd.Zero;
@@ -434,7 +441,7 @@ internal static class TileKernels<TSimd, TV>
         TSimd.Store(a3, ref Unsafe.Add(ref s, 3 * rows));
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MicroKernel)]
     private static void Scores1x8(ref float q, int rows, int depth, ref float keys, ReadOnlySpan<int> offsets, ref float s)
     {
         ref float k0 = ref Unsafe.Add(ref keys, offsets[0]);
@@ -561,7 +568,7 @@ internal static class TileKernels<TSimd, TV>
     }
 
     /// <summary>Four rows × four vectors of columns of <see cref="Values"/>: sixteen accumulators.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MicroKernel)]
     private static void Values4x4<TE>(
         ref float p, int pRows, int r, ref TE values, ReadOnlySpan<int> valueOffsets, int count,
         ref float o, int width, int column, TV c0, TV c1, TV c2, TV c3)
