@@ -33,6 +33,9 @@ internal sealed class BenchOptions
 
     public bool Help { get; private set; }
 
+    /// <summary>Only the cases' table: no hand-off or Spyre tables after it (<c>--cases-only</c>, for profiles).</summary>
+    public bool CasesOnly { get; private set; }
+
     /// <summary>The vector path to run the kernels at (<c>--path</c>); null: the widest the machine has.</summary>
     public CpuVectorPath? Path { get; private set; }
 
@@ -53,6 +56,7 @@ internal sealed class BenchOptions
           --no-ort           skip ONNX Runtime
           --seed N           data seed (default 42)
           --bandwidth-mib N  buffer of the read-bandwidth loop (default 512; 64 with --smoke)
+          --cases-only       stop after the cases' table (no hand-off or Spyre tables), e.g. under a profiler
           --path P           run as on a machine whose widest vector path is P (512, 256, 128 or scalar): the
                              program restarts itself with the runtime's switches for P (256: DOTNET_EnableAVX512=0,
                              128: DOTNET_EnableAVX2=0, which also turns FMA off, scalar: DOTNET_EnableHWIntrinsic=0);
@@ -103,6 +107,9 @@ internal sealed class BenchOptions
                     break;
                 case "--bandwidth-mib":
                     bandwidthMib = PositiveInt(arg, Value());
+                    break;
+                case "--cases-only":
+                    options.CasesOnly = true;
                     break;
                 case "--path":
                     options.Path = ParsePath(Value());

@@ -56,6 +56,13 @@ if (options.JsonPath is { } jsonPath)
     Console.WriteLine($"wrote {jsonPath}");
 }
 
+if (options.CasesOnly)
+{
+    int failed = results.Count(result => result.Failed);
+    Console.WriteLine($"{results.Count - failed} case(s) passed, {failed} failed; {wall.Elapsed.TotalSeconds:F1} s in all");
+    return failed == 0 ? 0 : 1;
+}
+
 // How much a second thread costs and gains on a short decode: the evidence for AttentionOptions.MinParallelFlops.
 Console.WriteLine();
 HandOff.Print(options.Threads, options.Smoke ? TimingPolicy.Smoke : TimingPolicy.Quick, options.Smoke);
