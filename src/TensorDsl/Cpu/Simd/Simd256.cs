@@ -82,6 +82,12 @@ internal readonly struct Simd256 : ISimd<Vector256<float>>
     public static float Sum(Vector256<float> value)
     {
         // Halve the width with one add, then sum four lanes.
-        return Vector128.Sum(value.GetLower() + value.GetUpper());
+        return Simd128.Sum(value.GetLower() + value.GetUpper()); // the order of StoreSums4, bit for bit
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreSums4(Vector256<float> a0, Vector256<float> a1, Vector256<float> a2, Vector256<float> a3, ref float destination) =>
+        Simd128.StoreSums4(
+            a0.GetLower() + a0.GetUpper(), a1.GetLower() + a1.GetUpper(),
+            a2.GetLower() + a2.GetUpper(), a3.GetLower() + a3.GetUpper(), ref destination);
 }

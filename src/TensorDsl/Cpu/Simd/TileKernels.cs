@@ -188,10 +188,7 @@ internal static class TileKernels<TSimd, TV>
                     a3 = TSimd.MultiplyAdd(TSimd.Load(ref Unsafe.Add(ref q3, d)), k, a3);
                 }
 
-                Unsafe.Add(ref sj, r) = TSimd.Sum(a0);
-                Unsafe.Add(ref sj, r + 1) = TSimd.Sum(a1);
-                Unsafe.Add(ref sj, r + 2) = TSimd.Sum(a2);
-                Unsafe.Add(ref sj, r + 3) = TSimd.Sum(a3);
+                TSimd.StoreSums4(a0, a1, a2, a3, ref Unsafe.Add(ref sj, r));
             }
 
             for (; r < rows; r++)
@@ -254,14 +251,8 @@ internal static class TileKernels<TSimd, TV>
             b3 = TSimd.MultiplyAdd(x, k1, b3);
         }
 
-        s = TSimd.Sum(a0);
-        Unsafe.Add(ref s, 1) = TSimd.Sum(a1);
-        Unsafe.Add(ref s, 2) = TSimd.Sum(a2);
-        Unsafe.Add(ref s, 3) = TSimd.Sum(a3);
-        Unsafe.Add(ref s, lanes) = TSimd.Sum(b0);
-        Unsafe.Add(ref s, lanes + 1) = TSimd.Sum(b1);
-        Unsafe.Add(ref s, lanes + 2) = TSimd.Sum(b2);
-        Unsafe.Add(ref s, lanes + 3) = TSimd.Sum(b3);
+        TSimd.StoreSums4(a0, a1, a2, a3, ref s);
+        TSimd.StoreSums4(b0, b1, b2, b3, ref Unsafe.Add(ref s, lanes));
     }
 
     /// <summary>The part of a dot product past the last whole vector.</summary>
