@@ -290,24 +290,8 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
                 continue;
             }
 
-            int offset = call.QAddress.Offset(item.Sequence, ws.Head[r], ws.RowIndex[r], item.QueryStart);
-            if (typeof(TQ) == typeof(float) && !byDot)
-            {
-                // fp32 q straight into its transposed column, scaled on the way: one pass instead of a copy, a scaling
-                // pass and a transposing pass (P2's short key spans repack q often). q·scale rounds exactly as the
-                // vector multiply did, so the bits are unchanged.
-                var source = MemoryMarshal.Cast<TQ, float>(q.Slice(offset, depth));
-                ref float from = ref MemoryMarshal.GetReference(source);
-                ref float to = ref Unsafe.Add(ref MemoryMarshal.GetReference(qt), r);
-                for (int d = 0; d < depth; d++)
-                {
-                    Unsafe.Add(ref to, d * lanes) = Unsafe.Add(ref from, d) * scale;
-                }
-
-                continue;
-            }
-
             var row = ws.QueryRows.AsSpan(r * depth, depth);
+            int offset = call.QAddress.Offset(item.Sequence, ws.Head[r], ws.RowIndex[r], item.QueryStart);
             VectorMath<TSimd, TV>.Widen(q.Slice(offset, depth), row);
             if (scale != 1f)
             {
