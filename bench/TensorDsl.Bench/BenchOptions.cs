@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using TensorDsl;
 using TensorDsl.Bench.Harness;
 
 namespace TensorDsl.Bench;
@@ -32,6 +33,12 @@ internal sealed class BenchOptions
 
     public bool Help { get; private set; }
 
+    /// <summary>Only the cases' table: no hand-off or Spyre tables after it (<c>--cases-only</c>, for profiles).</summary>
+    public bool CasesOnly { get; private set; }
+
+    /// <summary>The vector path to run the kernels at (<c>--path</c>); null: the widest the machine has.</summary>
+    public CpuVectorPath? Path { get; private set; }
+
     public const string Usage = """
         TensorDsl.Bench: generated attention kernels vs ONNX Runtime vs this machine's FMA peak and read bandwidth.
 
@@ -49,6 +56,11 @@ internal sealed class BenchOptions
           --no-ort           skip ONNX Runtime
           --seed N           data seed (default 42)
           --bandwidth-mib N  buffer of the read-bandwidth loop (default 512; 64 with --smoke)
+          --cases-only       stop after the cases' table (no hand-off or Spyre tables), e.g. under a profiler
+          --path P           run as on a machine whose widest vector path is P (512, 256, 128 or scalar): the
+                             program restarts itself with the runtime's switches for P (256: DOTNET_EnableAVX512=0,
+                             128: DOTNET_EnableAVX2=0, which also turns FMA off, scalar: DOTNET_EnableHWIntrinsic=0);
+                             the limits are then measured at that path. ONNX Runtime keeps its own kernels.
         """;
 
     public static BenchOptions Parse(string[] args)
@@ -96,6 +108,12 @@ internal sealed class BenchOptions
                 case "--bandwidth-mib":
                     bandwidthMib = PositiveInt(arg, Value());
                     break;
+                case "--cases-only":
+                    options.CasesOnly = true;
+                    break;
+                case "--path":
+                    options.Path = ParsePath(Value());
+                    break;
                 case "-h":
                 case "--help":
                     options.Help = true;
@@ -131,6 +149,27 @@ internal sealed class BenchOptions
 
         return cases.Count > 0 ? cases : throw new ArgumentException("--cases names no case");
     }
+
+    private static CpuVectorPath ParsePath(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "512" => CpuVectorPath.Vector512,
+        "256" => CpuVectorPath.Vector256,
+        "128" => CpuVectorPath.Vector128,
+        "scalar" => CpuVectorPath.Scalar,
+        _ => throw new ArgumentException($"--path takes 512, 256, 128 or scalar, not '{text}'"),
+    };
+
+    /// <summary>
+    /// The runtime switch that makes <paramref name="path"/> the widest path the kernels see (docs/design.md, "Vector
+    /// paths"): the standard switches only turn instruction sets off, which is what a machine without them looks like.
+    /// </summary>
+    public static (string Name, string Value)? SwitchFor(CpuVectorPath path) => path switch
+    {
+        CpuVectorPath.Vector256 => ("DOTNET_EnableAVX512", "0"),
+        CpuVectorPath.Vector128 => ("DOTNET_EnableAVX2", "0"),
+        CpuVectorPath.Scalar => ("DOTNET_EnableHWIntrinsic", "0"),
+        _ => null,
+    };
 
     private static int PositiveInt(string option, string text)
         => int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) && value > 0

@@ -26,6 +26,11 @@ if (options.Help)
     return 0;
 }
 
+if (options.Path is { } path && path != AttentionOptions.VectorPath)
+{
+    return RunAtPath(path);
+}
+
 var wall = Stopwatch.StartNew();
 AttentionOptions.ThreadCount = options.Threads;
 Console.WriteLine($"TensorDsl.Bench{(options.Smoke ? " --smoke (tiny shapes)" : "")}: {options.Threads} thread(s), cases {string.Join(",", options.Cases)}");
@@ -46,10 +51,17 @@ Console.WriteLine();
 limits = limits.Combine(MeasureLimits("after the cases"));
 Console.WriteLine();
 Report.PrintTable(results, limits, Console.Out);
-if (options.JsonPath is { } path)
+if (options.JsonPath is { } jsonPath)
 {
-    Report.WriteJson(results, limits, path);
-    Console.WriteLine($"wrote {path}");
+    Report.WriteJson(results, limits, jsonPath);
+    Console.WriteLine($"wrote {jsonPath}");
+}
+
+if (options.CasesOnly)
+{
+    int failed = results.Count(result => result.Failed);
+    Console.WriteLine($"{results.Count - failed} case(s) passed, {failed} failed; {wall.Elapsed.TotalSeconds:F1} s in all");
+    return failed == 0 ? 0 : 1;
 }
 
 // How much a second thread costs and gains on a short decode: the evidence for AttentionOptions.MinParallelFlops.
@@ -70,10 +82,10 @@ MachineLimits MeasureLimits(string when)
     var measured = MachineLimits.Measure(
         options.Threads, options.BandwidthBytes, trials: options.Smoke ? 3 : 10, seconds: options.Smoke ? 0.03 : 0.1);
     Console.WriteLine(
-        $"FMA peak {when}: {measured.PeakGflops:F1} GFLOP/s fp32 on {measured.Threads} thread(s) (Vector{measured.VectorBits}, " +
-        $"{MachineLimits.Accumulators} independent accumulators, 2 flops per lane per FMA; slowest trial {measured.LowestGflops:F1})");
+        $"Peak {when}: {measured.PeakGflops:F1} GFLOP/s fp32 on {measured.Threads} thread(s) ({MachineLimits.Describe}, " +
+        $"{MachineLimits.Accumulators} independent accumulators, 2 flops per lane per multiply-add; slowest trial {measured.LowestGflops:F1})");
     Console.WriteLine(
-        $"Read bandwidth {when}: {measured.ReadGBps:F1} GB/s on {measured.Threads} thread(s) (Vector{measured.VectorBits} loads over " +
+        $"Read bandwidth {when}: {measured.ReadGBps:F1} GB/s on {measured.Threads} thread(s) ({measured.VectorBits}-bit loads over " +
         $"{measured.BufferBytes >> 20} MiB; slowest pass {measured.LowestGBps:F1})");
     return measured;
 }
@@ -88,6 +100,39 @@ static BenchCase CreateCase(string name, bool smoke) => name switch
     "M1" => new MixedBatchCase("M1", smoke),
     _ => throw new ArgumentException($"unknown case {name}"),
 };
+
+// --path: the vector path is chosen once per process from what the runtime enables, so another path needs another
+// process. The same program restarts with the switch that turns the wider instruction sets off (as on a machine
+// without them) and the same arguments; it runs the cases itself when it finds the path it was asked for.
+static int RunAtPath(CpuVectorPath path)
+{
+    const string Child = "TENSORDSL_BENCH_PATH_CHILD";
+    if (Environment.GetEnvironmentVariable(Child) == "1" || BenchOptions.SwitchFor(path) is not { } setting)
+    {
+        Console.Error.WriteLine(
+            $"--path {path}: this process runs the {AttentionOptions.VectorPath} path and no runtime switch gives {path} here " +
+            "(the switches only turn instruction sets off; Vector512 needs AVX-512 hardware)");
+        return 2;
+    }
+
+    var start = new ProcessStartInfo(Environment.ProcessPath ?? "dotnet") { UseShellExecute = false };
+    if (System.IO.Path.GetFileNameWithoutExtension(start.FileName).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
+    {
+        start.ArgumentList.Add(typeof(BenchOptions).Assembly.Location); // `dotnet TensorDsl.Bench.dll ...`
+    }
+
+    foreach (var arg in Environment.GetCommandLineArgs().Skip(1))
+    {
+        start.ArgumentList.Add(arg);
+    }
+
+    start.Environment[setting.Name] = setting.Value;
+    start.Environment[Child] = "1";
+    Console.WriteLine($"--path {path}: restarting with {setting.Name}={setting.Value}");
+    using var child = Process.Start(start) ?? throw new InvalidOperationException("could not restart the benchmark");
+    child.WaitForExit();
+    return child.ExitCode;
+}
 
 static string OrtVersion()
 {

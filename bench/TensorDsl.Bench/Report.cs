@@ -14,22 +14,37 @@ internal static class Report
     public static void PrintTable(IReadOnlyList<CaseResult> results, MachineLimits limits, TextWriter writer)
     {
         writer.WriteLine(
-            $"Threads {limits.Threads}; FMA peak {limits.PeakGflops:F1} GFLOP/s, read bandwidth {limits.ReadGBps:F1} GB/s " +
-            $"(Vector{limits.VectorBits}; best trials, slowest {limits.LowestGflops:F1} GFLOP/s and {limits.LowestGBps:F1} GB/s)");
+            $"Threads {limits.Threads}; kernels' path {MachineLimits.Path}; peak {limits.PeakGflops:F1} GFLOP/s ({MachineLimits.Describe}), " +
+            $"read bandwidth {limits.ReadGBps:F1} GB/s (best trials, slowest {limits.LowestGflops:F1} GFLOP/s and {limits.LowestGBps:F1} GB/s)");
         writer.WriteLine();
-        writer.WriteLine("| case | ms | GFLOP/s | pct | ORT ms | ORT GFLOP/s | vs_ort | fastest call: ours / ORT ms | max abs err vs ORT |");
-        writer.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        writer.WriteLine("| case | ms | GFLOP/s | pct | roofline ms (% reached) | ORT ms | ORT GFLOP/s | vs_ort | fastest call: ours / ORT ms | max abs err vs ORT |");
+        writer.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var r in results)
         {
             string pct = r.Pct(limits) is { } p
-                ? r.Bound == Bound.FmaPeak ? $"{p:F1}% of FMA peak" : $"{p:F1}% of read BW ({r.GBps:F1} GB/s)"
+                ? r.Bound == Bound.FmaPeak ? $"{p:F1}% of {(MachineLimits.Fused ? "FMA" : "mul+add")} peak" : $"{p:F1}% of read BW ({r.GBps:F1} GB/s)"
                 : "—";
             string ms = r.Ours is { } ours ? Number(ours.MedianMs) : r.OursNote is null ? "error" : "skipped";
             string ortMs = r.Ort is { } ort ? Number(ort.MedianMs) : r.OrtNote is null ? "error" : "n/a";
+            string roofline = r.RooflineMs(limits) is { } floor
+                ? $"{Number(floor)} ({(r.RooflinePct(limits) is { } reached ? reached.ToString("F1", CultureInfo.InvariantCulture) + "%" : "—")})"
+                : "—";
             writer.WriteLine(
-                $"| {r.Case} | {ms} | {Opt(r.Gflops, "F2")} | {pct} | {ortMs} | {Opt(r.OrtGflops, "F2")} | " +
+                $"| {r.Case} | {ms} | {Opt(r.Gflops, "F2")} | {pct} | {roofline} | {ortMs} | {Opt(r.OrtGflops, "F2")} | " +
                 $"{Opt(r.VsOrt, "F2")} | {(r.Ours is { } o ? Number(o.MinMs) : "—")} / {(r.Ort is { } t ? Number(t.MinMs) : "—")} | " +
                 $"{(r.OrtError is { } e ? e.ToString("E1", CultureInfo.InvariantCulture) : "—")} |");
+        }
+
+        // A median far above the fastest call means the machine's load moved while the case ran: its numbers say
+        // more about the neighbours than about the kernels.
+        foreach (var r in results)
+        {
+            if (r.Noisy)
+            {
+                writer.WriteLine(
+                    $"NOISY {r.Case}: median / fastest call {Spread(r.Ours)} ours, {Spread(r.Ort)} ONNX Runtime " +
+                    $"(above {CaseResult.NoisyRatio:F2}): compare fastest calls, or rerun with --cases {r.Case}");
+            }
         }
 
         writer.WriteLine();
@@ -70,6 +85,9 @@ internal static class Report
             Write(json, "ort_ms_min", r.Ort?.MinMs);
             Write(json, "ort_gflops", r.OrtGflops);
             Write(json, "vs_ort", r.VsOrt);
+            Write(json, "roofline_ms", r.RooflineMs(limits));
+            Write(json, "roofline_pct", r.RooflinePct(limits));
+            json.WriteBoolean("noisy", r.Noisy);
             Write(json, "ort_max_abs_err", r.OrtError);
             Write(json, "ref_max_abs_err", r.ReferenceError);
             json.WriteNumber("flops", r.Flops);
@@ -113,6 +131,9 @@ internal static class Report
             json.WriteString(name, value);
         }
     }
+
+    private static string Spread(Timing? timing) =>
+        timing is null ? "—" : "×" + (timing.MedianMs / timing.MinMs).ToString("F2", CultureInfo.InvariantCulture);
 
     private static string Number(double ms) => ms >= 100 ? ms.ToString("F0", CultureInfo.InvariantCulture) : ms.ToString("F3", CultureInfo.InvariantCulture);
 

@@ -25,6 +25,25 @@ internal sealed record CaseResult(
         return pct is { } value && double.IsFinite(value) ? value : null;
     }
 
+    /// <summary>
+    /// The roofline time, ms: the K/V bytes at the read bandwidth plus the FLOPs at the peak (the issue's
+    /// <c>time_min</c>). The sum, not the max: a case that is half decodes and half prefill, like M1, needs both
+    /// limits in turn.
+    /// </summary>
+    public double? RooflineMs(MachineLimits limits)
+    {
+        double ms = (KvBytes / (limits.ReadGBps * 1e9) + Flops / (limits.PeakGflops * 1e9)) * 1e3;
+        return double.IsFinite(ms) && ms > 0 ? ms : null;
+    }
+
+    /// <summary>The roofline time as a percentage of our median: how close the kernel runs to both limits at once.</summary>
+    public double? RooflinePct(MachineLimits limits) => Ours is null ? null : RooflineMs(limits) * 100 / Ours.MedianMs;
+
+    /// <summary>How far a side's median sits above its fastest call: above <see cref="NoisyRatio"/> the run was noisy.</summary>
+    public const double NoisyRatio = 1.15;
+
+    public bool Noisy => (Ours is { } o && o.MedianMs > NoisyRatio * o.MinMs) || (Ort is { } t && t.MedianMs > NoisyRatio * t.MinMs);
+
     /// <summary>Our speed over ONNX Runtime's: ORT ms / our ms (above 1: we are faster).</summary>
     public double? VsOrt => Ours is null || Ort is null ? null : Ort.MedianMs / Ours.MedianMs;
 }

@@ -33,9 +33,10 @@ internal readonly struct Simd128 : ISimd<Vector128<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Divide(Vector128<float> left, Vector128<float> right) => left / right;
 
+    /// <summary>Fused where the hardware fuses (<see cref="FusedMultiplyAdd.IsHardware"/>), else multiply then add.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> MultiplyAdd(Vector128<float> a, Vector128<float> b, Vector128<float> c) =>
-        Vector128.FusedMultiplyAdd(a, b, c);
+        FusedMultiplyAdd.IsHardware ? Vector128.FusedMultiplyAdd(a, b, c) : (a * b) + c;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Max(Vector128<float> left, Vector128<float> right) => Vector128.MaxNative(left, right);
@@ -77,6 +78,32 @@ internal readonly struct Simd128 : ISimd<Vector128<float>>
     public static Vector128<float> LoadBFloat16(ref ushort source) =>
         (Vector128.WidenLower(Vector64.LoadUnsafe(ref source).ToVector128Unsafe()) << 16).AsSingle();
 
+    /// <summary>
+    /// <c>(v₀ + v₂) + (v₁ + v₃)</c>: the order <see cref="StoreSums4"/> adds in, so a row's score has the same bits
+    /// whichever of the two reduced it (a head slice can leave a block fewer rows than the four StoreSums4 takes).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Sum(Vector128<float> value) => Vector128.Sum(value);
+    public static float Sum(Vector128<float> value)
+    {
+        Vector128<float> pairs = value + Vector128.Shuffle(value, Vector128.Create(2, 3, 0, 1));
+        return pairs.ToScalar() + pairs.GetElement(1);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreSums4(Vector128<float> a0, Vector128<float> a1, Vector128<float> a2, Vector128<float> a3, ref float destination)
+    {
+        if (System.Runtime.Intrinsics.X86.Sse.IsSupported)
+        {
+            // t0 = [a0₀+a0₂, a1₀+a1₂, a0₁+a0₃, a1₁+a1₃], t1 likewise for a2, a3; then low halves + high halves.
+            var t0 = System.Runtime.Intrinsics.X86.Sse.UnpackLow(a0, a1) + System.Runtime.Intrinsics.X86.Sse.UnpackHigh(a0, a1);
+            var t1 = System.Runtime.Intrinsics.X86.Sse.UnpackLow(a2, a3) + System.Runtime.Intrinsics.X86.Sse.UnpackHigh(a2, a3);
+            (System.Runtime.Intrinsics.X86.Sse.MoveLowToHigh(t0, t1) + System.Runtime.Intrinsics.X86.Sse.MoveHighToLow(t1, t0)).StoreUnsafe(ref destination);
+            return;
+        }
+
+        destination = Sum(a0);
+        Unsafe.Add(ref destination, 1) = Sum(a1);
+        Unsafe.Add(ref destination, 2) = Sum(a2);
+        Unsafe.Add(ref destination, 3) = Sum(a3);
+    }
 }

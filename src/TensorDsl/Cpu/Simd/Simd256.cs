@@ -33,9 +33,10 @@ internal readonly struct Simd256 : ISimd<Vector256<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Divide(Vector256<float> left, Vector256<float> right) => left / right;
 
+    /// <summary>Fused where the hardware fuses (<see cref="FusedMultiplyAdd.IsHardware"/>), else multiply then add.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) =>
-        Vector256.FusedMultiplyAdd(a, b, c);
+        FusedMultiplyAdd.IsHardware ? Vector256.FusedMultiplyAdd(a, b, c) : (a * b) + c;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Max(Vector256<float> left, Vector256<float> right) => Vector256.MaxNative(left, right);
@@ -81,6 +82,12 @@ internal readonly struct Simd256 : ISimd<Vector256<float>>
     public static float Sum(Vector256<float> value)
     {
         // Halve the width with one add, then sum four lanes.
-        return Vector128.Sum(value.GetLower() + value.GetUpper());
+        return Simd128.Sum(value.GetLower() + value.GetUpper()); // the order of StoreSums4, bit for bit
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreSums4(Vector256<float> a0, Vector256<float> a1, Vector256<float> a2, Vector256<float> a3, ref float destination) =>
+        Simd128.StoreSums4(
+            a0.GetLower() + a0.GetUpper(), a1.GetLower() + a1.GetUpper(),
+            a2.GetLower() + a2.GetUpper(), a3.GetLower() + a3.GetUpper(), ref destination);
 }

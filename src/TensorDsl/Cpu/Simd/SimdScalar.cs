@@ -34,7 +34,7 @@ internal readonly struct SimdScalar : ISimd<float>
     public static float Divide(float left, float right) => left / right;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float MultiplyAdd(float a, float b, float c) => MathF.FusedMultiplyAdd(a, b, c);
+    public static float MultiplyAdd(float a, float b, float c) => FusedMultiplyAdd.Scalar(a, b, c);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Max(float left, float right) => left > right ? left : right;
@@ -65,4 +65,13 @@ internal readonly struct SimdScalar : ISimd<float>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(float value) => value;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreSums4(float a0, float a1, float a2, float a3, ref float destination)
+    {
+        destination = a0;
+        Unsafe.Add(ref destination, 1) = a1;
+        Unsafe.Add(ref destination, 2) = a2;
+        Unsafe.Add(ref destination, 3) = a3;
+    }
 }

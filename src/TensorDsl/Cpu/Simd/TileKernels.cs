@@ -14,6 +14,14 @@ internal static class TileKernels<TSimd, TV>
     where TSimd : struct, ISimd<TV>
     where TV : struct
 {
+    /// <summary>
+    /// The register-blocked micro-kernels are compiled on their own, fully optimised from the first call: inlined into
+    /// <see cref="Scores"/> or <see cref="Values"/> they exhaust the JIT's inlining budget for the caller, which then
+    /// leaves <c>ISimd</c>'s one-instruction methods as calls (seen on the 128-bit path: a call per FMA). A call per
+    /// micro-kernel pass (hundreds of FMAs) costs nothing measurable.
+    /// </summary>
+    private const MethodImplOptions MicroKernel = MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization;
+
     /// <summary>One vector of a stored float, Half or BFloat16 row, widened in registers.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV LoadAs<TE>(ref TE source)
@@ -86,6 +94,14 @@ internal static class TileKernels<TSimd, TV>
                 for (; r + 4 * w <= rows; r += 4 * w)
                 {
                     Scores4x4(ref Unsafe.Add(ref qt, r), rows, depth, ref k0, ref k1, ref k2, ref k3, ref Unsafe.Add(ref sj, r));
+                }
+            }
+            else
+            {
+                // 16 vector registers (AVX2, SSE): 12 accumulators, 3 q vectors and the broadcast key fill them exactly.
+                for (; r + 3 * w <= rows; r += 3 * w)
+                {
+                    Scores3x4(ref Unsafe.Add(ref qt, r), rows, depth, ref k0, ref k1, ref k2, ref k3, ref Unsafe.Add(ref sj, r));
                 }
             }
 
@@ -172,10 +188,7 @@ internal static class TileKernels<TSimd, TV>
                     a3 = TSimd.MultiplyAdd(TSimd.Load(ref Unsafe.Add(ref q3, d)), k, a3);
                 }
 
-                Unsafe.Add(ref sj, r) = TSimd.Sum(a0);
-                Unsafe.Add(ref sj, r + 1) = TSimd.Sum(a1);
-                Unsafe.Add(ref sj, r + 2) = TSimd.Sum(a2);
-                Unsafe.Add(ref sj, r + 3) = TSimd.Sum(a3);
+                TSimd.StoreSums4(a0, a1, a2, a3, ref Unsafe.Add(ref sj, r));
             }
 
             for (; r < rows; r++)
@@ -238,14 +251,8 @@ internal static class TileKernels<TSimd, TV>
             b3 = TSimd.MultiplyAdd(x, k1, b3);
         }
 
-        s = TSimd.Sum(a0);
-        Unsafe.Add(ref s, 1) = TSimd.Sum(a1);
-        Unsafe.Add(ref s, 2) = TSimd.Sum(a2);
-        Unsafe.Add(ref s, 3) = TSimd.Sum(a3);
-        Unsafe.Add(ref s, lanes) = TSimd.Sum(b0);
-        Unsafe.Add(ref s, lanes + 1) = TSimd.Sum(b1);
-        Unsafe.Add(ref s, lanes + 2) = TSimd.Sum(b2);
-        Unsafe.Add(ref s, lanes + 3) = TSimd.Sum(b3);
+        TSimd.StoreSums4(a0, a1, a2, a3, ref s);
+        TSimd.StoreSums4(b0, b1, b2, b3, ref Unsafe.Add(ref s, lanes));
     }
 
     /// <summary>The part of a dot product past the last whole vector.</summary>
@@ -256,13 +263,13 @@ internal static class TileKernels<TSimd, TV>
         float sum = 0f;
         for (int d = from; d < depth; d++)
         {
-            sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref q, d), ToFloat(ref Unsafe.Add(ref key, d)), sum);
+            sum = FusedMultiplyAdd.Scalar(Unsafe.Add(ref q, d), ToFloat(ref Unsafe.Add(ref key, d)), sum);
         }
 
         return sum;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MicroKernel)]
     private static void Scores2x8(ref float q, int rows, int depth, ref float keys, ReadOnlySpan<int> offsets, ref float s)
     {
         int w = TSimd.Count;
@@ -327,7 +334,7 @@ internal static class TileKernels<TSimd, TV>
         TSimd.Store(a71, ref Unsafe.Add(ref s, 7 * rows + w));
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MicroKernel)]
     private static void Scores4x4(ref float q, int rows, int depth, ref float k0, ref float k1, ref float k2, ref float k3, ref float s)
     {
         int w = TSimd.Count;
@@ -370,6 +377,59 @@ internal static class TileKernels<TSimd, TV>
         Store4(a30, a31, a32, a33, ref Unsafe.Add(ref s, 3 * rows));
     }
 
+    /// <summary>
+    /// Three vectors of rows × four keys: the 16-register shape (12 accumulators + 3 q loads + 1 broadcast), 7 loads
+    /// per 12 FMAs where 2 × 4 needs 6 per 8. The q pointer advances by <paramref name="rows"/> per step (no multiply
+    /// in the loop).
+    /// </summary>
+    [MethodImpl(MicroKernel)]
+    private static void Scores3x4(ref float q, int rows, int depth, ref float k0, ref float k1, ref float k2, ref float k3, ref float s)
+    {
+        int w = TSimd.Count;
+        TV a00 = TSimd.Zero, a01 = TSimd.Zero, a02 = TSimd.Zero;
+        TV a10 = TSimd.Zero, a11 = TSimd.Zero, a12 = TSimd.Zero;
+        TV a20 = TSimd.Zero, a21 = TSimd.Zero, a22 = TSimd.Zero;
+        TV a30 = TSimd.Zero, a31 = TSimd.Zero, a32 = TSimd.Zero;
+        ref float qd = ref q;
+        for (int d = 0; d < depth; d++)
+        {
+            TV q0 = TSimd.Load(ref qd);
+            TV q1 = TSimd.Load(ref Unsafe.Add(ref qd, w));
+            TV q2 = TSimd.Load(ref Unsafe.Add(ref qd, 2 * w));
+            qd = ref Unsafe.Add(ref qd, rows);
+            TV b = TSimd.Broadcast(Unsafe.Add(ref k0, d));
+            a00 = TSimd.MultiplyAdd(q0, b, a00);
+            a01 = TSimd.MultiplyAdd(q1, b, a01);
+            a02 = TSimd.MultiplyAdd(q2, b, a02);
+            b = TSimd.Broadcast(Unsafe.Add(ref k1, d));
+            a10 = TSimd.MultiplyAdd(q0, b, a10);
+            a11 = TSimd.MultiplyAdd(q1, b, a11);
+            a12 = TSimd.MultiplyAdd(q2, b, a12);
+            b = TSimd.Broadcast(Unsafe.Add(ref k2, d));
+            a20 = TSimd.MultiplyAdd(q0, b, a20);
+            a21 = TSimd.MultiplyAdd(q1, b, a21);
+            a22 = TSimd.MultiplyAdd(q2, b, a22);
+            b = TSimd.Broadcast(Unsafe.Add(ref k3, d));
+            a30 = TSimd.MultiplyAdd(q0, b, a30);
+            a31 = TSimd.MultiplyAdd(q1, b, a31);
+            a32 = TSimd.MultiplyAdd(q2, b, a32);
+        }
+
+        Store3(a00, a01, a02, ref s);
+        Store3(a10, a11, a12, ref Unsafe.Add(ref s, rows));
+        Store3(a20, a21, a22, ref Unsafe.Add(ref s, 2 * rows));
+        Store3(a30, a31, a32, ref Unsafe.Add(ref s, 3 * rows));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store3(TV a0, TV a1, TV a2, ref float destination)
+    {
+        int w = TSimd.Count;
+        TSimd.Store(a0, ref destination);
+        TSimd.Store(a1, ref Unsafe.Add(ref destination, w));
+        TSimd.Store(a2, ref Unsafe.Add(ref destination, 2 * w));
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store4(TV a0, TV a1, TV a2, TV a3, ref float destination)
     {
@@ -380,7 +440,7 @@ internal static class TileKernels<TSimd, TV>
         TSimd.Store(a3, ref Unsafe.Add(ref destination, 3 * w));
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MicroKernel)]
     private static void Scores2x4(ref float q, int rows, int depth, ref float k0, ref float k1, ref float k2, ref float k3, ref float s)
     {
         int w = TSimd.Count;
@@ -415,7 +475,7 @@ internal static class TileKernels<TSimd, TV>
         TSimd.Store(a31, ref Unsafe.Add(ref s, 3 * rows + w));
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MicroKernel)]
     private static void Scores1x4(ref float q, int rows, int depth, ref float k0, ref float k1, ref float k2, ref float k3, ref float s)
     {
         TV a0 = TSimd.Zero, a1 = TSimd.Zero, a2 = TSimd.Zero, a3 = TSimd.Zero;
@@ -434,7 +494,7 @@ internal static class TileKernels<TSimd, TV>
         TSimd.Store(a3, ref Unsafe.Add(ref s, 3 * rows));
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MicroKernel)]
     private static void Scores1x8(ref float q, int rows, int depth, ref float keys, ReadOnlySpan<int> offsets, ref float s)
     {
         ref float k0 = ref Unsafe.Add(ref keys, offsets[0]);
@@ -483,6 +543,18 @@ internal static class TileKernels<TSimd, TV>
     {
         int w = TSimd.Count;
         int r = 0;
+        if (!TSimd.ManyRegisters && width % (2 * w) == 0)
+        {
+            // 16 vector registers: six rows × two vectors of columns, 12 accumulators + 2 value loads + 1 broadcast.
+            for (; r + 6 <= rows; r += 6)
+            {
+                for (int c = 0; c < width; c += 2 * w)
+                {
+                    Values6x2(ref p, pRows, r, ref values, valueOffsets, count, ref Unsafe.Add(ref o, r * width + c), width, c, ref Unsafe.Add(ref carry, r));
+                }
+            }
+        }
+
         for (; r + 4 <= rows; r += 4)
         {
             ref float or = ref Unsafe.Add(ref o, r * width);
@@ -561,7 +633,7 @@ internal static class TileKernels<TSimd, TV>
     }
 
     /// <summary>Four rows × four vectors of columns of <see cref="Values"/>: sixteen accumulators.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MicroKernel)]
     private static void Values4x4<TE>(
         ref float p, int pRows, int r, ref TE values, ReadOnlySpan<int> valueOffsets, int count,
         ref float o, int width, int column, TV c0, TV c1, TV c2, TV c3)
@@ -613,6 +685,75 @@ internal static class TileKernels<TSimd, TV>
         Store4(a10, a11, a12, a13, ref o1);
         Store4(a20, a21, a22, a23, ref o2);
         Store4(a30, a31, a32, a33, ref o3);
+    }
+
+    /// <summary>
+    /// Six rows × two vectors of columns of <see cref="Values"/>: the 16-register shape (12 accumulators, 2 value
+    /// vectors, 1 broadcast weight), 8 loads per 12 FMAs where four rows need 6 per 8.
+    /// </summary>
+    [MethodImpl(MicroKernel)]
+    private static void Values6x2<TE>(
+        ref float p, int pRows, int r, ref TE values, ReadOnlySpan<int> valueOffsets, int count,
+        ref float o, int width, int column, ref float carry)
+        where TE : unmanaged
+    {
+        int w = TSimd.Count;
+        ref float o1 = ref Unsafe.Add(ref o, width);
+        ref float o2 = ref Unsafe.Add(ref o, 2 * width);
+        ref float o3 = ref Unsafe.Add(ref o, 3 * width);
+        ref float o4 = ref Unsafe.Add(ref o, 4 * width);
+        ref float o5 = ref Unsafe.Add(ref o, 5 * width);
+        TV c = TSimd.Broadcast(carry);
+        TV a00 = TSimd.Multiply(TSimd.Load(ref o), c), a01 = TSimd.Multiply(TSimd.Load(ref Unsafe.Add(ref o, w)), c);
+        c = TSimd.Broadcast(Unsafe.Add(ref carry, 1));
+        TV a10 = TSimd.Multiply(TSimd.Load(ref o1), c), a11 = TSimd.Multiply(TSimd.Load(ref Unsafe.Add(ref o1, w)), c);
+        c = TSimd.Broadcast(Unsafe.Add(ref carry, 2));
+        TV a20 = TSimd.Multiply(TSimd.Load(ref o2), c), a21 = TSimd.Multiply(TSimd.Load(ref Unsafe.Add(ref o2, w)), c);
+        c = TSimd.Broadcast(Unsafe.Add(ref carry, 3));
+        TV a30 = TSimd.Multiply(TSimd.Load(ref o3), c), a31 = TSimd.Multiply(TSimd.Load(ref Unsafe.Add(ref o3, w)), c);
+        c = TSimd.Broadcast(Unsafe.Add(ref carry, 4));
+        TV a40 = TSimd.Multiply(TSimd.Load(ref o4), c), a41 = TSimd.Multiply(TSimd.Load(ref Unsafe.Add(ref o4, w)), c);
+        c = TSimd.Broadcast(Unsafe.Add(ref carry, 5));
+        TV a50 = TSimd.Multiply(TSimd.Load(ref o5), c), a51 = TSimd.Multiply(TSimd.Load(ref Unsafe.Add(ref o5, w)), c);
+        ref float pj = ref Unsafe.Add(ref p, r);
+        for (int j = 0; j < count; j++)
+        {
+            ref TE v = ref Unsafe.Add(ref values, valueOffsets[j] + column);
+            TV v0 = LoadAs(ref v);
+            TV v1 = LoadAs(ref Unsafe.Add(ref v, w));
+            TV b = TSimd.Broadcast(pj);
+            a00 = TSimd.MultiplyAdd(b, v0, a00);
+            a01 = TSimd.MultiplyAdd(b, v1, a01);
+            b = TSimd.Broadcast(Unsafe.Add(ref pj, 1));
+            a10 = TSimd.MultiplyAdd(b, v0, a10);
+            a11 = TSimd.MultiplyAdd(b, v1, a11);
+            b = TSimd.Broadcast(Unsafe.Add(ref pj, 2));
+            a20 = TSimd.MultiplyAdd(b, v0, a20);
+            a21 = TSimd.MultiplyAdd(b, v1, a21);
+            b = TSimd.Broadcast(Unsafe.Add(ref pj, 3));
+            a30 = TSimd.MultiplyAdd(b, v0, a30);
+            a31 = TSimd.MultiplyAdd(b, v1, a31);
+            b = TSimd.Broadcast(Unsafe.Add(ref pj, 4));
+            a40 = TSimd.MultiplyAdd(b, v0, a40);
+            a41 = TSimd.MultiplyAdd(b, v1, a41);
+            b = TSimd.Broadcast(Unsafe.Add(ref pj, 5));
+            a50 = TSimd.MultiplyAdd(b, v0, a50);
+            a51 = TSimd.MultiplyAdd(b, v1, a51);
+            pj = ref Unsafe.Add(ref pj, pRows);
+        }
+
+        TSimd.Store(a00, ref o);
+        TSimd.Store(a01, ref Unsafe.Add(ref o, w));
+        TSimd.Store(a10, ref o1);
+        TSimd.Store(a11, ref Unsafe.Add(ref o1, w));
+        TSimd.Store(a20, ref o2);
+        TSimd.Store(a21, ref Unsafe.Add(ref o2, w));
+        TSimd.Store(a30, ref o3);
+        TSimd.Store(a31, ref Unsafe.Add(ref o3, w));
+        TSimd.Store(a40, ref o4);
+        TSimd.Store(a41, ref Unsafe.Add(ref o4, w));
+        TSimd.Store(a50, ref o5);
+        TSimd.Store(a51, ref Unsafe.Add(ref o5, w));
     }
 
     /// <summary>One row, one vector of columns of <see cref="Values"/>.</summary>
