@@ -13,13 +13,13 @@ namespace TensorDsl.FrontEnd.Model;
 internal readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IEnumerable<T>
     where T : IEquatable<T>
 {
-    private readonly ImmutableArray<T> items;
+    private readonly ImmutableArray<T> _items;
 
-    public EquatableArray(ImmutableArray<T> items) => this.items = items;
+    public EquatableArray(ImmutableArray<T> items) => _items = items;
 
     public static EquatableArray<T> Empty => new(ImmutableArray<T>.Empty);
 
-    public ImmutableArray<T> Items => items.IsDefault ? ImmutableArray<T>.Empty : items;
+    public ImmutableArray<T> Items => _items.IsDefault ? ImmutableArray<T>.Empty : _items;
 
     public int Count => Items.Length;
 
@@ -53,6 +53,6 @@ internal readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IEnu
 
 internal static class EquatableArray
 {
-    public static EquatableArray<T> ToEquatableArray<T>(this IEnumerable<T> items)
-        where T : IEquatable<T> => new(items.ToImmutableArray());
+    public static EquatableArray<T> ToEquatableArray<T>(this IEnumerable<T> _items)
+        where T : IEquatable<T> => new(_items.ToImmutableArray());
 }

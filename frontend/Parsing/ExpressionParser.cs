@@ -19,20 +19,20 @@ namespace TensorDsl.FrontEnd.Parsing;
 /// </summary>
 internal sealed class ExpressionParser
 {
-    private readonly SemanticModel model;
-    private readonly ImmutableArray<IParameterSymbol> parameters;
-    private readonly List<DiagnosticInfo> diagnostics;
-    private readonly CancellationToken cancellationToken;
-    private readonly Dictionary<IParameterSymbol, OperandRole> roles = new(SymbolEqualityComparer.Default);
-    private bool failed;
+    private readonly SemanticModel _model;
+    private readonly ImmutableArray<IParameterSymbol> _parameters;
+    private readonly List<DiagnosticInfo> _diagnostics;
+    private readonly CancellationToken _cancellationToken;
+    private readonly Dictionary<IParameterSymbol, OperandRole> _roles = new(SymbolEqualityComparer.Default);
+    private bool _failed;
 
     public ExpressionParser(
         SemanticModel model, ImmutableArray<IParameterSymbol> parameters, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
     {
-        this.model = model;
-        this.parameters = parameters;
-        this.diagnostics = diagnostics;
-        this.cancellationToken = cancellationToken;
+        _model = model;
+        _parameters = parameters;
+        _diagnostics = diagnostics;
+        _cancellationToken = cancellationToken;
     }
 
     public List<ScoreStepModel> Steps { get; } = new();
@@ -45,13 +45,13 @@ internal sealed class ExpressionParser
     public SourceSpan? ScoresLocation { get; private set; }
 
     public OperandRole RoleOf(IParameterSymbol parameter) =>
-        roles.TryGetValue(parameter, out var role) ? role : OperandRole.Unused;
+        _roles.TryGetValue(parameter, out var role) ? role : OperandRole.Unused;
 
     /// <summary>Parses the whole expression; false when something was reported.</summary>
     public bool Parse(ExpressionSyntax expression)
     {
         ParseAttention(Unwrap(expression));
-        return !failed;
+        return !_failed;
     }
 
     private void ParseAttention(ExpressionSyntax expression)
@@ -70,12 +70,12 @@ internal sealed class ExpressionParser
     private void ParseSoftmax(ExpressionSyntax expression)
     {
         if (expression is InvocationExpressionSyntax unbound && Symbol(unbound) is null
-            && model.GetSymbolInfo(unbound, cancellationToken).CandidateSymbols is { Length: > 0 } candidates
+            && _model.GetSymbolInfo(unbound, _cancellationToken).CandidateSymbols is { Length: > 0 } candidates
             && candidates.All(c => DslSymbols.IsDslMethod(c, "Dsl", "Softmax")))
         {
             // A Softmax call the compiler could not bind (it reports why, usually an error inside the scores): look
             // inside the scores for constructs outside the grammar rather than flag the call itself.
-            failed = true;
+            _failed = true;
             if (unbound.ArgumentList.Arguments.FirstOrDefault(a => a.NameColon is null || a.NameColon.Name.Identifier.Text == "scores") is { } scores)
             {
                 ParseScores(Unwrap(scores.Expression));
@@ -128,7 +128,7 @@ internal sealed class ExpressionParser
                 Operand(access.Expression, OperandRole.Query);
                 var keys = invocation.ArgumentList.Arguments[0];
                 if (Unwrap(keys.Expression) is MemberAccessExpressionSyntax { Name.Identifier.Text: "T" } transposed
-                    && model.GetSymbolInfo(transposed, cancellationToken).Symbol is IPropertySymbol { ContainingType: var owner } && DslSymbols.IsDslType(owner, "AttentionTensor`1"))
+                    && _model.GetSymbolInfo(transposed, _cancellationToken).Symbol is IPropertySymbol { ContainingType: var owner } && DslSymbols.IsDslType(owner, "AttentionTensor`1"))
                 {
                     Operand(transposed.Expression, OperandRole.Key);
                 }
@@ -222,7 +222,7 @@ internal sealed class ExpressionParser
 
     private void ParseAddend(ExpressionSyntax addend)
     {
-        var type = model.GetTypeInfo(addend, cancellationToken).Type;
+        var type = _model.GetTypeInfo(addend, _cancellationToken).Type;
         if (DslSymbols.IsDslType(type, "Bias`1"))
         {
             Steps.Add(new BiasStepModel(Operand(addend, OperandRole.Bias) ?? string.Empty));
@@ -281,10 +281,10 @@ internal sealed class ExpressionParser
         {
             // Mask(λ) the compiler could not bind, usually because of an error inside the lambda (e.g. 'this' in a
             // static method): the lambda's own problems are TDSL0016, never "masks are …".
-            failed = true;
+            _failed = true;
             if (Unwrap(arguments[0].Expression) is LambdaExpressionSyntax lambda)
             {
-                LambdaLowering.Lower(lambda, model, diagnostics, cancellationToken);
+                LambdaLowering.Lower(lambda, _model, _diagnostics, _cancellationToken);
             }
         }
         else
@@ -301,24 +301,24 @@ internal sealed class ExpressionParser
             return null;
         }
 
-        var lowered = LambdaLowering.Lower(lambda, model, diagnostics, cancellationToken);
-        failed |= lowered is null;
+        var lowered = LambdaLowering.Lower(lambda, _model, _diagnostics, _cancellationToken);
+        _failed |= lowered is null;
         return lowered;
     }
 
     private string? Operand(ExpressionSyntax expression, OperandRole role)
     {
         expression = Unwrap(expression);
-        if (model.GetSymbolInfo(expression, cancellationToken).Symbol is IParameterSymbol parameter
-            && parameters.Any(p => SymbolEqualityComparer.Default.Equals(p, parameter)))
+        if (_model.GetSymbolInfo(expression, _cancellationToken).Symbol is IParameterSymbol parameter
+            && _parameters.Any(p => SymbolEqualityComparer.Default.Equals(p, parameter)))
         {
-            if (roles.TryGetValue(parameter, out var existing) && existing != role)
+            if (_roles.TryGetValue(parameter, out var existing) && existing != role)
             {
                 Add(Diagnose.ParameterInTwoRoles(SourceSpans.Of(expression), parameter.Name, existing, role));
                 return null;
             }
 
-            roles[parameter] = role;
+            _roles[parameter] = role;
             return parameter.Name;
         }
 
@@ -386,7 +386,7 @@ internal sealed class ExpressionParser
     };
 
     private bool UnboundDslCall(InvocationExpressionSyntax invocation, string name) =>
-        model.GetSymbolInfo(invocation, cancellationToken).CandidateSymbols is { Length: > 0 } candidates
+        _model.GetSymbolInfo(invocation, _cancellationToken).CandidateSymbols is { Length: > 0 } candidates
         && candidates.All(c => DslSymbols.IsDslMethod(c, "Dsl", name));
 
     private float? FloatConstant(ExpressionSyntax expression)
@@ -424,12 +424,12 @@ internal sealed class ExpressionParser
 
     private object? Constant(ExpressionSyntax expression)
     {
-        var constant = model.GetConstantValue(expression, cancellationToken);
+        var constant = _model.GetConstantValue(expression, _cancellationToken);
         return constant.HasValue ? constant.Value : null;
     }
 
     private bool IsScores(ExpressionSyntax expression) =>
-        DslSymbols.IsDslType(model.GetTypeInfo(expression, cancellationToken).Type, "Scores");
+        DslSymbols.IsDslType(_model.GetTypeInfo(expression, _cancellationToken).Type, "Scores");
 
     private bool IsScoresOperator(BinaryExpressionSyntax binary) =>
         Symbol(binary) is IMethodSymbol { ContainingType: var owner } && DslSymbols.IsDslType(owner, "Scores");
@@ -440,7 +440,7 @@ internal sealed class ExpressionParser
         return DslSymbols.IsDslMethod(symbol is IMethodSymbol { ReducedFrom: { } reduced } ? reduced : (symbol as IMethodSymbol)?.OriginalDefinition, type, name);
     }
 
-    private ISymbol? Symbol(SyntaxNode node) => model.GetSymbolInfo(node, cancellationToken).Symbol;
+    private ISymbol? Symbol(SyntaxNode node) => _model.GetSymbolInfo(node, _cancellationToken).Symbol;
 
     /// <summary>Pairs each argument with its parameter's name, honouring named arguments.</summary>
     private static IEnumerable<(ArgumentSyntax Argument, string Parameter)> Arguments(InvocationExpressionSyntax invocation, IMethodSymbol method)
@@ -470,8 +470,8 @@ internal sealed class ExpressionParser
     /// <summary>Every diagnostic of the expression walk is an error: the kernel cannot be built.</summary>
     private void Add(DiagnosticInfo diagnostic)
     {
-        failed = true;
-        diagnostics.Add(diagnostic);
+        _failed = true;
+        _diagnostics.Add(diagnostic);
     }
 
     private static string Truncate(string text)

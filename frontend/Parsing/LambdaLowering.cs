@@ -44,24 +44,24 @@ internal static class LambdaLowering
 
     private sealed class Lowerer
     {
-        private readonly SemanticModel model;
-        private readonly IMethodSymbol lambda;
-        private readonly List<DiagnosticInfo> diagnostics;
-        private readonly CancellationToken cancellationToken;
-        private bool failed;
+        private readonly SemanticModel _model;
+        private readonly IMethodSymbol _lambda;
+        private readonly List<DiagnosticInfo> _diagnostics;
+        private readonly CancellationToken _cancellationToken;
+        private bool _failed;
 
         public Lowerer(SemanticModel model, IMethodSymbol lambda, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
         {
-            this.model = model;
-            this.lambda = lambda;
-            this.diagnostics = diagnostics;
-            this.cancellationToken = cancellationToken;
+            _model = model;
+            _lambda = lambda;
+            _diagnostics = diagnostics;
+            _cancellationToken = cancellationToken;
         }
 
         public ScalarExpr? Lower(ExpressionSyntax body)
         {
             var tree = Visit(body);
-            return failed ? null : tree;
+            return _failed ? null : tree;
         }
 
         private ScalarExpr Visit(ExpressionSyntax node)
@@ -74,8 +74,8 @@ internal static class LambdaLowering
             switch (node)
             {
                 case IdentifierNameSyntax identifier
-                    when model.GetSymbolInfo(identifier, cancellationToken).Symbol is IParameterSymbol parameter
-                         && SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, lambda)
+                    when _model.GetSymbolInfo(identifier, _cancellationToken).Symbol is IParameterSymbol parameter
+                         && SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, _lambda)
                          && parameter.Ordinal < ParameterVariables.Length:
                     return new VariableExpr(ParameterVariables[parameter.Ordinal]);
 
@@ -91,11 +91,11 @@ internal static class LambdaLowering
                 case ConditionalExpressionSyntax conditional:
                     return new ConditionalExpr(Visit(conditional.Condition), Visit(conditional.WhenTrue), Visit(conditional.WhenFalse));
 
-                case CastExpressionSyntax cast when model.GetTypeInfo(cast.Type, cancellationToken).Type is { } target && TypeOf(target) is { EnumType: null } type:
+                case CastExpressionSyntax cast when _model.GetTypeInfo(cast.Type, _cancellationToken).Type is { } target && TypeOf(target) is { EnumType: null } type:
                     return new CastExpr(type, Visit(cast.Expression));
 
                 case InvocationExpressionSyntax invocation
-                    when model.GetSymbolInfo(invocation, cancellationToken).Symbol is IMethodSymbol { IsStatic: true, IsGenericMethod: false } method
+                    when _model.GetSymbolInfo(invocation, _cancellationToken).Symbol is IMethodSymbol { IsStatic: true, IsGenericMethod: false } method
                          && Library(method.ContainingType) is { } library:
                     return Call(invocation, method, library);
 
@@ -144,8 +144,8 @@ internal static class LambdaLowering
 
         /// <summary>Built-in operators only: an operator declared by a user type would be user code.</summary>
         private bool IsBuiltIn(ExpressionSyntax node) =>
-            model.GetSymbolInfo(node, cancellationToken).Symbol is not IMethodSymbol { MethodKind: MethodKind.UserDefinedOperator }
-            && TypeOf(model.GetTypeInfo(node, cancellationToken).Type) is { EnumType: null };
+            _model.GetSymbolInfo(node, _cancellationToken).Symbol is not IMethodSymbol { MethodKind: MethodKind.UserDefinedOperator }
+            && TypeOf(_model.GetTypeInfo(node, _cancellationToken).Type) is { EnumType: null };
 
         private string Reason(ExpressionSyntax node) => node switch
         {
@@ -230,15 +230,15 @@ internal static class LambdaLowering
         /// </summary>
         private ScalarExpr? Constant(ExpressionSyntax node)
         {
-            var constant = model.GetConstantValue(node, cancellationToken);
+            var constant = _model.GetConstantValue(node, _cancellationToken);
             if (!constant.HasValue || constant.Value is null)
             {
                 return null;
             }
 
-            if (TypeOf(model.GetTypeInfo(node, cancellationToken).Type) is not { } type)
+            if (TypeOf(_model.GetTypeInfo(node, _cancellationToken).Type) is not { } type)
             {
-                return Fail(node, $"a constant of type {model.GetTypeInfo(node, cancellationToken).Type?.ToDisplayString() ?? constant.Value.GetType().Name} cannot be inlined; use a numeric constant");
+                return Fail(node, $"a constant of type {_model.GetTypeInfo(node, _cancellationToken).Type?.ToDisplayString() ?? constant.Value.GetType().Name} cannot be inlined; use a numeric constant");
             }
 
             var text = constant.Value switch
@@ -254,8 +254,8 @@ internal static class LambdaLowering
 
         private ScalarExpr Fail(SyntaxNode node, string reason)
         {
-            failed = true;
-            diagnostics.Add(Diagnose.LambdaConstruct(SourceSpans.Of(node), node.ToString(), reason));
+            _failed = true;
+            _diagnostics.Add(Diagnose.LambdaConstruct(SourceSpans.Of(node), node.ToString(), reason));
             return new ConstantExpr(ScalarType.Int32, "0");
         }
     }

@@ -17,18 +17,18 @@ public sealed class ToolPackageTests : IDisposable
     /// <summary>The ceiling the tool package is held to; with ONNX Runtime's native libraries it was 162 MB.</summary>
     private const long MaxPackageBytes = 10L * 1024 * 1024;
 
-    private readonly string root = Directory.CreateTempSubdirectory("tensordsl-tool-package-").FullName;
+    private readonly string _root = Directory.CreateTempSubdirectory("tensordsl-tool-package-").FullName;
 
-    public void Dispose() => Directory.Delete(root, recursive: true);
+    public void Dispose() => Directory.Delete(_root, recursive: true);
 
     [Fact]
     public void PacksSmallWithAReadmeInstallsFromALocalFeedAndRunsAsTensordsl()
     {
-        var feed = Path.Combine(root, "feed");
+        var feed = Path.Combine(_root, "feed");
         var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
         // A publish folder of its own: a pack of the tool publishes first, and another test may be packing it at the same time.
         var pack = Run(RepositoryRoot(), "dotnet", "pack", Path.Combine("tools", "TensorDsl.Cli", "TensorDsl.Cli.csproj"), "-c", configuration, "--no-build", "-o", feed,
-            "-p:PublishDir=" + Path.Combine(root, "publish") + Path.DirectorySeparatorChar);
+            "-p:PublishDir=" + Path.Combine(_root, "publish") + Path.DirectorySeparatorChar);
         Assert.True(pack.ExitCode == 0, pack.ToString());
 
         var package = Directory.GetFiles(feed, "TensorDsl.Tool.*.nupkg").Single();
@@ -49,18 +49,18 @@ public sealed class ToolPackageTests : IDisposable
 
         // The install a user runs (docs/cli.md), into a folder of its own rather than the machine's global tools, with a
         // packages folder of its own so the package comes from the feed.
-        var tools = Path.Combine(root, "tools");
-        var environment = new Dictionary<string, string> { ["NUGET_PACKAGES"] = Path.Combine(root, "packages") };
-        var install = Run(root, "dotnet", environment, "tool", "install", "TensorDsl.Tool", "--tool-path", tools, "--add-source", feed, "--prerelease");
+        var tools = Path.Combine(_root, "tools");
+        var environment = new Dictionary<string, string> { ["NUGET_PACKAGES"] = Path.Combine(_root, "packages") };
+        var install = Run(_root, "dotnet", environment, "tool", "install", "TensorDsl.Tool", "--tool-path", tools, "--add-source", feed, "--prerelease");
         Assert.True(install.ExitCode == 0, install.ToString());
         var tensordsl = Path.Combine(tools, OperatingSystem.IsWindows() ? "tensordsl.exe" : "tensordsl");
 
-        var help = Run(root, tensordsl, "--help");
+        var help = Run(_root, tensordsl, "--help");
         Assert.True(help.ExitCode == 0, help.ToString());
         Assert.Contains("Usage:\n  tensordsl [command] [options]", help.Output, StringComparison.Ordinal);
 
         // The installed tool has no ONNX Runtime: its bench must run (and pass) without it.
-        var bench = Run(root, tensordsl, "bench", "--smoke", "--cases", "D1", "--min-time", "0.05");
+        var bench = Run(_root, tensordsl, "bench", "--smoke", "--cases", "D1", "--min-time", "0.05");
         Assert.True(bench.ExitCode == 0, bench.ToString());
         Assert.Contains("1 case(s) passed, 0 failed", bench.Output, StringComparison.Ordinal);
     }

@@ -88,7 +88,7 @@ public sealed partial class ToolTests
     [Fact]
     public void EmitWritesTheProgramAndTheLayoutsOfTheDefaultBatch()
     {
-        var folder = Path.Combine(directory, "emit");
+        var folder = Path.Combine(_directory, "emit");
         var emit = Tool("spyre", "emit", "--out", folder);
         Assert.True(emit.ExitCode == 0, emit.ToString());
         Assert.Equal(new[] { "layouts.json", "paged_spyre.py" }, Directory.GetFiles(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray());
@@ -120,7 +120,7 @@ public sealed partial class ToolTests
     [InlineData("40:700", false)]
     public void EmitLayoutsAreTheHostPreparationsLayouts(string batch, bool improved)
     {
-        var folder = Path.Combine(directory, "emit");
+        var folder = Path.Combine(_directory, "emit");
         var args = new List<string> { "spyre", "emit", "--out", folder, "--batch", batch };
         if (improved)
         {
@@ -170,7 +170,7 @@ public sealed partial class ToolTests
     [InlineData("tensordsl: --batch '0:5': sequence 1 (0:5) needs 1 ≤ query ≤ kv (the query tokens are the last of the sequence)", "emit", "--batch", "0:5", "--out", "OUT")]
     public void BadSpyreOptionsAreOneLineAndExitWithTwo(string line, params string[] args)
     {
-        var folder = Path.Combine(directory, "not-written");
+        var folder = Path.Combine(_directory, "not-written");
         var result = Tool(new[] { "spyre" }.Concat(args.Select(a => a == "OUT" ? folder : a)).ToArray());
         Assert.True(result.ExitCode == 2, result.ToString());
         Assert.Equal("", result.StdOut);
@@ -198,7 +198,7 @@ public sealed partial class ToolTests
     [Fact]
     public void EmitIntoAFileIsOneLine()
     {
-        var file = Path.Combine(directory, "a-file");
+        var file = Path.Combine(_directory, "a-file");
         File.WriteAllText(file, "");
         AssertOneLineError(Tool("spyre", "emit", "--out", file), $"tensordsl: --out {file}: is a file, not a folder");
     }

@@ -14,9 +14,9 @@ namespace TensorDsl.Cli.Tests;
 /// </summary>
 public sealed partial class ToolTests : IDisposable
 {
-    private readonly string directory = Directory.CreateTempSubdirectory("tensordsl-cli-").FullName;
+    private readonly string _directory = Directory.CreateTempSubdirectory("tensordsl-cli-").FullName;
 
-    public void Dispose() => Directory.Delete(directory, recursive: true);
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     public static IEnumerable<object[]> DenseKernels => new[] { "dense", "dense-causal", "sliding-window", "softcap" }
         .SelectMany(name => new[] { new object[] { name, "float32" }, new object[] { name, "float16" } });
@@ -221,7 +221,7 @@ public sealed partial class ToolTests : IDisposable
 
     // ---- helpers ---------------------------------------------------------------------------------------------------
 
-    private string P(string name) => Path.Combine(directory, name + ".npy");
+    private string P(string name) => Path.Combine(_directory, name + ".npy");
 
     private void Save(string name, string type, Random random, params int[] shape)
     {

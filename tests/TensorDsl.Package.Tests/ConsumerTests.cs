@@ -16,13 +16,13 @@ namespace TensorDsl.Package.Tests;
 [Collection(PackedFeedCollection.Name)]
 public sealed class ConsumerTests
 {
-    private readonly PackedFeed feed;
-    private readonly ITestOutputHelper log;
+    private readonly PackedFeed _feed;
+    private readonly ITestOutputHelper _log;
 
     public ConsumerTests(PackedFeed feed, ITestOutputHelper log)
     {
-        this.feed = feed;
-        this.log = log;
+        this._feed = feed;
+        this._log = log;
     }
 
     /// <summary>The quick start of the package README, verbatim: dotnet new console, dotnet add package, the kernel, dotnet run.</summary>
@@ -31,14 +31,14 @@ public sealed class ConsumerTests
     {
         var app = NewQuickStartApp("quickstart");
 
-        var build = Checked(feed.DotNetIn(app, "build", "-c", "Release"));
+        var build = Checked(_feed.DotNetIn(app, "build", "-c", "Release"));
         Assert.Contains("0 Warning(s)", build.Output, StringComparison.Ordinal);
 
-        var run = Checked(feed.DotNetIn(app, "run", "-c", "Release", "--no-build"));
+        var run = Checked(_feed.DotNetIn(app, "run", "-c", "Release", "--no-build"));
         AssertAgreesWithReference(run.Output);
 
         // It came from the isolated packages folder, i.e. from the local feed, not from a project or a shared cache.
-        Assert.True(Directory.Exists(Path.Combine(feed.Packages, "tensordsl", feed.Version)), "TensorDsl was not restored into the consumer's own packages folder");
+        Assert.True(Directory.Exists(Path.Combine(_feed.Packages, "tensordsl", _feed.Version)), "TensorDsl was not restored into the consumer's own packages folder");
         Assert.DoesNotContain("ProjectReference", File.ReadAllText(Path.Combine(app, "quickstart.csproj")), StringComparison.Ordinal);
     }
 
@@ -46,13 +46,13 @@ public sealed class ConsumerTests
     [Fact]
     public void BrokenKernelsReportTheirDiagnosticsAtTheirLocations()
     {
-        var project = feed.NewDirectory("broken");
+        var project = _feed.NewDirectory("broken");
         WriteLibraryProject(project, "broken");
         var expected = CopyMarked(Path.Combine(AppContext.BaseDirectory, "Consumers", "Broken"), project);
         Assert.True(expected.Count >= 9, "the broken set lost its kernels");
 
-        var build = feed.DotNetIn(project, "build", "-c", "Release");
-        log.WriteLine(build.ToString());
+        var build = _feed.DotNetIn(project, "build", "-c", "Release");
+        _log.WriteLine(build.ToString());
         Assert.NotEqual(0, build.ExitCode);
 
         foreach (var diagnostic in expected)
@@ -70,11 +70,11 @@ public sealed class ConsumerTests
     [Fact]
     public void DotnetFormatAppliesTheCodeFixes()
     {
-        var project = feed.NewDirectory("fixable");
+        var project = _feed.NewDirectory("fixable");
         WriteLibraryProject(project, "fixable");
         var expected = CopyMarked(Path.Combine(AppContext.BaseDirectory, "Consumers", "Fixable"), project);
 
-        var before = feed.DotNetIn(project, "build", "-c", "Release");
+        var before = _feed.DotNetIn(project, "build", "-c", "Release");
         Assert.NotEqual(0, before.ExitCode);
         Assert.Equal(expected.Select(d => d.BuildOutputPrefix()).OrderBy(s => s, StringComparer.Ordinal), ReportedErrors(before.Output));
 
@@ -82,7 +82,7 @@ public sealed class ConsumerTests
         // first ID's fixes and reports "didn't return a Fix All action" for the second.
         foreach (var id in expected.Select(d => d.Id).Distinct())
         {
-            var format = Checked(feed.DotNetIn(project, "format", "analyzers", "--diagnostics", id, "--verbosity", "normal"));
+            var format = Checked(_feed.DotNetIn(project, "format", "analyzers", "--diagnostics", id, "--verbosity", "normal"));
             Assert.DoesNotContain("Unable to fix", format.Output, StringComparison.Ordinal);
         }
 
@@ -90,7 +90,7 @@ public sealed class ConsumerTests
         Assert.Contains("public static partial class NotPartial", source, StringComparison.Ordinal);
         Assert.Matches(new Regex(@"\n    static Bhsd<float> Attend\("), source);
 
-        var after = Checked(feed.DotNetIn(project, "build", "-c", "Release", "-warnaserror"));
+        var after = Checked(_feed.DotNetIn(project, "build", "-c", "Release", "-warnaserror"));
         Assert.Contains("0 Warning(s)", after.Output, StringComparison.Ordinal);
     }
 
@@ -100,7 +100,7 @@ public sealed class ConsumerTests
     {
         var app = NewQuickStartApp("aot");
         var output = Path.Combine(app, "native");
-        var publish = Checked(feed.DotNetIn(app, "publish", "-c", "Release", "-r", RuntimeInformation.RuntimeIdentifier,
+        var publish = Checked(_feed.DotNetIn(app, "publish", "-c", "Release", "-r", RuntimeInformation.RuntimeIdentifier,
             "-p:PublishAot=true", "-o", output));
         Assert.DoesNotMatch(new Regex(@"warning (IL\d{4}|NETSDK\d{4})"), publish.Output);
 
@@ -116,8 +116,8 @@ public sealed class ConsumerTests
     public void CompilerOlderThanTheFloorStopsTheBuild()
     {
         var app = NewQuickStartApp("oldcompiler");
-        var build = feed.DotNetIn(app, "build", "-c", "Release", "-p:CompilerApiVersion=roslyn4.7");
-        log.WriteLine(build.ToString());
+        var build = _feed.DotNetIn(app, "build", "-c", "Release", "-p:CompilerApiVersion=roslyn4.7");
+        _log.WriteLine(build.ToString());
         Assert.NotEqual(0, build.ExitCode);
         Assert.Contains("error TDSLBUILD001: TensorDsl needs the C# compiler (Roslyn) 4.8 or newer, but this build uses Roslyn 4.7.", build.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("error CS", build.Output, StringComparison.Ordinal);
@@ -128,9 +128,9 @@ public sealed class ConsumerTests
     /// <summary>The package README's quick start: `dotnet new console`, `dotnet add package TensorDsl`, its Program.cs.</summary>
     private string NewQuickStartApp(string name)
     {
-        var app = feed.NewDirectory(name);
-        Checked(feed.DotNetIn(app, "new", "console", "--name", name, "--output", ".", "--framework", "net10.0"));
-        Checked(feed.DotNetIn(app, "add", "package", "TensorDsl", "--version", feed.Version));
+        var app = _feed.NewDirectory(name);
+        Checked(_feed.DotNetIn(app, "new", "console", "--name", name, "--output", ".", "--framework", "net10.0"));
+        Checked(_feed.DotNetIn(app, "add", "package", "TensorDsl", "--version", _feed.Version));
         File.WriteAllText(Path.Combine(app, "Program.cs"), Docs.PackageReadmeProgram());
         return app;
     }
@@ -153,7 +153,7 @@ public sealed class ConsumerTests
             <PackageReference Include="TensorDsl" Version="$(TensorDslVersion)" />
           </ItemGroup>
         </Project>
-        """.Replace("$(TensorDslVersion)", feed.Version, StringComparison.Ordinal));
+        """.Replace("$(TensorDslVersion)", _feed.Version, StringComparison.Ordinal));
 
     /// <summary>Copies every marked source, stripped, and returns the diagnostics its markers expect (full paths).</summary>
     private static IReadOnlyList<ExpectedDiagnostic> CopyMarked(string from, string to)
@@ -179,7 +179,7 @@ public sealed class ConsumerTests
 
     private CommandResult Checked(CommandResult result)
     {
-        log.WriteLine(result.ToString());
+        _log.WriteLine(result.ToString());
         Assert.True(result.ExitCode == 0, result.ToString());
         return result;
     }

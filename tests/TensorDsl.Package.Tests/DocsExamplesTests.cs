@@ -20,13 +20,13 @@ public sealed class DocsExamplesTests
 {
     private const string GlobalUsings = "global using System;\nglobal using TensorDsl;\nglobal using static TensorDsl.Dsl;\n";
 
-    private readonly PackedFeed feed;
-    private readonly ITestOutputHelper log;
+    private readonly PackedFeed _feed;
+    private readonly ITestOutputHelper _log;
 
     public DocsExamplesTests(PackedFeed feed, ITestOutputHelper log)
     {
-        this.feed = feed;
-        this.log = log;
+        this._feed = feed;
+        this._log = log;
     }
 
     public static IEnumerable<object[]> Documents =>
@@ -64,7 +64,7 @@ public sealed class DocsExamplesTests
         if (programs.Count == 0)
         {
             var library = WriteProject(name, declarations, program: null);
-            var build = Checked(feed.DotNetIn(library, "build", "-c", "Release", "-warnaserror"));
+            var build = Checked(_feed.DotNetIn(library, "build", "-c", "Release", "-warnaserror"));
             Assert.Contains("0 Warning(s)", build.Output, StringComparison.Ordinal);
             return;
         }
@@ -72,15 +72,15 @@ public sealed class DocsExamplesTests
         for (var i = 0; i < programs.Count; i++)
         {
             var app = WriteProject($"{name}-program{i + 1}", declarations, programs[i]);
-            var build = Checked(feed.DotNetIn(app, "build", "-c", "Release", "-warnaserror"));
+            var build = Checked(_feed.DotNetIn(app, "build", "-c", "Release", "-warnaserror"));
             Assert.Contains("0 Warning(s)", build.Output, StringComparison.Ordinal);
-            Checked(feed.DotNetIn(app, "run", "-c", "Release", "--no-build"));
+            Checked(_feed.DotNetIn(app, "run", "-c", "Release", "--no-build"));
         }
     }
 
     private string WriteProject(string name, IReadOnlyList<string> declarations, string? program)
     {
-        var directory = feed.NewDirectory(name);
+        var directory = _feed.NewDirectory(name);
         File.WriteAllText(Path.Combine(directory, name + ".csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
@@ -89,7 +89,7 @@ public sealed class DocsExamplesTests
                 <Nullable>enable</Nullable>
               </PropertyGroup>
               <ItemGroup>
-                <PackageReference Include="TensorDsl" Version="{feed.Version}" />
+                <PackageReference Include="TensorDsl" Version="{_feed.Version}" />
               </ItemGroup>
             </Project>
             """);
@@ -109,7 +109,7 @@ public sealed class DocsExamplesTests
 
     private CommandResult Checked(CommandResult result)
     {
-        log.WriteLine(result.ToString());
+        _log.WriteLine(result.ToString());
         Assert.True(result.ExitCode == 0, result.ToString());
         return result;
     }

@@ -43,19 +43,19 @@ public sealed class EveryDiagnosticBuildTests
         @"^\s*(?<where>.*?)\s*:\s*(?<severity>error|warning)\s+(?<id>[A-Za-z]+\d+)\s*:\s*(?<message>.*)$",
         RegexOptions.Compiled);
 
-    private readonly PackedFeed feed;
-    private readonly ITestOutputHelper log;
+    private readonly PackedFeed _feed;
+    private readonly ITestOutputHelper _log;
 
     public EveryDiagnosticBuildTests(PackedFeed feed, ITestOutputHelper log)
     {
-        this.feed = feed;
-        this.log = log;
+        this._feed = feed;
+        this._log = log;
     }
 
     [Fact]
     public void EveryDiagnosticIdIsReportedAtItsPlaceByARealBuild()
     {
-        var project = feed.NewDirectory("everyid");
+        var project = _feed.NewDirectory("everyid");
         File.WriteAllText(Path.Combine(project, "everyid.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
@@ -63,7 +63,7 @@ public sealed class EveryDiagnosticBuildTests
                 <Nullable>enable</Nullable>
               </PropertyGroup>
               <ItemGroup>
-                <PackageReference Include="TensorDsl" Version="{feed.Version}" />
+                <PackageReference Include="TensorDsl" Version="{_feed.Version}" />
               </ItemGroup>
             </Project>
             """);
@@ -108,8 +108,8 @@ public sealed class EveryDiagnosticBuildTests
         Assert.True(coverage.Count == 0, "Consumers/EveryId does not cover the catalogue:\n  " + string.Join("\n  ", coverage));
 
         var sarif = Path.Combine(project, "build.sarif");
-        var build = feed.DotNetIn(project, "build", "-c", "Release", $"-p:ErrorLog={sarif},version=2.1");
-        log.WriteLine(build.ToString());
+        var build = _feed.DotNetIn(project, "build", "-c", "Release", $"-p:ErrorLog={sarif},version=2.1");
+        _log.WriteLine(build.ToString());
         var reported = Reported(build.Output);
         AssertHelpLinksOpenThePackagesOwnPages(sarif);
 
@@ -160,7 +160,7 @@ public sealed class EveryDiagnosticBuildTests
         foreach (var (id, uri) in links)
         {
             Assert.True(uri.IsFile, $"{id}'s help link is {uri}, not the package's page");
-            Assert.StartsWith(Path.GetFullPath(feed.Packages), Path.GetFullPath(uri.LocalPath), StringComparison.Ordinal);
+            Assert.StartsWith(Path.GetFullPath(_feed.Packages), Path.GetFullPath(uri.LocalPath), StringComparison.Ordinal);
             Assert.True(File.Exists(uri.LocalPath), $"{id}'s help link {uri} names no file");
         }
     }

@@ -15,12 +15,12 @@ namespace TensorDsl.Package.Tests;
 /// </summary>
 public sealed class RepackTests : IDisposable
 {
-    private readonly ITestOutputHelper log;
-    private readonly string root = Directory.CreateTempSubdirectory("tensordsl-repack-").FullName;
+    private readonly ITestOutputHelper _log;
+    private readonly string _root = Directory.CreateTempSubdirectory("tensordsl-repack-").FullName;
 
-    public RepackTests(ITestOutputHelper log) => this.log = log;
+    public RepackTests(ITestOutputHelper log) => this._log = log;
 
-    public void Dispose() => Directory.Delete(root, recursive: true);
+    public void Dispose() => Directory.Delete(_root, recursive: true);
 
     /// <summary>
     /// The two packs differ in their description only (a rebuild here would race the other tests for the build's
@@ -30,10 +30,10 @@ public sealed class RepackTests : IDisposable
     [Fact]
     public void ARepackIntoTheSameFeedReachesTheConsumer()
     {
-        var (feed, packages, app) = (Path.Combine(root, "feed"), Path.Combine(root, "packages"), Path.Combine(root, "app"));
+        var (feed, packages, app) = (Path.Combine(_root, "feed"), Path.Combine(_root, "packages"), Path.Combine(_root, "app"));
         Directory.CreateDirectory(feed);
         Directory.CreateDirectory(app);
-        PackedFeed.WriteConsumerRoot(root, feed, packages);
+        PackedFeed.WriteConsumerRoot(_root, feed, packages);
         Checked(DotNetIn(app, packages, "new", "console", "--name", "app", "--output", ".", "--framework", "net10.0"));
 
         var first = PackAndAdd(feed, packages, app, "repack marker one");
@@ -42,7 +42,7 @@ public sealed class RepackTests : IDisposable
         Assert.Matches(@"^0\.1\.0-dev\.\d{17}$", second); // VersionPrefix-dev.<UTC to the millisecond>, nothing passed
         Assert.Contains("repack marker two", RestoredNuspec(packages, second), StringComparison.Ordinal);
 
-        var control = Path.Combine(root, "control");
+        var control = Path.Combine(_root, "control");
         Directory.CreateDirectory(control);
         Checked(DotNetIn(control, packages, "new", "console", "--name", "control", "--output", ".", "--framework", "net10.0"));
         var fixedVersion = "0.1.0-fixed." + Environment.ProcessId;
@@ -54,9 +54,9 @@ public sealed class RepackTests : IDisposable
     [Fact]
     public void TheSolutionPacksExactlyTheLibraryAndTheToolWithSymbols()
     {
-        var output = Path.Combine(root, "solution");
+        var output = Path.Combine(_root, "solution");
         // A publish folder of its own: the tool's pack publishes first, and ToolPackageTests may be packing it at the same time.
-        var publish = Path.Combine(root, "publish") + Path.DirectorySeparatorChar;
+        var publish = Path.Combine(_root, "publish") + Path.DirectorySeparatorChar;
         Checked(DotNet.Run(PackedFeed.RepositoryRoot, "dotnet", new[] { "pack", "TensorDsl.sln", "-c", PackedFeed.Configuration, "--no-build", "-o", output, "-p:PublishDir=" + publish }));
         var files = Directory.GetFiles(output).Select(Path.GetFileName).Select(name => Regex.Replace(name!, @"\.0\.1\.0-dev\.\d{17}\.", ".<version>."));
         Assert.Equal(
@@ -93,7 +93,7 @@ public sealed class RepackTests : IDisposable
 
     private CommandResult Checked(CommandResult result)
     {
-        log.WriteLine(result.ToString());
+        _log.WriteLine(result.ToString());
         Assert.True(result.ExitCode == 0, result.ToString());
         return result;
     }

@@ -87,23 +87,23 @@ internal static class EmitNames
 /// </summary>
 internal sealed class SizeNames
 {
-    private readonly Dictionary<string, string> locals = new(System.StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _locals = new(System.StringComparer.Ordinal);
 
     public SizeNames(IEnumerable<RuntimeSize> runtime)
     {
         foreach (var size in runtime)
         {
-            locals[size.Name] = "size" + locals.Count.ToString(CultureInfo.InvariantCulture);
+            _locals[size.Name] = "size" + _locals.Count.ToString(CultureInfo.InvariantCulture);
         }
     }
 
-    public string Local(string name) => locals[name];
+    public string Local(string name) => _locals[name];
 
     public string Of(DimExpr dim) => dim.StaticValue is { } value
         ? value.ToString(CultureInfo.InvariantCulture)
         : dim switch
         {
-            NamedDim named => locals[named.Name],
+            NamedDim named => _locals[named.Name],
             ProductDim product => "(" + string.Join(" * ", product.Factors.Select(Of)) + ")",
             _ => throw new System.InvalidOperationException("Unknown dimension " + dim),
         };

@@ -13,7 +13,7 @@ namespace TensorDsl.Generators.Emit;
 /// </summary>
 internal sealed class ImplementationNames
 {
-    private readonly Dictionary<string, string> tensors = new(System.StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _tensors = new(System.StringComparer.Ordinal);
 
     public ImplementationNames(KernelPlan plan)
     {
@@ -21,7 +21,7 @@ internal sealed class ImplementationNames
         Sizes = new SizeNames(plan.RuntimeSizes);
         foreach (var input in plan.Inputs)
         {
-            tensors[input.Name] = input.Role switch
+            _tensors[input.Name] = input.Role switch
             {
                 OperandRole.Query => "q",
                 OperandRole.Key => "k",
@@ -31,8 +31,8 @@ internal sealed class ImplementationNames
             };
         }
 
-        tensors["output"] = "output";
-        tensors["lse"] = "lse";
+        _tensors["output"] = "output";
+        _tensors["lse"] = "lse";
     }
 
     public KernelPlan Plan { get; }
@@ -40,9 +40,9 @@ internal sealed class ImplementationNames
     public SizeNames Sizes { get; }
 
     /// <summary>The implementation's span for a tensor named as in the declaration (or <c>output</c>/<c>lse</c>).</summary>
-    public string Tensor(string declaredName) => tensors[declaredName];
+    public string Tensor(string declaredName) => _tensors[declaredName];
 
-    public string Tensor(OperandPlan operand) => tensors[operand.Name];
+    public string Tensor(OperandPlan operand) => _tensors[operand.Name];
 
     /// <summary>The implementation's inputs in declaration order, as parameters.</summary>
     public IEnumerable<string> InputParameters(bool stacked = false) =>

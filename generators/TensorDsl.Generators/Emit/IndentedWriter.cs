@@ -9,21 +9,21 @@ namespace TensorDsl.Generators.Emit;
 /// </summary>
 internal sealed class IndentedWriter
 {
-    private readonly StringBuilder builder = new();
-    private int depth;
+    private readonly StringBuilder _builder = new();
+    private int _depth;
 
     /// <summary>Writes one line of C# at the current depth, broken into several where it is too long (<see cref="LineWrapper"/>).</summary>
     public IndentedWriter Line(string text = "")
     {
         if (text.Length == 0)
         {
-            builder.Append('\n');
+            _builder.Append('\n');
             return this;
         }
 
-        foreach (var (indent, part) in LineWrapper.Wrap(depth * 4, text))
+        foreach (var (indent, part) in LineWrapper.Wrap(_depth * 4, text))
         {
-            builder.Append(' ', indent).Append(part).Append('\n');
+            _builder.Append(' ', indent).Append(part).Append('\n');
         }
 
         return this;
@@ -34,36 +34,36 @@ internal sealed class IndentedWriter
     {
         Line(header);
         Line("{");
-        depth++;
+        _depth++;
         return new Scope(this, closingSuffix);
     }
 
     /// <summary>Indents the lines written until the result is disposed (a continued statement, say).</summary>
     public Scope Indent()
     {
-        depth++;
+        _depth++;
         return new Scope(this, null);
     }
 
-    public override string ToString() => builder.ToString();
+    public override string ToString() => _builder.ToString();
 
     internal readonly struct Scope : IDisposable
     {
-        private readonly IndentedWriter writer;
-        private readonly string? closing;
+        private readonly IndentedWriter _writer;
+        private readonly string? _closing;
 
         public Scope(IndentedWriter writer, string? closing)
         {
-            this.writer = writer;
-            this.closing = closing;
+            _writer = writer;
+            _closing = closing;
         }
 
         public void Dispose()
         {
-            writer.depth--;
-            if (closing is not null)
+            _writer._depth--;
+            if (_closing is not null)
             {
-                writer.Line("}" + closing);
+                _writer.Line("}" + _closing);
             }
         }
     }

@@ -57,7 +57,7 @@ public sealed record SpyreBucketing
 
         KvBucket = kvBucket;
         QueryPadding = queryPadding;
-        this.smallQueryBuckets = small;
+        this._smallQueryBuckets = small;
         BatchRule = batchRule;
     }
 
@@ -65,9 +65,9 @@ public sealed record SpyreBucketing
 
     public int QueryPadding { get; }
 
-    private readonly int[] smallQueryBuckets;
+    private readonly int[] _smallQueryBuckets;
 
-    public IReadOnlyList<int> SmallQueryBuckets => smallQueryBuckets;
+    public IReadOnlyList<int> SmallQueryBuckets => _smallQueryBuckets;
 
     public SpyreBatchRule BatchRule { get; }
 
@@ -75,7 +75,7 @@ public sealed record SpyreBucketing
     public int PadQuery(int maxQueryLen)
     {
         int needed = Math.Max(1, maxQueryLen);
-        foreach (var bucket in smallQueryBuckets) // the array, not the interface: no enumerator allocated per call
+        foreach (var bucket in _smallQueryBuckets) // the array, not the interface: no enumerator allocated per call
         {
             if (needed <= bucket)
             {
@@ -214,7 +214,7 @@ public readonly record struct SpyreVariant(int Batch, int Qp, int L);
 /// <summary>The static shape variants for a serving configuration (<see cref="SpyreBucketing.Plan"/>).</summary>
 public sealed class SpyreBucketPlan
 {
-    private readonly List<(int Qp, int L)> pairs;
+    private readonly List<(int Qp, int L)> _pairs;
 
     internal SpyreBucketPlan(
         SpyreBucketing bucketing, int maxNumSeqs, int maxModelLen, int maxQueryLen,
@@ -227,7 +227,7 @@ public sealed class SpyreBucketPlan
         BatchSizes = batches;
         QueryBuckets = queryBuckets;
         KvBuckets = kvBuckets;
-        this.pairs = pairs;
+        this._pairs = pairs;
     }
 
     public SpyreBucketing Bucketing { get; }
@@ -245,7 +245,7 @@ public sealed class SpyreBucketPlan
     public IReadOnlyList<int> KvBuckets { get; }
 
     /// <summary>How many programs are compiled: batch sizes × feasible (Qp, L) pairs.</summary>
-    public long Count => (long)BatchSizes.Count * pairs.Count;
+    public long Count => (long)BatchSizes.Count * _pairs.Count;
 
     /// <summary>Every variant, batch-major (lazily: a large serving configuration has many).</summary>
     public IEnumerable<SpyreVariant> Variants
@@ -254,7 +254,7 @@ public sealed class SpyreBucketPlan
         {
             foreach (var b in BatchSizes)
             {
-                foreach (var (qp, l) in pairs)
+                foreach (var (qp, l) in _pairs)
                 {
                     yield return new SpyreVariant(b, qp, l);
                 }
@@ -263,7 +263,7 @@ public sealed class SpyreBucketPlan
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{Count} variants = {BatchSizes.Count} batch sizes [{Summary(BatchSizes)}] × {pairs.Count} (Qp, L) pairs; Qp ∈ [{Summary(QueryBuckets)}], L ∈ [{Summary(KvBuckets)}]");
+        $"{Count} variants = {BatchSizes.Count} batch sizes [{Summary(BatchSizes)}] × {_pairs.Count} (Qp, L) pairs; Qp ∈ [{Summary(QueryBuckets)}], L ∈ [{Summary(KvBuckets)}]");
 
     private static string Summary(IReadOnlyList<int> values) => values.Count <= 6
         ? string.Join(", ", values)

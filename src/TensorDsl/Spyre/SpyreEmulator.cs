@@ -26,11 +26,11 @@ public sealed class SpyreEmulator(SpyreNumberFormat format = SpyreNumberFormat.D
     /// <summary>The format every value on the device is held in.</summary>
     public SpyreNumberFormat Format { get; } = format;
 
-    private float[] keys = Array.Empty<float>();
-    private float[] values = Array.Empty<float>();
-    private float[] scores = Array.Empty<float>();
-    private float[] row = Array.Empty<float>();
-    private float[] accumulator = Array.Empty<float>();
+    private float[] _keys = Array.Empty<float>();
+    private float[] _values = Array.Empty<float>();
+    private float[] _scores = Array.Empty<float>();
+    private float[] _row = Array.Empty<float>();
+    private float[] _accumulator = Array.Empty<float>();
 
     /// <summary>Runs the program on <paramref name="inputs"/>, writing <c>[B·Hkv, G, Qp, D]</c> into <paramref name="output"/>.</summary>
     public void Run(SpyreInputs inputs, Span<Half> output, SpyreScaleOrder order = SpyreScaleOrder.ScaleQueryFirst)
@@ -43,16 +43,16 @@ public sealed class SpyreEmulator(SpyreNumberFormat format = SpyreNumberFormat.D
         }
 
         int d = spec.HeadSize, g = spec.Group, qp = inputs.Qp, l = inputs.L;
-        Grow(ref keys, l * d);
-        Grow(ref values, l * d);
-        Grow(ref scores, l);
-        Grow(ref row, d);
-        Grow(ref accumulator, d);
-        var k = keys.AsSpan(0, l * d);
-        var v = values.AsSpan(0, l * d);
-        var s = scores.AsSpan(0, l);
-        var qRow = row.AsSpan(0, d);
-        var acc = accumulator.AsSpan(0, d);
+        Grow(ref _keys, l * d);
+        Grow(ref _values, l * d);
+        Grow(ref _scores, l);
+        Grow(ref _row, d);
+        Grow(ref _accumulator, d);
+        var k = _keys.AsSpan(0, l * d);
+        var v = _values.AsSpan(0, l * d);
+        var s = _scores.AsSpan(0, l);
+        var qRow = _row.AsSpan(0, d);
+        var acc = _accumulator.AsSpan(0, d);
         var scale = spec.Scale; // a Python float scalar: PyTorch multiplies fp16 by it in fp32 and rounds the product once
         int planes = inputs.Batch * spec.KvHeads;
         for (int bh = 0; bh < planes; bh++)

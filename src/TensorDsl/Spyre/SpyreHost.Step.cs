@@ -11,24 +11,24 @@ namespace TensorDsl.Spyre;
 /// </summary>
 public sealed class SpyreStepInputs
 {
-    private readonly SpyreInputs[] launches = { new(), new(), new() };
+    private readonly SpyreInputs[] _launches = { new(), new(), new() };
 
     /// <summary>The launches of the last prepared step, in the schedule's order.</summary>
     public IReadOnlyList<SpyreLaunch> Schedule { get; private set; } = Array.Empty<SpyreLaunch>();
 
     public int Count => Schedule.Count;
 
-    public SpyreInputs this[int launch] => (uint)launch < (uint)Count ? launches[launch] : throw new ArgumentOutOfRangeException(nameof(launch));
+    public SpyreInputs this[int launch] => (uint)launch < (uint)Count ? _launches[launch] : throw new ArgumentOutOfRangeException(nameof(launch));
 
     /// <summary>Bytes sent to the device for the whole step.</summary>
     public long BytesToDevice()
     {
         long total = 0;
-        for (int i = 0; i < Count; i++) total += launches[i].BytesToDevice();
+        for (int i = 0; i < Count; i++) total += _launches[i].BytesToDevice();
         return total;
     }
 
-    internal SpyreInputs Launch(int index) => launches[index];
+    internal SpyreInputs Launch(int index) => _launches[index];
 
     internal void SetSchedule(IReadOnlyList<SpyreLaunch> schedule) => Schedule = schedule;
 }

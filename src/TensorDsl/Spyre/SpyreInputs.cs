@@ -12,12 +12,12 @@ namespace TensorDsl.Spyre;
 /// </summary>
 public sealed class SpyreInputs
 {
-    private Half[] query = Array.Empty<Half>();
-    private Half[] key = Array.Empty<Half>();
-    private Half[] value = Array.Empty<Half>();
-    private Half[] mask = Array.Empty<Half>();
-    private int[] tokenRows = Array.Empty<int>();
-    private int[] tokenIds = Array.Empty<int>();
+    private Half[] _query = Array.Empty<Half>();
+    private Half[] _key = Array.Empty<Half>();
+    private Half[] _value = Array.Empty<Half>();
+    private Half[] _mask = Array.Empty<Half>();
+    private int[] _tokenRows = Array.Empty<int>();
+    private int[] _tokenIds = Array.Empty<int>();
 
     public SpyreKernelSpec Spec { get; private set; } = null!;
 
@@ -46,18 +46,18 @@ public sealed class SpyreInputs
     /// <summary>Elements of the program's output <c>[B·Hkv, G, Qp, D]</c> (the query's).</summary>
     public int OutputElements => QueryElements;
 
-    public Span<Half> Query => query.AsSpan(0, QueryElements);
+    public Span<Half> Query => _query.AsSpan(0, QueryElements);
 
-    public Span<Half> Key => key.AsSpan(0, KvElements);
+    public Span<Half> Key => _key.AsSpan(0, KvElements);
 
-    public Span<Half> Value => value.AsSpan(0, KvElements);
+    public Span<Half> Value => _value.AsSpan(0, KvElements);
 
-    public Span<Half> Mask => mask.AsSpan(0, MaskElements);
+    public Span<Half> Mask => _mask.AsSpan(0, MaskElements);
 
-    public Span<int> TokenRows => tokenRows.AsSpan(0, Tokens);
+    public Span<int> TokenRows => _tokenRows.AsSpan(0, Tokens);
 
     /// <summary>int32 <c>[T]</c>: the step's token index (row of flat <c>[T, Hq, D]</c>) of each of this launch's tokens.</summary>
-    public Span<int> TokenIds => tokenIds.AsSpan(0, Tokens);
+    public Span<int> TokenIds => _tokenIds.AsSpan(0, Tokens);
 
     /// <summary>The static shape this batch runs.</summary>
     public SpyreVariant Variant => new(Batch, Qp, L);
@@ -109,12 +109,12 @@ public sealed class SpyreInputs
         long kv = (long)batch * spec.KvHeads * l * spec.HeadSize;
         long m = (long)batch * spec.KvHeads * qp * l;
 
-        Grow(ref query, (int)q);
-        Grow(ref key, (int)kv);
-        Grow(ref value, (int)kv);
-        Grow(ref mask, (int)m);
-        Grow(ref tokenRows, tokens);
-        Grow(ref tokenIds, tokens);
+        Grow(ref _query, (int)q);
+        Grow(ref _key, (int)kv);
+        Grow(ref _value, (int)kv);
+        Grow(ref _mask, (int)m);
+        Grow(ref _tokenRows, tokens);
+        Grow(ref _tokenIds, tokens);
     }
 
     /// <summary>Throws when a program of this shape has a tensor larger than an array can hold.</summary>

@@ -34,49 +34,49 @@ public sealed class SpyreStepBuckets
     /// <summary>The smallest query bucket above a decode: the reference design's 32-row padding.</summary>
     public const int QueryBase = 32;
 
-    private readonly List<int> batches = new(), queries = new(), kvs = new();
-    private readonly List<SpyreVariant> variants = new();
-    private readonly long paddedTokens;
+    private readonly List<int> _batches = new(), _queries = new(), _kvs = new();
+    private readonly List<SpyreVariant> _variants = new();
+    private readonly long _paddedTokens;
 
     private SpyreStepBuckets(int maxNumSeqs, int maxModelLen, int maxNumBatchedTokens)
     {
         MaxNumSeqs = maxNumSeqs;
         MaxModelLen = maxModelLen;
         MaxNumBatchedTokens = maxNumBatchedTokens;
-        paddedTokens = 1;
-        while (paddedTokens < maxNumBatchedTokens)
+        _paddedTokens = 1;
+        while (_paddedTokens < maxNumBatchedTokens)
         {
-            paddedTokens *= 2;
+            _paddedTokens *= 2;
         }
         for (int b = 1; ; b *= 2)
         {
-            batches.Add(b);
+            _batches.Add(b);
             if (b >= maxNumSeqs) break;
         }
 
         for (int l = KvBase; ; l *= 2)
         {
-            kvs.Add(l);
+            _kvs.Add(l);
             if (l >= maxModelLen) break;
         }
 
-        queries.Add(1);
+        _queries.Add(1);
         int longest = Math.Min(maxModelLen, maxNumBatchedTokens);
         for (int q = QueryBase; ; q *= 2)
         {
-            queries.Add(q);
+            _queries.Add(q);
             if (q >= longest) break;
         }
 
-        foreach (var b in batches)
+        foreach (var b in _batches)
         {
-            foreach (var q in queries)
+            foreach (var q in _queries)
             {
-                foreach (var l in kvs)
+                foreach (var l in _kvs)
                 {
                     if (Holds(b, q, l))
                     {
-                        variants.Add(new SpyreVariant(b, q, l));
+                        _variants.Add(new SpyreVariant(b, q, l));
                     }
                 }
             }
@@ -110,22 +110,22 @@ public sealed class SpyreStepBuckets
 
     public int MaxNumBatchedTokens { get; }
 
-    public IReadOnlyList<int> BatchSizes => batches;
+    public IReadOnlyList<int> BatchSizes => _batches;
 
-    public IReadOnlyList<int> QueryBuckets => queries;
+    public IReadOnlyList<int> QueryBuckets => _queries;
 
-    public IReadOnlyList<int> KvBuckets => kvs;
+    public IReadOnlyList<int> KvBuckets => _kvs;
 
     /// <summary>Exactly the shapes a server compiles, batch-major, then Qp, then L.</summary>
-    public IReadOnlyList<SpyreVariant> Variants => variants;
+    public IReadOnlyList<SpyreVariant> Variants => _variants;
 
-    public int Count => variants.Count;
+    public int Count => _variants.Count;
 
     /// <summary>Whether (B, Qp, L) is one of the plan's shapes (B, Qp and L drawn from their bucket lists).</summary>
     public bool Contains(SpyreVariant variant) =>
-        batches.Contains(variant.Batch) && queries.Contains(variant.Qp) && kvs.Contains(variant.L) && Holds(variant.Batch, variant.Qp, variant.L);
+        _batches.Contains(variant.Batch) && _queries.Contains(variant.Qp) && _kvs.Contains(variant.L) && Holds(variant.Batch, variant.Qp, variant.L);
 
-    private bool Holds(int b, int qp, int l) => qp == 1 || (l >= qp && (long)b * qp <= 2 * paddedTokens);
+    private bool Holds(int b, int qp, int l) => qp == 1 || (l >= qp && (long)b * qp <= 2 * _paddedTokens);
 
     /// <summary>
     /// The launches serving one step (query and KV length per sequence; sequences with no query token get no launch).
@@ -209,7 +209,7 @@ public sealed class SpyreStepBuckets
             int qp = PadQuery(q[active[from]]), l = 0;
             for (int i = from; i < to; i++) l = Math.Max(l, PadKv(kv[active[i]]));
             int b = PadBatch(to - from);
-            return b <= batches[^1] && Holds(b, qp, l) ? (long)b * qp * l : -1;
+            return b <= _batches[^1] && Holds(b, qp, l) ? (long)b * qp * l : -1;
         }
 
         long best = -1;
@@ -268,11 +268,11 @@ public sealed class SpyreStepBuckets
     }
 
     /// <summary>The smallest batch bucket ≥ <paramref name="sequences"/> (past the largest: a value no variant has).</summary>
-    public int PadBatch(int sequences) => Pad(batches, sequences);
+    public int PadBatch(int sequences) => Pad(_batches, sequences);
 
-    public int PadQuery(int queryLen) => Pad(queries, Math.Max(1, queryLen));
+    public int PadQuery(int queryLen) => Pad(_queries, Math.Max(1, queryLen));
 
-    public int PadKv(int kvLen) => Pad(kvs, Math.Max(1, kvLen));
+    public int PadKv(int kvLen) => Pad(_kvs, Math.Max(1, kvLen));
 
     private static int Pad(List<int> buckets, int value)
     {
@@ -285,5 +285,5 @@ public sealed class SpyreStepBuckets
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{Count} variants for max_num_seqs {MaxNumSeqs}, max_model_len {MaxModelLen}, max_num_batched_tokens {MaxNumBatchedTokens}: B ∈ {{{string.Join(", ", batches)}}}, Qp ∈ {{{string.Join(", ", queries)}}}, L ∈ {{{string.Join(", ", kvs)}}}");
+        $"{Count} variants for max_num_seqs {MaxNumSeqs}, max_model_len {MaxModelLen}, max_num_batched_tokens {MaxNumBatchedTokens}: B ∈ {{{string.Join(", ", _batches)}}}, Qp ∈ {{{string.Join(", ", _queries)}}}, L ∈ {{{string.Join(", ", _kvs)}}}");
 }

@@ -9,34 +9,34 @@ namespace TensorDsl.Generators.Tests.Generator;
 /// <summary>The baseline helper itself: it must fail when it should, say where, and find the source tree.</summary>
 public sealed class BaselineAssertTests : IDisposable
 {
-    private readonly string directory = Path.Combine(Path.GetTempPath(), "tensordsl-baselines-" + Guid.NewGuid().ToString("N"));
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "tensordsl-baselines-" + Guid.NewGuid().ToString("N"));
 
     public void Dispose()
     {
-        if (Directory.Exists(directory))
+        if (Directory.Exists(_directory))
         {
-            Directory.Delete(directory, recursive: true);
+            Directory.Delete(_directory, recursive: true);
         }
     }
 
     [Fact]
     public void MissingBaselineFailsAndSaysHowToCreateIt()
     {
-        var failure = Assert.ThrowsAny<XunitException>(() => BaselineAssert.Matches(directory, "Missing", "text\n", update: false));
+        var failure = Assert.ThrowsAny<XunitException>(() => BaselineAssert.Matches(_directory, "Missing", "text\n", update: false));
 
-        Assert.Contains(Path.Combine(directory, "Missing.g.cs.txt"), failure.Message);
+        Assert.Contains(Path.Combine(_directory, "Missing.g.cs.txt"), failure.Message);
         Assert.Contains("TENSORDSL_UPDATE_BASELINES=1", failure.Message);
-        Assert.False(File.Exists(Path.Combine(directory, "Missing.g.cs.txt")));
+        Assert.False(File.Exists(Path.Combine(_directory, "Missing.g.cs.txt")));
     }
 
     [Fact]
     public void MismatchFailsWithTheFirstDifferingLines()
     {
-        Directory.CreateDirectory(directory);
-        File.WriteAllText(Path.Combine(directory, "Kernel.g.cs.txt"), "line 1\nline 2\nline 3\nline 4\n");
+        Directory.CreateDirectory(_directory);
+        File.WriteAllText(Path.Combine(_directory, "Kernel.g.cs.txt"), "line 1\nline 2\nline 3\nline 4\n");
 
         var failure = Assert.ThrowsAny<XunitException>(() =>
-            BaselineAssert.Matches(directory, "Kernel", "line 1\nline 2\nLINE 3\nline 4\n", update: false));
+            BaselineAssert.Matches(_directory, "Kernel", "line 1\nline 2\nLINE 3\nline 4\n", update: false));
 
         Assert.Contains("First difference at line 3", failure.Message);
         Assert.Contains("@@ -3,1 +3,1 @@", failure.Message);
@@ -61,28 +61,28 @@ public sealed class BaselineAssertTests : IDisposable
     [Fact]
     public void LineEndingsAreTheOnlyThingNormalised()
     {
-        Directory.CreateDirectory(directory);
-        File.WriteAllText(Path.Combine(directory, "Crlf.g.cs.txt"), "a\r\nb\r\n");
+        Directory.CreateDirectory(_directory);
+        File.WriteAllText(Path.Combine(_directory, "Crlf.g.cs.txt"), "a\r\nb\r\n");
 
-        BaselineAssert.Matches(directory, "Crlf", "a\nb\n", update: false);
-        Assert.ThrowsAny<XunitException>(() => BaselineAssert.Matches(directory, "Crlf", "a \nb\n", update: false));
-        Assert.ThrowsAny<XunitException>(() => BaselineAssert.Matches(directory, "Crlf", "a\nb", update: false));
+        BaselineAssert.Matches(_directory, "Crlf", "a\nb\n", update: false);
+        Assert.ThrowsAny<XunitException>(() => BaselineAssert.Matches(_directory, "Crlf", "a \nb\n", update: false));
+        Assert.ThrowsAny<XunitException>(() => BaselineAssert.Matches(_directory, "Crlf", "a\nb", update: false));
     }
 
     [Fact]
     public void UpdateWritesTheBaselineWhichThenMatches()
     {
-        BaselineAssert.Matches(directory, "New", "x\r\ny\n", update: true);
+        BaselineAssert.Matches(_directory, "New", "x\r\ny\n", update: true);
 
-        Assert.Equal("x\ny\n", File.ReadAllText(Path.Combine(directory, "New.g.cs.txt")));
-        BaselineAssert.Matches(directory, "New", "x\ny\n", update: false);
-        BaselineAssert.Matches(directory, "New", "changed\n", update: true);
-        Assert.Equal("changed\n", File.ReadAllText(Path.Combine(directory, "New.g.cs.txt")));
+        Assert.Equal("x\ny\n", File.ReadAllText(Path.Combine(_directory, "New.g.cs.txt")));
+        BaselineAssert.Matches(_directory, "New", "x\ny\n", update: false);
+        BaselineAssert.Matches(_directory, "New", "changed\n", update: true);
+        Assert.Equal("changed\n", File.ReadAllText(Path.Combine(_directory, "New.g.cs.txt")));
     }
 
     [Fact]
     public void NamesArePlainFileNames() =>
-        Assert.Throws<ArgumentException>(() => BaselineAssert.Matches(directory, "../Escape", "x", update: false));
+        Assert.Throws<ArgumentException>(() => BaselineAssert.Matches(_directory, "../Escape", "x", update: false));
 
     [Fact]
     public void BaselinesAreReadFromTheSourceTree()

@@ -1,6 +1,6 @@
 using System;
-using System.Linq;
 using System.Globalization;
+using System.Linq;
 using System.Text;
 
 namespace TensorDsl.Tests.Conformance;

@@ -94,28 +94,28 @@ internal static class Cli
 internal sealed class ProgressLine : IDisposable
 {
     private static readonly char[] Spinner = { '|', '/', '-', '\\' };
-    private readonly bool enabled;
-    private readonly Stopwatch clock = Stopwatch.StartNew();
-    private readonly Timer? timer;
-    private readonly object gate = new();
-    private string step = "";
-    private int tick;
-    private int width;
+    private readonly bool _enabled;
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly Timer? _timer;
+    private readonly object _gate = new();
+    private string _step = "";
+    private int _tick;
+    private int _width;
 
     public ProgressLine(bool quiet)
     {
-        enabled = !quiet && !Console.IsErrorRedirected;
-        if (enabled)
+        _enabled = !quiet && !Console.IsErrorRedirected;
+        if (_enabled)
         {
-            timer = new Timer(_ => Draw(), null, 0, 100);
+            _timer = new Timer(_ => Draw(), null, 0, 100);
         }
     }
 
     public void Step(string text)
     {
-        lock (gate)
+        lock (_gate)
         {
-            step = text;
+            _step = text;
         }
 
         Draw();
@@ -123,27 +123,27 @@ internal sealed class ProgressLine : IDisposable
 
     private void Draw()
     {
-        if (!enabled)
+        if (!_enabled)
         {
             return;
         }
 
-        lock (gate)
+        lock (_gate)
         {
-            var line = $"{Spinner[tick++ % Spinner.Length]} {step} ({clock.Elapsed.TotalSeconds:0.0} s)";
-            Console.Error.Write("\r" + line.PadRight(width));
-            width = line.Length;
+            var line = $"{Spinner[_tick++ % Spinner.Length]} {_step} ({_clock.Elapsed.TotalSeconds:0.0} s)";
+            Console.Error.Write("\r" + line.PadRight(_width));
+            _width = line.Length;
         }
     }
 
     public void Dispose()
     {
-        timer?.Dispose();
-        if (enabled)
+        _timer?.Dispose();
+        if (_enabled)
         {
-            lock (gate)
+            lock (_gate)
             {
-                Console.Error.Write("\r" + new string(' ', width) + "\r");
+                Console.Error.Write("\r" + new string(' ', _width) + "\r");
             }
         }
     }
