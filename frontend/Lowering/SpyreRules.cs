@@ -14,7 +14,7 @@ namespace TensorDsl.FrontEnd.Lowering;
 /// </summary>
 internal static class SpyreRules
 {
-    public const int StickElements = 64;
+    public const int StickElements = SpyreFacts.StickElements;
 
     /// <summary>Null when the Spyre target lowers the plan; otherwise the first reason it cannot.</summary>
     public static string? WhyNot(KernelPlan plan) => Problems(plan, null).Select(p => p.Reason).FirstOrDefault();
@@ -129,9 +129,8 @@ internal static class SpyreRules
 
         var settings = spyre.Settings;
         long block = sizes.BlockSize!.StaticValue ?? 1;
-        if (settings.KvBucket <= 0 || settings.KvBucket % StickElements != 0 || settings.KvBucket % block != 0)
+        if (SpyreFacts.KvBucketProblem(settings.KvBucket, block) is { } requirement)
         {
-            var requirement = $"must be a positive multiple of 64 (the mask's stick dimension holds L) and of BlockSize = {block} (whole pages per bucket)";
             yield return new Problem($"SpyreKvBucket = {settings.KvBucket} is not stick-aligned",
                 Diagnose.SpyreStickAlignment(model is null ? at : settings.KvBucketAt, kernel, "SpyreKvBucket", settings.KvBucket, requirement));
         }

@@ -24,7 +24,7 @@ internal interface ITargetCapability
 internal static class TargetRegistry
 {
     /// <summary>Side-input slots the CPU runtime offers to score steps (bias and ALiBi operands).</summary>
-    public const int CpuSideInputSlots = 4;
+    public const int CpuSideInputSlots = CpuFacts.SideInputSlots;
 
     public static readonly IReadOnlyList<ITargetCapability> All = new ITargetCapability[] { new Cpu(), new Spyre() };
 

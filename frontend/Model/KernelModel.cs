@@ -85,7 +85,7 @@ internal sealed record SpyreSettings(
     int KvBucket, int QueryPadding, int MaxNumSeqs, int MaxModelLen, int VariantBudget,
     SourceSpan KvBucketAt, SourceSpan QueryPaddingAt, SourceSpan BudgetAt)
 {
-    public static readonly SpyreSettings Default = new(256, 32, 0, 0, 0, SourceSpan.None, SourceSpan.None, SourceSpan.None);
+    public static readonly SpyreSettings Default = new(SpyreFacts.DefaultKvBucket, SpyreFacts.DefaultQueryPadding, 0, 0, 0, SourceSpan.None, SourceSpan.None, SourceSpan.None);
 
     public SpyreSettings WithoutOffsets() => this with { KvBucketAt = SourceSpan.None, QueryPaddingAt = SourceSpan.None, BudgetAt = SourceSpan.None };
 }

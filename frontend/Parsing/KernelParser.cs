@@ -298,7 +298,7 @@ internal static class KernelParser
         }
 
         return new SpyreSettings(
-            Value("SpyreKvBucket", 256), Value("SpyreQueryPadding", 32), Value("SpyreMaxNumSeqs", 0), Value("SpyreMaxModelLen", 0),
+            Value("SpyreKvBucket", SpyreFacts.DefaultKvBucket), Value("SpyreQueryPadding", SpyreFacts.DefaultQueryPadding), Value("SpyreMaxNumSeqs", 0), Value("SpyreMaxModelLen", 0),
             Value("SpyreVariantBudget", 0), At("SpyreKvBucket"), At("SpyreQueryPadding"), At("SpyreVariantBudget"));
     }
 

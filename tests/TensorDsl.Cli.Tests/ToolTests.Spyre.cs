@@ -155,7 +155,7 @@ public sealed partial class ToolTests
     }
 
     [Theory]
-    [InlineData("tensordsl: --kv-bucket 100: must be a positive multiple of 64 (L is the mask's stick dimension) and of the block size 16", "plan", "--kv-bucket", "100")]
+    [InlineData("tensordsl: --kv-bucket 100: must be a positive multiple of 64 (the mask's stick dimension holds L) and of BlockSize = 16 (whole pages per bucket)", "plan", "--kv-bucket", "100")]
     [InlineData("tensordsl: --query-padding 0: must be > 0", "plan", "--query-padding", "0")]
     [InlineData("tensordsl: --query-padding 8: with --improved it must be above the small query buckets 1 and 8", "plan", "--improved", "--query-padding", "8")]
     [InlineData("tensordsl: --max-num-seqs 0: must be > 0", "plan", "--max-num-seqs", "0")]
@@ -164,7 +164,7 @@ public sealed partial class ToolTests
     [InlineData("tensordsl: --max-model-len 2147483647: must be ≤ 16777216", "plan", "--max-model-len", "2147483647")]
     [InlineData("tensordsl: --max-model-len 16777216: about 34359738368 (Qp, L) combinations with these buckets, more than the 20000000 this command lists; use larger buckets", "plan", "--max-model-len", "16777216")]
     [InlineData("tensordsl: --batch '1:16777217': sequence 1 (1:16777217) is longer than 16777216 tokens", "emit", "--batch", "1:16777217", "--out", "OUT")]
-    [InlineData("tensordsl: --kv-bucket 64: must be a positive multiple of 64 (L is the mask's stick dimension) and of the block size 16", "emit", "--kv-bucket", "32", "--out", "OUT")]
+    [InlineData("tensordsl: --kv-bucket 64: must be a positive multiple of 64 (the mask's stick dimension holds L) and of BlockSize = 16 (whole pages per bucket)", "emit", "--kv-bucket", "32", "--out", "OUT")]
     [InlineData("tensordsl: --batch '3:2': sequence 1 (3:2) needs 1 ≤ query ≤ kv (the query tokens are the last of the sequence)", "emit", "--batch", "3:2", "--out", "OUT")]
     [InlineData("tensordsl: --batch '1:5,x': sequence 2 is 'x', not 'query:kv' (two integers, e.g. 72:512,1:256,4:128)", "emit", "--batch", "1:5,x", "--out", "OUT")]
     [InlineData("tensordsl: --batch '0:5': sequence 1 (0:5) needs 1 ≤ query ≤ kv (the query tokens are the last of the sequence)", "emit", "--batch", "0:5", "--out", "OUT")]

@@ -11,6 +11,9 @@ namespace TensorDsl.Cpu;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public ref struct ScoreInputs
 {
+    /// <summary>How many side-tensor slots there are (<c>Side0</c> … <c>Side3</c>), the number the generator assigns from.</summary>
+    public const int Slots = CpuFacts.SideInputSlots;
+
     /// <summary><c>(float)(1 / sqrt(D))</c> when D is known only at run time (the generator folds it otherwise).</summary>
     public float DefaultScale;
 

@@ -15,10 +15,10 @@ public sealed class AttentionKernelAttribute : Attribute
     public Targets Targets { get; }
 
     /// <summary>Spyre target: KV lengths are padded to a multiple of this (default 256; a multiple of 64 and of the block size).</summary>
-    public int SpyreKvBucket { get; set; } = 256;
+    public int SpyreKvBucket { get; set; } = Spyre.SpyreFacts.DefaultKvBucket;
 
     /// <summary>Spyre target: query lengths are padded to a multiple of this (default 32).</summary>
-    public int SpyreQueryPadding { get; set; } = 32;
+    public int SpyreQueryPadding { get; set; } = Spyre.SpyreFacts.DefaultQueryPadding;
 
     /// <summary>Spyre target: the serving limit <c>max_num_seqs</c> the variant budget is checked against (0: not declared).</summary>
     public int SpyreMaxNumSeqs { get; set; }

@@ -23,7 +23,7 @@ public enum SpyreBatchRule
 public sealed record SpyreBucketing
 {
     /// <summary>The reference design's rule: L a multiple of 256, Qp a multiple of 32, every batch size exact.</summary>
-    public static SpyreBucketing Reference { get; } = new(256, 32);
+    public static SpyreBucketing Reference { get; } = new(SpyreFacts.DefaultKvBucket, SpyreFacts.DefaultQueryPadding);
 
     /// <summary>
     /// The rule this target recommends: query buckets 1 and 8 below the 32-row padding (a decode-only batch computes 1
@@ -32,11 +32,14 @@ public sealed record SpyreBucketing
     /// </summary>
     public static SpyreBucketing Improved { get; } = new(128, 32, new[] { 1, 8 }, SpyreBatchRule.PowerOfTwo);
 
-    public SpyreBucketing(int kvBucket = 256, int queryPadding = 32, int[]? smallQueryBuckets = null, SpyreBatchRule batchRule = SpyreBatchRule.Exact)
+    public SpyreBucketing(int kvBucket = SpyreFacts.DefaultKvBucket, int queryPadding = SpyreFacts.DefaultQueryPadding, int[]? smallQueryBuckets = null, SpyreBatchRule batchRule = SpyreBatchRule.Exact)
     {
-        if (kvBucket <= 0)
+        // The analyzer's stick rule (TDSL0033), enforced here too: L is the mask's stick dimension. Whole pages per bucket
+        // is checked where the block size is known (SpyreKernelSpec).
+        if (kvBucket <= 0 || kvBucket % SpyreFacts.StickElements != 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(kvBucket), kvBucket, "The KV bucket must be > 0.");
+            throw new ArgumentOutOfRangeException(nameof(kvBucket), kvBucket,
+                $"The KV bucket must be a positive multiple of {SpyreFacts.StickElements} (the mask's stick dimension holds L).");
         }
 
         if (queryPadding <= 0)

@@ -11,7 +11,14 @@ namespace TensorDsl.Spyre;
 public sealed record SpyreKernelSpec
 {
     /// <summary>fp16 elements per 128-byte stick.</summary>
-    public const int StickElements = 64;
+    /// <summary>fp16 elements in one 128-byte stick (docs/spyre.md#constraints).</summary>
+    public const int StickElements = SpyreFacts.StickElements;
+
+    /// <summary>
+    /// Why <paramref name="kvBucket"/> cannot be a KV bucket for pages of <paramref name="blockSize"/> tokens, or null: the
+    /// one rule the analyzer (TDSL0033), the tool and the runtime share.
+    /// </summary>
+    public static string? KvBucketProblem(int kvBucket, int blockSize) => SpyreFacts.KvBucketProblem(kvBucket, blockSize);
 
     public SpyreKernelSpec(
         int queryHeads, int kvHeads, int headSize, int blockSize, float scale,
@@ -61,7 +68,22 @@ public sealed record SpyreKernelSpec
 
     public int Chunk { get; init; }
 
-    public SpyreBucketing Bucketing { get; init; }
+    /// <summary>The buckets; a bucket that does not hold whole pages of <see cref="BlockSize"/> is refused (TDSL0033's rule).</summary>
+    public SpyreBucketing Bucketing
+    {
+        get => _bucketing;
+        init
+        {
+            if (SpyreFacts.KvBucketProblem(value.KvBucket, BlockSize) is { } problem)
+            {
+                throw new ArgumentOutOfRangeException(nameof(Bucketing), value.KvBucket, "The KV bucket " + problem + ".");
+            }
+
+            _bucketing = value;
+        }
+    }
+
+    private readonly SpyreBucketing _bucketing = SpyreBucketing.Reference;
 
     /// <summary>
     /// Whether the host preparation subtracts a reference key — the mean of the sequence's keys, per KV head — from
@@ -71,31 +93,16 @@ public sealed record SpyreKernelSpec
     /// </summary>
     public bool ShiftKeys { get; init; } = true;
 
+    /// <summary>
+    /// The mask as the CPU kernels apply it: one definition of key visibility (floor division for chunks,
+    /// docs/semantics.md), so the host's mask and the CPU kernels can never disagree. An absent window side is unbounded.
+    /// </summary>
+    public TensorDsl.Cpu.KeyMask KeyMask => new(
+        Causal, WindowLeft >= 0 || WindowRight >= 0,
+        WindowLeft >= 0 ? WindowLeft : int.MaxValue, WindowRight >= 0 ? WindowRight : int.MaxValue, System.Math.Max(Chunk, 0));
+
     /// <summary>Is key <paramref name="j"/> visible from absolute position <paramref name="p"/> of a sequence of <paramref name="kvLength"/> keys.</summary>
-    public bool Visible(int p, int j, int kvLength)
-    {
-        if ((uint)j >= (uint)kvLength)
-        {
-            return false;
-        }
-
-        if (Causal && j > p)
-        {
-            return false;
-        }
-
-        if (WindowLeft >= 0 && j < (long)p - WindowLeft)
-        {
-            return false;
-        }
-
-        if (WindowRight >= 0 && j > (long)p + WindowRight)
-        {
-            return false;
-        }
-
-        return Chunk <= 0 || j / Chunk == p / Chunk;
-    }
+    public bool Visible(int p, int j, int kvLength) => (uint)j < (uint)kvLength && KeyMask.IsVisible(p, j);
 
     private static void Require(bool ok, string name, int value, string expected)
     {

@@ -64,9 +64,9 @@ internal static class SpyreCommand
             int kv = result.GetValue(KvBucket) ?? start.KvBucket;
             int padding = result.GetValue(QueryPadding) ?? start.QueryPadding;
             int block = chosen.Spec.BlockSize;
-            if (kv <= 0 || kv % SpyreKernelSpec.StickElements != 0 || kv % block != 0)
+            if (SpyreKernelSpec.KvBucketProblem(kv, block) is { } problem)
             {
-                throw new UsageException($"--kv-bucket {kv}: must be a positive multiple of {SpyreKernelSpec.StickElements} (L is the mask's stick dimension) and of the block size {block}");
+                throw new UsageException($"--kv-bucket {kv}: {problem}");
             }
 
             if (padding <= 0)
