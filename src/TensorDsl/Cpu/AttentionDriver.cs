@@ -198,7 +198,7 @@ public static class AttentionDriver
 
         if (problem.IsVarlen)
         {
-            CheckSequences(problem.Metadata!);
+            problem.Metadata!.Revalidate(); // refilled in place since Create: the same rules, from VarlenBatch
         }
 
         KernelGuard.SpanLength("q", problem.QueryElements, q.Length);
@@ -223,37 +223,6 @@ public static class AttentionDriver
         CheckSide(written, lseWritten, inputs.Side1, "inputs.Side1");
         CheckSide(written, lseWritten, inputs.Side2, "inputs.Side2");
         CheckSide(written, lseWritten, inputs.Side3, "inputs.Side3");
-    }
-
-    /// <summary>
-    /// The per-sequence rules <see cref="VarlenBatch.Create"/> checked, again: a serving loop refills the metadata
-    /// in place, and a query start that went backwards or a sequence shorter than its queries must be reported by
-    /// name, not surface as an index error deep in a tile. O(B).
-    /// </summary>
-    private static void CheckSequences(VarlenBatch metadata)
-    {
-        var starts = metadata.QueryStartLoc.Span;
-        var lens = metadata.SeqLens.Span;
-        if (starts[0] != 0)
-        {
-            throw new ShapeException("queryStartLoc", "[0]", "0", starts[0]);
-        }
-
-        for (int b = 0; b < lens.Length; b++)
-        {
-            if (starts[b + 1] < starts[b])
-            {
-                throw new ShapeException(
-                    "queryStartLoc", FormattableString.Invariant($"[{b + 1}]"), FormattableString.Invariant($"≥ {starts[b]} (non-decreasing)"), starts[b + 1]);
-            }
-
-            int queryLength = starts[b + 1] - starts[b];
-            if (lens[b] < queryLength)
-            {
-                throw new ShapeException(
-                    "seqLens", FormattableString.Invariant($"[{b}]"), FormattableString.Invariant($"≥ {queryLength} (the sequence's query length)"), lens[b]);
-            }
-        }
     }
 
     private static void ValidateKv(in AttentionProblem problem, int kLength, int vLength)

@@ -87,6 +87,12 @@ public class VarlenBatch
         return new VarlenBatch(queryStartLoc, seqLens, maxQuery, maxSeq, totalKv);
     }
 
+    /// <summary>
+    /// The rules <see cref="Create"/> checked, checked again with the same messages: a serving loop refills the metadata
+    /// in place, so every call re-validates (O(B)) — this is the one place they are written (docs/design.md).
+    /// </summary>
+    internal void Revalidate() => ValidateVarlen(QueryStartLoc, SeqLens);
+
     private protected static (int MaxQueryLen, int MaxSeqLen, long TotalKvTokens) ValidateVarlen(
         ReadOnlyMemory<int> queryStartLoc, ReadOnlyMemory<int> seqLens)
     {
