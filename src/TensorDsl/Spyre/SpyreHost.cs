@@ -37,72 +37,18 @@ public static partial class SpyreHost
     /// </summary>
     public static void WriteCache(SpyreKernelSpec spec, ReadOnlySpan<Half> newKeys, ReadOnlySpan<Half> newValues, Span<Half> kvCache, PagedBatch batch)
     {
+        ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(batch);
-        int blocks = CacheBlocks(spec, kvCache.Length);
-        int tokens = batch.NumTokens;
-        int row = spec.KvHeads * spec.HeadSize;
-        long expected = (long)tokens * row;
-        if (newKeys.Length != expected)
-        {
-            throw new ShapeException("newKeys", "length", Invariant($"T {tokens} × Hkv {spec.KvHeads} × D {spec.HeadSize} = {expected}"), newKeys.Length);
-        }
-
-        if (newValues.Length != expected)
-        {
-            throw new ShapeException("newValues", "length", Invariant($"T {tokens} × Hkv {spec.KvHeads} × D {spec.HeadSize} = {expected}"), newValues.Length);
-        }
-
+        CacheBlocks(spec, kvCache.Length);
         var slots = batch.SlotMapping.Span;
-        if (slots.Length != tokens)
+        if (slots.Length != batch.NumTokens)
         {
-            throw new ShapeException("slotMapping", "length", Invariant($"T = {tokens}"), slots.Length);
+            throw new ShapeException("slotMapping", "length", Invariant($"T = {batch.NumTokens}"), slots.Length);
         }
 
-        long slotCount = (long)blocks * spec.BlockSize;
-        var seen = ArrayPool<ulong>.Shared.Rent((int)((slotCount + 63) / 64));
-        try
-        {
-            Array.Clear(seen, 0, (int)((slotCount + 63) / 64));
-            for (int t = 0; t < tokens; t++)
-            {
-                int slot = slots[t];
-                if (slot < 0)
-                {
-                    continue;
-                }
-
-                if (slot >= slotCount)
-                {
-                    throw new ShapeException("slotMapping", Invariant($"[{t}]"), Invariant($"a slot in [0, {slotCount}) or negative (skip)"), slot);
-                }
-
-                ulong bit = 1UL << (slot & 63);
-                if ((seen[slot >> 6] & bit) != 0)
-                {
-                    throw new ShapeException("slotMapping", Invariant($"[{t}]"), "a slot no other token of the batch writes", slot);
-                }
-
-                seen[slot >> 6] |= bit;
-            }
-        }
-        finally
-        {
-            ArrayPool<ulong>.Shared.Return(seen);
-        }
-
-        int blockStride = 2 * spec.BlockSize * row;
-        for (int t = 0; t < tokens; t++)
-        {
-            int slot = slots[t];
-            if (slot < 0)
-            {
-                continue;
-            }
-
-            int at = slot / spec.BlockSize * blockStride + slot % spec.BlockSize * row;
-            newKeys.Slice(t * row, row).CopyTo(kvCache.Slice(at, row));
-            newValues.Slice(t * row, row).CopyTo(kvCache.Slice(at + spec.BlockSize * row, row));
-        }
+        // One cache writer for every target (docs/design.md, "Where does X live"): the stacked [N, 2, BlockSize, Hkv, D]
+        // cache is the CPU's BlocksFirst layout, with the same slot rules (in range, none twice, negative skipped).
+        PagedCache.Write(newKeys, newValues, kvCache, KvCacheLayout.BlocksFirst, slots, spec.BlockSize, spec.KvHeads, spec.HeadSize);
     }
 
     /// <summary>
