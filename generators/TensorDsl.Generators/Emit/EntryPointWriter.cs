@@ -114,7 +114,8 @@ internal static class EntryPointWriter
         $"throw new global::System.InvalidOperationException({EmitNames.Literal(failure)});";
 
     /// <summary>The fully qualified file-local implementation class every entry point forwards to.</summary>
-    public static string Implementation(KernelPlan plan) => EmitNames.Qualified(plan.Identity, ImplementationWriter.ClassName(plan.Identity));
+    public static string Implementation(KernelPlan plan) =>
+        "global::" + ImplementationWriter.Namespace + "." + EmitNames.Identifier(ImplementationWriter.ClassName(plan.Identity));
 
     public static void Doc(IndentedWriter writer, string summary, KernelPlan plan)
     {

@@ -12,6 +12,9 @@ namespace TensorDsl.Generators.Emit;
 /// </summary>
 internal static class ImplementationWriter
 {
+    /// <summary>The namespace of every generated implementation class (each file-local, so kernels never collide).</summary>
+    public const string Namespace = "TensorDsl.Generated";
+
     public static string ClassName(KernelIdentity identity) => identity.TypeName + "__TensorDsl";
 
     public static void Write(IndentedWriter writer, ImplementationNames names, IReadOnlyList<ITargetEmitter> targets)

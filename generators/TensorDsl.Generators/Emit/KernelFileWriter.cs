@@ -24,12 +24,12 @@ internal static class KernelFileWriter
         var writer = new IndentedWriter();
         WriteHeader(writer, plan);
         var identity = plan.Identity;
+        var scopes = new Stack<IndentedWriter.Scope>();
         if (EmitNames.Namespace(identity) is { } ns)
         {
-            writer.Line($"namespace {ns};").Line();
+            scopes.Push(writer.Block($"namespace {ns}"));
         }
 
-        var scopes = new Stack<IndentedWriter.Scope>();
         foreach (var type in identity.TypeChain)
         {
             scopes.Push(writer.Block($"{type.Keyword} {EmitNames.Identifier(type.Name)}"));
@@ -41,8 +41,14 @@ internal static class KernelFileWriter
             scopes.Pop().Dispose();
         }
 
+        // The implementation lives apart from the user's namespace, so nothing it declares can meet a user name there
+        // and a reader sees at once which part is the user's type and which the machinery (docs/design.md).
         writer.Line();
-        ImplementationWriter.Write(writer, names, targets);
+        using (writer.Block($"namespace {ImplementationWriter.Namespace}"))
+        {
+            ImplementationWriter.Write(writer, names, targets);
+        }
+
         return writer.ToString();
     }
 
