@@ -32,6 +32,18 @@ internal static class GeneratedNames
         "output", "lse", "batch", "heads", "kvCache", "layout", "newKeys", "newValues", "keyCache", "valueCache",
     };
 
+    /// <summary>
+    /// The prefix of the locals a tensor-span entry point reads its sizes into (<c>tensorSize0</c>, …), beside parameters
+    /// named after the user's tensors: a tensor may not be named like one.
+    /// </summary>
+    public const string SizeLocalPrefix = "tensorSize";
+
+    /// <summary>Whether a tensor or run-time size may not take <paramref name="name"/> (TDSL0024 / TDSL0004).</summary>
+    public static bool IsReserved(string name) =>
+        Parameters.Contains(name)
+        || (name.Length > SizeLocalPrefix.Length && name.StartsWith(SizeLocalPrefix, System.StringComparison.Ordinal)
+            && name.Substring(SizeLocalPrefix.Length).All(char.IsDigit));
+
     /// <summary>The ending of every file the generator adds; nothing else in a compilation ends this way.</summary>
     public const string HintSuffix = ".TensorDsl.g.cs";
 

@@ -319,10 +319,9 @@ internal static class ShapeSolver
     /// </summary>
     private static void CheckNames(KernelModel kernel, List<DiagnosticInfo> found)
     {
-        var reserved = new HashSet<string>(GeneratedNames.Parameters, System.StringComparer.Ordinal);
         foreach (var operand in kernel.Parameters)
         {
-            if (reserved.Contains(operand.Name))
+            if (GeneratedNames.IsReserved(operand.Name))
             {
                 found.Add(Diagnose.ReservedName(operand.ShapeLocation, operand.Name));
             }
@@ -338,7 +337,7 @@ internal static class ShapeSolver
                     found.Add(Diagnose.InvalidShape(operand.ShapeLocation, operand.Name,
                         $"the run-time size '{name}' has the name of the tensor parameter '{name}'; the generated methods take both, so rename one"));
                 }
-                else if (reserved.Contains(name))
+                else if (GeneratedNames.IsReserved(name))
                 {
                     found.Add(Diagnose.InvalidShape(operand.ShapeLocation, operand.Name,
                         $"the run-time size '{name}' has a name the generated methods use for their own parameter; rename it"));

@@ -145,7 +145,7 @@ internal static class TensorSpanWriter
                 return null;
             }
 
-            result[size.Name] = (found.Name, found.Axis, "tensorSize" + (index++).ToString(CultureInfo.InvariantCulture));
+            result[size.Name] = (found.Name, found.Axis, GeneratedNames.SizeLocalPrefix + (index++).ToString(CultureInfo.InvariantCulture));
         }
 
         return result;

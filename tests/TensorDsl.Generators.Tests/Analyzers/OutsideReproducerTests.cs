@@ -291,4 +291,24 @@ public class OutsideReproducerTests
             """);
         Assert.True(build.Reported.IsEmpty, build.Describe());
     }
+
+    /// <summary>A tensor named like a local of the generated tensor-span overload is TDSL0024, not a CS0136 in generated code.</summary>
+    [Fact]
+    public async Task TensorNamedLikeAGeneratedLocalIsTdsl0024()
+    {
+        var build = await BuildLike.CompileAsync(TestReferences.Usings + """
+            [AttentionKernel]
+            public static partial class Gqa
+            {
+                static Bhsd<float> Attend(
+                    [Shape("B, 8, Sq, 64")] Bhsd<float> tensorSize0,
+                    [Shape("B, 8, Sk, 64")] Bhsd<float> k,
+                    [Shape("B, 8, Sk, 64")] Bhsd<float> v)
+                    => Softmax(tensorSize0.MatMul(k.T)).MatMul(v);
+            }
+            """);
+        var only = Assert.Single(build.Reported);
+        Assert.Equal("TDSL0024", only.Id);
+        Assert.True(build.InGeneratedCode.IsEmpty, build.Describe());
+    }
 }
