@@ -21,8 +21,8 @@ public sealed class ConsumerTests
 
     public ConsumerTests(PackedFeed feed, ITestOutputHelper log)
     {
-        this._feed = feed;
-        this._log = log;
+        _feed = feed;
+        _log = log;
     }
 
     /// <summary>The quick start of the package README, verbatim: dotnet new console, dotnet add package, the kernel, dotnet run.</summary>
@@ -47,7 +47,7 @@ public sealed class ConsumerTests
     public void BrokenKernelsReportTheirDiagnosticsAtTheirLocations()
     {
         var project = _feed.NewDirectory("broken");
-        WriteLibraryProject(project, "broken");
+        _feed.WriteLibraryProject(project, "broken");
         var expected = CopyMarked(Path.Combine(AppContext.BaseDirectory, "Consumers", "Broken"), project);
         Assert.True(expected.Count >= 9, "the broken set lost its kernels");
 
@@ -71,7 +71,7 @@ public sealed class ConsumerTests
     public void DotnetFormatAppliesTheCodeFixes()
     {
         var project = _feed.NewDirectory("fixable");
-        WriteLibraryProject(project, "fixable");
+        _feed.WriteLibraryProject(project, "fixable");
         var expected = CopyMarked(Path.Combine(AppContext.BaseDirectory, "Consumers", "Fixable"), project);
 
         var before = _feed.DotNetIn(project, "build", "-c", "Release");
@@ -142,18 +142,6 @@ public sealed class ConsumerTests
         var worst = double.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(worst, 0, 1e-5);
     }
-
-    private void WriteLibraryProject(string directory, string name) => File.WriteAllText(Path.Combine(directory, name + ".csproj"), """
-        <Project Sdk="Microsoft.NET.Sdk">
-          <PropertyGroup>
-            <TargetFramework>net10.0</TargetFramework>
-            <Nullable>enable</Nullable>
-          </PropertyGroup>
-          <ItemGroup>
-            <PackageReference Include="TensorDsl" Version="$(TensorDslVersion)" />
-          </ItemGroup>
-        </Project>
-        """.Replace("$(TensorDslVersion)", _feed.Version, StringComparison.Ordinal));
 
     /// <summary>Copies every marked source, stripped, and returns the diagnostics its markers expect (full paths).</summary>
     private static IReadOnlyList<ExpectedDiagnostic> CopyMarked(string from, string to)

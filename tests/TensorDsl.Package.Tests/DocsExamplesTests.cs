@@ -25,8 +25,8 @@ public sealed class DocsExamplesTests
 
     public DocsExamplesTests(PackedFeed feed, ITestOutputHelper log)
     {
-        this._feed = feed;
-        this._log = log;
+        _feed = feed;
+        _log = log;
     }
 
     public static IEnumerable<object[]> Documents =>

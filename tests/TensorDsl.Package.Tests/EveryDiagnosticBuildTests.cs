@@ -48,25 +48,15 @@ public sealed class EveryDiagnosticBuildTests
 
     public EveryDiagnosticBuildTests(PackedFeed feed, ITestOutputHelper log)
     {
-        this._feed = feed;
-        this._log = log;
+        _feed = feed;
+        _log = log;
     }
 
     [Fact]
     public void EveryDiagnosticIdIsReportedAtItsPlaceByARealBuild()
     {
         var project = _feed.NewDirectory("everyid");
-        File.WriteAllText(Path.Combine(project, "everyid.csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup>
-                <TargetFramework>net10.0</TargetFramework>
-                <Nullable>enable</Nullable>
-              </PropertyGroup>
-              <ItemGroup>
-                <PackageReference Include="TensorDsl" Version="{_feed.Version}" />
-              </ItemGroup>
-            </Project>
-            """);
+        _feed.WriteLibraryProject(project, "everyid");
 
         var ids = CatalogueIds();
         var coverage = new List<string>();

@@ -18,7 +18,7 @@ public sealed class RepackTests : IDisposable
     private readonly ITestOutputHelper _log;
     private readonly string _root = Directory.CreateTempSubdirectory("tensordsl-repack-").FullName;
 
-    public RepackTests(ITestOutputHelper log) => this._log = log;
+    public RepackTests(ITestOutputHelper log) => _log = log;
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 

@@ -52,8 +52,10 @@ internal static class EmitNames
     public static string Identifier(string name) => "@" + name;
 
     /// <summary>The kernel's namespace with each part verbatim (<c>@Models.@Bf16</c>), or null for the global one.</summary>
-    public static string? Namespace(KernelIdentity identity) =>
-        identity.Namespace is null ? null : string.Join(".", identity.Namespace.Split('.').Select(Identifier));
+    public static string? Namespace(KernelIdentity identity) => Namespace(identity.Namespace);
+
+    /// <summary><paramref name="ns"/> with each part verbatim, or null for the global namespace.</summary>
+    public static string? Namespace(string? ns) => ns is null ? null : string.Join(".", ns.Split('.').Select(Identifier));
 
     /// <summary><paramref name="typeName"/> (already a C# name) qualified from the global namespace through the kernel's namespace.</summary>
     public static string Qualified(KernelIdentity identity, string typeName) =>

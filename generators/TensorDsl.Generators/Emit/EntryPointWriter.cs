@@ -136,16 +136,15 @@ internal static class EntryPointWriter
     }
 
     /// <summary>Whether every entry point's parameters have distinct names (a refused kernel's may not).</summary>
-    public static bool ParameterNamesAreDistinct(KernelPlan plan) =>
-        new[] { false, true }.All(stacked =>
-        {
-            var names = Parameters(plan, stacked, withHeads: true)
-                .SelectMany(p => p.Split(new[] { ", " }, System.StringSplitOptions.None)) // kvCache and its layout are one entry
-                .Select(p => p.Split(new[] { " = " }, System.StringSplitOptions.None)[0])
-                .Select(p => p.Substring(p.LastIndexOf(' ') + 1).TrimStart('@'))
-                .ToList();
-            return names.Distinct(System.StringComparer.Ordinal).Count() == names.Count;
-        });
+    public static bool ParameterNamesAreDistinct(KernelPlan plan)
+    {
+        // The entry points name their parameters after the tensors and the run-time sizes the caller passes, beside the
+        // generator's own (GeneratedNames): distinct exactly when those names are distinct and none is reserved.
+        var names = plan.Inputs.Select(input => input.Name)
+            .Concat(plan.RuntimeSizes.Where(s => s.Source == RuntimeSizeSource.Argument).Select(s => s.Name))
+            .ToList();
+        return names.Distinct(System.StringComparer.Ordinal).Count() == names.Count && !names.Any(GeneratedNames.IsReserved);
+    }
 
     /// <summary>
     /// Spans in declaration order (K and V become one <c>kvCache</c> and its <c>layout</c> when stacked), the output,

@@ -23,23 +23,7 @@ internal static class KernelFileWriter
         var names = new ImplementationNames(plan);
         var writer = new IndentedWriter();
         WriteHeader(writer, plan);
-        var identity = plan.Identity;
-        var scopes = new Stack<IndentedWriter.Scope>();
-        if (EmitNames.Namespace(identity) is { } ns)
-        {
-            scopes.Push(writer.Block($"namespace {ns}"));
-        }
-
-        foreach (var type in identity.TypeChain)
-        {
-            scopes.Push(writer.Block($"{type.Keyword} {EmitNames.Identifier(type.Name)}"));
-        }
-
-        EntryPointWriter.Write(writer, plan, targets);
-        while (scopes.Count > 0)
-        {
-            scopes.Pop().Dispose();
-        }
+        InKernelType(writer, plan.Identity.Namespace, plan.Identity.TypeChain, () => EntryPointWriter.Write(writer, plan, targets));
 
         // The implementation lives apart from the user's namespace, so nothing it declares can meet a user name there
         // and a reader sees at once which part is the user's type and which the machinery (docs/design.md).
@@ -50,6 +34,30 @@ internal static class KernelFileWriter
         }
 
         return writer.ToString();
+    }
+
+    /// <summary>
+    /// Reopens the kernel's namespace and every type of its chain (the generated part of the user's partial types), writes
+    /// <paramref name="members"/> inside, and closes them: the one place a generated file, valid kernel or stub, does.
+    /// </summary>
+    public static void InKernelType(IndentedWriter writer, string? ns, EquatableArray<TypeDeclarationModel> chain, System.Action members)
+    {
+        var scopes = new Stack<IndentedWriter.Scope>();
+        if (EmitNames.Namespace(ns) is { } verbatim)
+        {
+            scopes.Push(writer.Block($"namespace {verbatim}"));
+        }
+
+        foreach (var type in chain)
+        {
+            scopes.Push(writer.Block($"{type.Keyword} {EmitNames.Identifier(type.Name)}"));
+        }
+
+        members();
+        while (scopes.Count > 0)
+        {
+            scopes.Pop().Dispose();
+        }
     }
 
     private static void WriteHeader(IndentedWriter writer, KernelPlan plan)

@@ -58,23 +58,7 @@ internal static class StubWriter
         writer.Line("#nullable enable");
         writer.Line("#pragma warning disable CS1591, CS1573 // missing XML docs on generated members and parameters");
         writer.Line();
-        if (stub.Namespace is { } ns)
-        {
-            writer.Line($"namespace {string.Join(".", ns.Split('.').Select(EmitNames.Identifier))};").Line();
-        }
-
-        var scopes = new Stack<IndentedWriter.Scope>();
-        foreach (var type in stub.TypeChain)
-        {
-            scopes.Push(writer.Block($"{type.Keyword} {EmitNames.Identifier(type.Name)}"));
-        }
-
-        members(writer);
-        while (scopes.Count > 0)
-        {
-            scopes.Pop().Dispose();
-        }
-
+        KernelFileWriter.InKernelType(writer, stub.Namespace, stub.TypeChain, () => members(writer));
         return writer.ToString();
     }
 

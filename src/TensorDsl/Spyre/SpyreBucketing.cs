@@ -60,7 +60,7 @@ public sealed record SpyreBucketing
 
         KvBucket = kvBucket;
         QueryPadding = queryPadding;
-        this._smallQueryBuckets = small;
+        _smallQueryBuckets = small;
         BatchRule = batchRule;
     }
 
@@ -230,7 +230,7 @@ public sealed class SpyreBucketPlan
         BatchSizes = batches;
         QueryBuckets = queryBuckets;
         KvBuckets = kvBuckets;
-        this._pairs = pairs;
+        _pairs = pairs;
     }
 
     public SpyreBucketing Bucketing { get; }

@@ -1,6 +1,7 @@
 using System;
 using System.Buffers;
 using System.Numerics.Tensors;
+using TensorDsl.Cpu;
 using static System.FormattableString;
 
 namespace TensorDsl.Spyre;
@@ -110,6 +111,7 @@ public static partial class SpyreHost
         int blockStride = 2 * bs * cacheRow;
         int planeQ = qp * d, planeKv = l * d, planeMask = qp * l;
         int token = 0;
+        var keyMask = spec.KeyMask; // once per call: the rows below ask it for their key ranges
 
         for (int b = 0; b < padded; b++)
         {
@@ -170,7 +172,7 @@ public static partial class SpyreHost
             first.Fill(MaskedValue);
             for (int i = 0; i < lq; i++)
             {
-                var (lo, hi) = VisibleRange(spec, lk - lq + i, lk);
+                var (lo, hi) = VisibleRange(keyMask, lk - lq + i, lk);
                 if (lo <= hi)
                 {
                     first.Slice(i * l + lo, hi - lo + 1).Clear();
@@ -265,33 +267,16 @@ public static partial class SpyreHost
         }
     }
 
-    /// <summary>The visible keys of absolute position <paramref name="p"/>: one contiguous range (empty when lo &gt; hi).</summary>
-    public static (int Lo, int Hi) VisibleRange(SpyreKernelSpec spec, int p, int kvLength)
+    /// <summary>
+    /// The visible keys of absolute position <paramref name="p"/>: one contiguous range (empty when lo &gt; hi), by the CPU
+    /// kernels' own rule (<see cref="SpyreKernelSpec.KeyMask"/>, floor division for chunks).
+    /// </summary>
+    public static (int Lo, int Hi) VisibleRange(SpyreKernelSpec spec, int p, int kvLength) => VisibleRange(spec.KeyMask, p, kvLength);
+
+    private static (int Lo, int Hi) VisibleRange(in KeyMask mask, int p, int kvLength)
     {
-        long lo = 0, hi = kvLength - 1L;
-        if (spec.Causal)
-        {
-            hi = Math.Min(hi, p);
-        }
-
-        if (spec.WindowLeft >= 0)
-        {
-            lo = Math.Max(lo, (long)p - spec.WindowLeft);
-        }
-
-        if (spec.WindowRight >= 0)
-        {
-            hi = Math.Min(hi, (long)p + spec.WindowRight);
-        }
-
-        if (spec.Chunk > 0)
-        {
-            long c0 = (long)p / spec.Chunk * spec.Chunk;
-            lo = Math.Max(lo, c0);
-            hi = Math.Min(hi, c0 + spec.Chunk - 1);
-        }
-
-        return ((int)Math.Max(lo, 0), (int)Math.Min(hi, int.MaxValue));
+        mask.Range(p, kvLength, out var lo, out var hi);
+        return (lo, hi);
     }
 
     /// <summary>

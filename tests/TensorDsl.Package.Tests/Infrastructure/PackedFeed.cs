@@ -92,6 +92,19 @@ public sealed class PackedFeed : IDisposable
     /// <summary>Runs dotnet in a consumer directory with the isolated NuGet settings.</summary>
     public CommandResult DotNetIn(string directory, params string[] arguments) => DotNet.Run(directory, "dotnet", arguments, NuGetEnvironment);
 
+    /// <summary>A net10.0 class library in <paramref name="directory"/> that references the packed TensorDsl by PackageReference.</summary>
+    public void WriteLibraryProject(string directory, string name) => File.WriteAllText(Path.Combine(directory, name + ".csproj"), $"""
+        <Project Sdk="Microsoft.NET.Sdk">
+          <PropertyGroup>
+            <TargetFramework>net10.0</TargetFramework>
+            <Nullable>enable</Nullable>
+          </PropertyGroup>
+          <ItemGroup>
+            <PackageReference Include="TensorDsl" Version="{Version}" />
+          </ItemGroup>
+        </Project>
+        """);
+
     public string NewDirectory(string name)
     {
         var directory = Path.Combine(Root, name);
