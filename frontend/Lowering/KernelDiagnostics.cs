@@ -31,7 +31,7 @@ internal static class KernelDiagnostics
             return found;
         }
 
-        found.AddRange(TargetRegistry.Refusals(KernelPlanner.Plan(new CheckedKernel(model, solved.Checks)), model));
+        found.AddRange(TargetRegistry.Refusals(TargetRegistry.Plan(new CheckedKernel(model, solved.Checks)), model));
         return found;
     }
 }

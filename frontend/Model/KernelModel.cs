@@ -65,10 +65,6 @@ internal sealed record PredicateMaskModel(LoweredLambda Lambda) : MaskModel;
 internal sealed record LoweredLambda(ScalarExpr Body);
 
 /// <summary>
-/// The Spyre settings of <c>[AttentionKernel(SpyreKvBucket = …, …)]</c> and where each was written (for TDSL0033 and
-/// TDSL0035); zero limits mean "not declared".
-/// </summary>
-/// <summary>
 /// Attributes on the expression method whose consequences land on every caller (CS0612/CS0618/CS0619 for
 /// <c>[Obsolete]</c>, the author's ID for <c>[Experimental]</c>, IL2026/IL3050/IL3002 for the <c>Requires…</c> trimming and
 /// AOT attributes). The generated <c>Reference</c> calls the method to build its expression, so it must take them on
@@ -81,15 +77,6 @@ internal sealed record MethodMarks(
         || RequiresAssemblyFiles is not null;
 }
 
-internal sealed record SpyreSettings(
-    int KvBucket, int QueryPadding, int MaxNumSeqs, int MaxModelLen, int VariantBudget,
-    SourceSpan KvBucketAt, SourceSpan QueryPaddingAt, SourceSpan BudgetAt)
-{
-    public static readonly SpyreSettings Default = new(SpyreFacts.DefaultKvBucket, SpyreFacts.DefaultQueryPadding, 0, 0, 0, SourceSpan.None, SourceSpan.None, SourceSpan.None);
-
-    public SpyreSettings WithoutOffsets() => this with { KvBucketAt = SourceSpan.None, QueryPaddingAt = SourceSpan.None, BudgetAt = SourceSpan.None };
-}
-
 /// <summary>A containing type, outermost first, so the emitter can reopen it as a partial declaration.</summary>
 internal sealed record TypeDeclarationModel(string Keyword, string Name);
 
@@ -100,6 +87,7 @@ internal sealed record TypeDeclarationModel(string Keyword, string Name);
 /// values' (the KV cache's); the two may differ (docs/semantics.md#element-types). The model is what the declaration
 /// says, read without judging it: every rule (role order, element-type pairs, shapes) is the checker's
 /// (<see cref="Solver.ShapeSolver"/>). <see cref="ScoresLocation"/> is where <c>q.MatMul(k.T)</c> is written.
+/// <see cref="Settings"/> are the attribute's named arguments, read by the targets they belong to.
 /// </summary>
 internal sealed record KernelModel(
     string? Namespace,
@@ -115,12 +103,10 @@ internal sealed record KernelModel(
     EquatableArray<MaskModel> Masks,
     string? Sinks,
     SourceSpan Location,
-    SpyreSettings? Spyre = null,
+    EquatableArray<AttributeSetting> Settings = default,
     SourceSpan? ScoresLocation = null,
     MethodMarks? Marks = null)
 {
-    public SpyreSettings SpyreOrDefault => Spyre ?? SpyreSettings.Default;
-
     public string TypeName => TypeChain[TypeChain.Count - 1].Name;
 
     public OperandModel? Find(OperandRole role)

@@ -166,7 +166,7 @@ internal static class KernelParser
             expression.Masks.ToEquatableArray(),
             expression.Sinks,
             typeLocation,
-            ReadSpyre(type, typeLocation),
+            ReadSettings(type),
             expression.ScoresLocation,
             ReadMarks(method));
     }
@@ -265,7 +265,7 @@ internal static class KernelParser
             return Targets.Cpu;
         }
 
-        const int known = (int)(Targets.Cpu | Targets.Spyre);
+        const int known = (int)KnownTargets.All;
         if (targets == 0 || (targets & ~known) != 0)
         {
             var argument = (attribute.ApplicationSyntaxReference?.GetSyntax() as AttributeSyntax)?.ArgumentList?.Arguments.FirstOrDefault()?.Expression;
@@ -279,27 +279,30 @@ internal static class KernelParser
         return (Targets)targets;
     }
 
-    /// <summary>The attribute's Spyre named arguments, each with where it was written (the kernel's name when absent).</summary>
-    private static SpyreSettings ReadSpyre(INamedTypeSymbol type, SourceSpan typeLocation)
+    /// <summary>
+    /// The attribute's named <c>int</c> arguments as written, each where its value is; what they mean is each target's
+    /// business (<see cref="AttributeSetting"/>).
+    /// </summary>
+    private static EquatableArray<AttributeSetting> ReadSettings(INamedTypeSymbol type)
     {
         var attribute = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == DslSymbols.AttributeName);
         if (attribute is null || attribute.NamedArguments.Length == 0)
         {
-            return SpyreSettings.Default;
+            return EquatableArray<AttributeSetting>.Empty;
         }
 
         var syntax = (attribute.ApplicationSyntaxReference?.GetSyntax() as AttributeSyntax)?.ArgumentList?.Arguments;
-        int Value(string name, int fallback) =>
-            attribute.NamedArguments.FirstOrDefault(a => a.Key == name).Value.Value is int value ? value : fallback;
-        SourceSpan At(string name)
+        var settings = new List<AttributeSetting>();
+        foreach (var argument in attribute.NamedArguments)
         {
-            var argument = syntax?.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == name);
-            return argument is null ? typeLocation : SourceSpans.Of(argument.Expression);
+            if (argument.Value.Value is int value)
+            {
+                var written = syntax?.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == argument.Key);
+                settings.Add(new AttributeSetting(argument.Key, value, written is null ? SourceSpan.None : SourceSpans.Of(written.Expression)));
+            }
         }
 
-        return new SpyreSettings(
-            Value("SpyreKvBucket", SpyreFacts.DefaultKvBucket), Value("SpyreQueryPadding", SpyreFacts.DefaultQueryPadding), Value("SpyreMaxNumSeqs", 0), Value("SpyreMaxModelLen", 0),
-            Value("SpyreVariantBudget", 0), At("SpyreKvBucket"), At("SpyreQueryPadding"), At("SpyreVariantBudget"));
+        return settings.ToEquatableArray();
     }
 
     /// <summary>The expression method's attributes that bind its callers (<see cref="MethodMarks"/>), or null.</summary>

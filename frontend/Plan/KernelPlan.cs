@@ -116,13 +116,6 @@ internal sealed record MaskPlan(bool Causal, bool HasWindow, int Left, int Right
 /// <summary>A bias or per-head operand that the score steps read through a side-input slot.</summary>
 internal sealed record SideInputPlan(int Slot, SideInputKind Kind, string Operand, ElementKind Element, EquatableArray<DimExpr> Shape);
 
-/// <summary>
-/// What the Spyre target needs beyond the common plan: the one constant scale its program folds into q (the default
-/// 1/sqrt(D) when the expression has none), its bucket settings, and every feature of the kernel its program cannot
-/// express (empty when it can express them all).
-/// </summary>
-internal sealed record SpyreLowering(float Scale, SpyreSettings Settings, EquatableArray<string> Unsupported);
-
 /// <summary>The name, place and declaration text of a kernel: what the entry-point and containing-type writers need.</summary>
 internal sealed record KernelIdentity(
     string? Namespace,
@@ -138,7 +131,8 @@ internal sealed record KernelIdentity(
 /// <summary>
 /// Everything every target needs to lower one kernel, decided once from its <see cref="KernelModel"/>: resolved
 /// sizes, run-time sizes and guards, the scale, masks as key ranges plus predicates, score steps as scalar trees,
-/// and each operand's addressing. Equatable, Roslyn-free, and free of any target's syntax.
+/// and each operand's addressing. Equatable, Roslyn-free, and free of any target's syntax; what one target needs
+/// beyond it is that target's <see cref="TargetPlans"/> entry.
 /// </summary>
 internal sealed record KernelPlan(
     KernelIdentity Identity,
@@ -154,8 +148,23 @@ internal sealed record KernelPlan(
     EquatableArray<SideInputPlan> SideInputs,
     string? Sinks,
     EquatableArray<DimExpr> LseShape,
-    SpyreLowering? Spyre = null)
+    EquatableArray<TargetPlan> TargetPlans = default)
 {
+    /// <summary>The extension of the target that reads <typeparamref name="T"/>, or null when it was not requested.</summary>
+    public T? For<T>()
+        where T : TargetPlan
+    {
+        foreach (var extension in TargetPlans)
+        {
+            if (extension is T found)
+            {
+                return found;
+            }
+        }
+
+        return null;
+    }
+
     public OperandPlan Query => Find(OperandRole.Query);
 
     public OperandPlan Key => Find(OperandRole.Key);

@@ -41,8 +41,7 @@ internal static class KernelPlanner
             Masks(kernel),
             sides.ToEquatableArray(),
             kernel.Sinks,
-            lse.ToEquatableArray(),
-            SpyreLoweringOf(kernel, sizes));
+            lse.ToEquatableArray());
     }
 
     private static OperandPlan Operand(OperandModel operand, SizePlan sizes)
@@ -110,60 +109,6 @@ internal static class KernelPlanner
         {
             derived[named.Name] = source;
         }
-    }
-
-    /// <summary>
-    /// The Spyre view of the kernel: the scale (the product of the expression's scales, or the default 1/sqrt(D)) and
-    /// what its program (scale, q @ kᵀ, + mask, softmax, @ v over Tokens queries and a Pages cache, masks from the key
-    /// range) cannot express, one phrase per feature.
-    /// </summary>
-    private static SpyreLowering SpyreLoweringOf(KernelModel kernel, SizePlan sizes)
-    {
-        var unsupported = new List<string>();
-        double scale = 1;
-        bool scaled = false;
-        foreach (var step in kernel.Steps)
-        {
-            switch (step)
-            {
-                case ScaleStepModel s:
-                    scale *= s.Scale;
-                    scaled = true;
-                    break;
-                case SoftcapStepModel:
-                    unsupported.Add("softcap (a tanh between q @ kᵀ and the mask)");
-                    break;
-                case BiasStepModel b:
-                    unsupported.Add($"the bias tensor '{b.Operand}'");
-                    break;
-                case AlibiStepModel a:
-                    unsupported.Add($"ALiBi slopes '{a.Operand}'");
-                    break;
-                case ModifierStepModel:
-                    unsupported.Add("a ScoreMod lambda");
-                    break;
-            }
-        }
-
-        foreach (var mask in kernel.Masks)
-        {
-            if (mask is PredicateMaskModel)
-            {
-                unsupported.Add("a Mask lambda (the host builds masks from the causal/window/chunk key range only)");
-            }
-        }
-
-        if (kernel.Sinks is { } sinks)
-        {
-            unsupported.Add($"softmax sinks '{sinks}'");
-        }
-
-        if (!scaled)
-        {
-            scale = sizes.D.StaticValue is { } d && d > 0 ? (float)(1.0 / System.Math.Sqrt(d)) : 1;
-        }
-
-        return new SpyreLowering((float)scale, kernel.SpyreOrDefault, unsupported.ToEquatableArray());
     }
 
     /// <summary>Bias and ALiBi operands in the order the steps read them, one side-input slot each.</summary>

@@ -56,7 +56,7 @@ public sealed class AttentionKernelGenerator : IIncrementalGenerator
             .Select(static (pair, _) => EmitStub(pair.Left.Stub!, pair.Right))
             .WithTrackingName(StubStep);
         var plans = checkedModels
-            .Select(static (kernel, _) => kernel is null ? null : Guarded(kernel.Model.Location.FilePath, kernel.Model.TypeName, () => KernelPlanner.Plan(kernel)))
+            .Select(static (kernel, _) => kernel is null ? null : Guarded(kernel.Model.Location.FilePath, kernel.Model.TypeName, () => TargetRegistry.Plan(kernel)))
             .WithTrackingName(PlanStep);
         var files = plans
             .Select(static (outcome, _) => outcome?.Value is { } plan ? Emit(plan) : outcome is null ? null : new GeneratedFile(string.Empty, null, null, outcome.Failure))
@@ -168,7 +168,7 @@ public sealed class AttentionKernelGenerator : IIncrementalGenerator
         Location = new SourceSpan(model.Location.FilePath, 0, 0),
         Parameters = model.Parameters.Select(p => p with { ShapeLocation = SourceSpan.None }).ToEquatableArray(),
         Output = model.Output with { ShapeLocation = SourceSpan.None },
-        Spyre = model.Spyre?.WithoutOffsets(),
+        Settings = model.Settings.Select(s => s with { At = SourceSpan.None }).ToEquatableArray(),
         ScoresLocation = model.ScoresLocation is null ? null : SourceSpan.None,
     };
 

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using TensorDsl.FrontEnd.Lowering;
 using TensorDsl.FrontEnd.Model;
 using TensorDsl.FrontEnd.Plan;
 using TensorDsl.FrontEnd.Solver;
@@ -75,7 +76,7 @@ internal static class StubWriter
 
         try
         {
-            return KernelPlanner.Plan(new CheckedKernel(model, EquatableArray<DimCheck>.Empty));
+            return TargetRegistry.Plan(new CheckedKernel(model, EquatableArray<DimCheck>.Empty));
         }
         catch (System.Exception exception) when (exception is not System.OperationCanceledException)
         {

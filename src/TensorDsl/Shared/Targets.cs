@@ -23,3 +23,9 @@ enum Targets
     /// <summary>The Spyre program (host preparation + device program) for paged fp16 kernels: docs/spyre.md.</summary>
     Spyre = 2,
 }
+
+/// <summary>Every target bit defined (an attribute with any other bit is TDSL0028).</summary>
+internal static class KnownTargets
+{
+    public const Targets All = Targets.Cpu | Targets.Spyre;
+}

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using TensorDsl.FrontEnd.Diagnostics;
 using TensorDsl.FrontEnd.Lowering;
+using TensorDsl.FrontEnd.Spyre;
 using TensorDsl.FrontEnd.Model;
 using TensorDsl.FrontEnd.Shapes;
 using TensorDsl.FrontEnd.Solver;

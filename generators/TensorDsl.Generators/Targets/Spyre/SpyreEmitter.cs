@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Linq;
 using System.Text;
+using TensorDsl.FrontEnd.Spyre;
 using TensorDsl.FrontEnd.Model;
 using TensorDsl.FrontEnd.Plan;
 using TensorDsl.Generators.Emit;
@@ -19,7 +20,7 @@ internal static class SpyreEmitter
 
     public static void WriteEntryPoints(IndentedWriter writer, KernelPlan plan)
     {
-        var spyre = plan.Spyre!;
+        var spyre = plan.For<SpyreLowering>()!;
         var sizes = plan.Sizes;
         var masks = plan.Masks;
         string Int(DimExpr dim) => dim.StaticValue!.Value.ToString(CultureInfo.InvariantCulture);
@@ -97,7 +98,7 @@ internal static class SpyreEmitter
     public static string Program(KernelPlan plan)
     {
         var sizes = plan.Sizes;
-        var spyre = plan.Spyre!;
+        var spyre = plan.For<SpyreLowering>()!;
         long hq = sizes.Hq.StaticValue!.Value, hkv = sizes.Hkv.StaticValue!.Value, d = sizes.D.StaticValue!.Value;
         var scale = ((double)spyre.Scale).ToString("R", CultureInfo.InvariantCulture);
         var text = new StringBuilder();

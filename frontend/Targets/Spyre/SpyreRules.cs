@@ -5,7 +5,7 @@ using TensorDsl.FrontEnd.Diagnostics;
 using TensorDsl.FrontEnd.Model;
 using TensorDsl.FrontEnd.Plan;
 
-namespace TensorDsl.FrontEnd.Lowering;
+namespace TensorDsl.FrontEnd.Spyre;
 
 /// <summary>
 /// What the Spyre target lowers (docs/spyre.md#constraints), in one place for the registry (the generator: lower or
@@ -94,7 +94,7 @@ internal static class SpyreRules
     {
         var kernel = plan.Identity.TypeName;
         var at = model?.Location ?? SourceSpan.None;
-        var spyre = plan.Spyre;
+        var spyre = plan.For<SpyreLowering>();
         if (plan.Batch != BatchKind.Paged || spyre is null)
         {
             const string reason = "its program takes Tokens queries over a Pages KV cache (vLLM's paged metadata); declare q as Tokens<Half> and k, v as Pages<Half>";
@@ -128,17 +128,18 @@ internal static class SpyreRules
         }
 
         var settings = spyre.Settings;
+        var written = model is null ? null : SpyreSettings.Of(model); // the plan keeps no source offsets
         long block = sizes.BlockSize!.StaticValue ?? 1;
         if (SpyreFacts.KvBucketProblem(settings.KvBucket, block) is { } requirement)
         {
             yield return new Problem($"SpyreKvBucket = {settings.KvBucket} is not stick-aligned",
-                Diagnose.SpyreStickAlignment(model is null ? at : settings.KvBucketAt, kernel, "SpyreKvBucket", settings.KvBucket, requirement));
+                Diagnose.SpyreStickAlignment(written?.KvBucketAt ?? at, kernel, "SpyreKvBucket", settings.KvBucket, requirement));
         }
 
         if (settings.QueryPadding <= 0)
         {
             yield return new Problem($"SpyreQueryPadding = {settings.QueryPadding} is not positive",
-                Diagnose.SpyreStickAlignment(model is null ? at : settings.QueryPaddingAt, kernel, "SpyreQueryPadding", settings.QueryPadding, "must be > 0"));
+                Diagnose.SpyreStickAlignment(written?.QueryPaddingAt ?? at, kernel, "SpyreQueryPadding", settings.QueryPadding, "must be > 0"));
         }
 
         foreach (var feature in spyre.Unsupported)
@@ -149,7 +150,7 @@ internal static class SpyreRules
 
     private static DiagnosticInfo? BudgetWarning(KernelPlan plan, KernelModel model)
     {
-        var settings = model.SpyreOrDefault;
+        var settings = SpyreSettings.Of(model);
         if (settings.VariantBudget <= 0 || settings.MaxNumSeqs <= 0 || settings.MaxModelLen <= 0)
         {
             return null;
