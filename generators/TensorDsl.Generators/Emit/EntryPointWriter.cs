@@ -31,8 +31,8 @@ internal static class EntryPointWriter
         writer.Line("/// the generated kernel is tested against. Same arguments and checks as <c>Run</c>.");
         writer.Line("/// </summary>");
         writer.Line("/// <param name=\"heads\">Optional: write only this contiguous range of query heads, as <c>Run</c> does.</param>");
-        var parameters = string.Join(", ", Parameters(plan, stacked: false, withHeads: true));
-        using (writer.Block($"public static void Reference({parameters})"))
+        var signature = EntrySignature.Of(plan);
+        using (writer.Block($"public static void Reference({string.Join(", ", signature.EntryParameters(EntryForm.Spans))})"))
         {
             if (failure is not null)
             {
@@ -40,7 +40,7 @@ internal static class EntryPointWriter
             }
             else
             {
-                WriteDeclaredCall(writer, plan, $"{impl}.Reference({{0}}, {Arguments(plan, stacked: false, withHeads: true)});");
+                WriteDeclaredCall(writer, plan, $"{impl}.Reference({{0}}, {signature.Arguments()});");
             }
         }
 
@@ -144,59 +144,5 @@ internal static class EntryPointWriter
             .Concat(plan.RuntimeSizes.Where(s => s.Source == RuntimeSizeSource.Argument).Select(s => s.Name))
             .ToList();
         return names.Distinct(System.StringComparer.Ordinal).Count() == names.Count && !names.Any(GeneratedNames.IsReserved);
-    }
-
-    /// <summary>
-    /// Spans in declaration order (K and V become one <c>kvCache</c> and its <c>layout</c> when stacked), the output,
-    /// the batch, the <c>int</c> sizes the caller gives, then the optional LSE and head range.
-    /// </summary>
-    public static IEnumerable<string> Parameters(KernelPlan plan, bool stacked, bool withHeads)
-    {
-        foreach (var (input, isKvCache) in EmitNames.EntryInputs(plan, stacked))
-        {
-            yield return isKvCache
-                ? EmitNames.KvCacheParameters(input)
-                : $"global::System.ReadOnlySpan<{EmitNames.SpanElement(input)}> {EmitNames.Identifier(input.Name)}";
-        }
-
-        yield return $"global::System.Span<{EmitNames.Element(plan.Output.Element)}> output";
-        if (plan.Batch != BatchKind.Dense)
-        {
-            yield return plan.Batch == BatchKind.Paged ? "global::TensorDsl.PagedBatch batch" : "global::TensorDsl.VarlenBatch batch";
-        }
-
-        foreach (var size in plan.RuntimeSizes.Where(s => s.Source == RuntimeSizeSource.Argument))
-        {
-            yield return "int " + EmitNames.Identifier(size.Name);
-        }
-
-        yield return "global::System.Span<float> lse = default";
-        if (withHeads)
-        {
-            yield return "global::TensorDsl.HeadRange? heads = null";
-        }
-    }
-
-    /// <summary>The implementation's argument order: inputs, output, lse, batch, heads, sizes.</summary>
-    public static string Arguments(KernelPlan plan, bool stacked, bool withHeads)
-    {
-        var arguments = EmitNames.EntryInputs(plan, stacked)
-            .Select(entry => entry.IsKvCache ? "kvCache, layout" : EmitNames.Identifier(entry.Input.Name))
-            .ToList();
-
-        arguments.Add("output");
-        arguments.Add("lse");
-        if (plan.Batch != BatchKind.Dense)
-        {
-            arguments.Add("batch");
-        }
-
-        if (withHeads)
-        {
-            arguments.Add("heads");
-        }
-
-        arguments.AddRange(plan.RuntimeSizes.Where(s => s.Source == RuntimeSizeSource.Argument).Select(s => EmitNames.Identifier(s.Name)));
-        return string.Join(", ", arguments);
     }
 }

@@ -43,28 +43,4 @@ internal sealed class ImplementationNames
     public string Tensor(string declaredName) => _tensors[declaredName];
 
     public string Tensor(OperandPlan operand) => _tensors[operand.Name];
-
-    /// <summary>The implementation's inputs in declaration order, as parameters.</summary>
-    public IEnumerable<string> InputParameters(bool stacked = false) =>
-        EmitNames.EntryInputs(Plan, stacked).Select(entry => entry.IsKvCache
-            ? EmitNames.KvCacheParameters(entry.Input)
-            : $"global::System.ReadOnlySpan<{EmitNames.SpanElement(entry.Input)}> {Tensor(entry.Input)}");
-
-    public string OutputParameters =>
-        $"global::System.Span<{EmitNames.Element(Plan.Output.Element)}> output, global::System.Span<float> lse";
-
-    public string? BatchParameter => Plan.Batch switch
-    {
-        BatchKind.Varlen => "global::TensorDsl.VarlenBatch batch",
-        BatchKind.Paged => "global::TensorDsl.PagedBatch batch",
-        _ => null,
-    };
-
-    public IEnumerable<RuntimeSize> ArgumentSizes => Plan.RuntimeSizes.Where(s => s.Source == RuntimeSizeSource.Argument);
-
-    public IEnumerable<string> ArgumentSizeParameters => ArgumentSizes.Select(s => "int " + Sizes.Local(s.Name));
-
-    public IEnumerable<string> AllSizeParameters => Plan.RuntimeSizes.Select(s => "int " + Sizes.Local(s.Name));
-
-    public IEnumerable<string> AllSizeArguments => Plan.RuntimeSizes.Select(s => Sizes.Local(s.Name));
 }

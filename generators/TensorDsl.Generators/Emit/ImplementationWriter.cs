@@ -43,10 +43,7 @@ internal static class ImplementationWriter
 
     private static void WriteValidate(IndentedWriter writer, ImplementationNames names, bool stacked)
     {
-        var parameters = names.InputParameters(stacked)
-            .Concat(new[] { names.OutputParameters })
-            .Concat(names.BatchParameter is { } batch ? new[] { batch } : Enumerable.Empty<string>())
-            .Concat(names.AllSizeParameters);
+        var parameters = EntrySignature.Of(names.Plan, stacked).ImplementationParameters(validate: true);
         using (writer.Block($"private static void {(stacked ? "ValidateStacked" : "Validate")}({string.Join(", ", parameters)})"))
         {
             GuardWriter.Write(writer, names, stacked);
@@ -55,12 +52,7 @@ internal static class ImplementationWriter
 
     public static void WriteValidateCall(IndentedWriter writer, ImplementationNames names, bool stacked)
     {
-        var arguments = EmitNames.EntryInputs(names.Plan, stacked)
-            .Select(entry => entry.IsKvCache ? "kvCache, layout" : names.Tensor(entry.Input))
-            .Concat(new[] { "output", "lse" })
-            .Concat(names.BatchParameter is null ? Enumerable.Empty<string>() : new[] { "batch" })
-            .Concat(names.AllSizeArguments);
-        writer.Line($"{(stacked ? "ValidateStacked" : "Validate")}({string.Join(", ", arguments)});");
+        writer.Line($"{(stacked ? "ValidateStacked" : "Validate")}({EntrySignature.Of(names.Plan, stacked).ValidateArguments()});");
     }
 
     private static void WriteReference(IndentedWriter writer, ImplementationNames names)
@@ -68,11 +60,7 @@ internal static class ImplementationWriter
         var plan = names.Plan;
         var s = names.Sizes;
         var parameters = new[] { $"global::TensorDsl.AttentionTensor<{EmitNames.Element(plan.Output.Element)}> declared" }
-            .Concat(names.InputParameters())
-            .Concat(new[] { names.OutputParameters })
-            .Concat(names.BatchParameter is { } batch ? new[] { batch } : Enumerable.Empty<string>())
-            .Concat(new[] { "global::TensorDsl.HeadRange? heads" })
-            .Concat(names.ArgumentSizeParameters);
+            .Concat(EntrySignature.Of(plan).ImplementationParameters());
         using (writer.Block($"public static void Reference({string.Join(", ", parameters)})"))
         {
             KernelFileWriter.WriteSizeBindings(writer, names, stacked: false);

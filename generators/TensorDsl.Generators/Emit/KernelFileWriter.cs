@@ -90,7 +90,7 @@ internal static class KernelFileWriter
     /// <summary>Binds the sizes the batch or a cache length gives (the token counts, the block count).</summary>
     public static void WriteSizeBindings(IndentedWriter writer, ImplementationNames names, bool stacked)
     {
-        if (names.BatchParameter is not null)
+        if (names.Plan.Batch != BatchKind.Dense)
         {
             writer.Line("global::System.ArgumentNullException.ThrowIfNull(batch);");
         }

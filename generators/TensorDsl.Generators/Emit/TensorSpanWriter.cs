@@ -58,11 +58,7 @@ internal static class TensorSpanWriter
         IndentedWriter writer, KernelPlan plan, Dictionary<string, (string Tensor, int Axis, string Local)> sizes, string name, string? failure,
         System.Action<IndentedWriter> call)
     {
-        var parameters = plan.Inputs
-            .Select(input => $"global::System.Numerics.Tensors.ReadOnlyTensorSpan<{EmitNames.SpanElement(input)}> {EmitNames.Identifier(input.Name)}")
-            .Concat(new[] { $"global::System.Numerics.Tensors.TensorSpan<{EmitNames.Element(plan.Output.Element)}> output" })
-            .Concat(BatchParameter(plan))
-            .Concat(new[] { "global::System.Numerics.Tensors.TensorSpan<float> lse = default", "global::TensorDsl.HeadRange? heads = null" });
+        var parameters = EntrySignature.Of(plan).EntryParameters(EntryForm.TensorSpans);
         using (writer.Block($"public static void {name}({string.Join(", ", parameters)})"))
         {
             if (failure is not null)
@@ -111,21 +107,16 @@ internal static class TensorSpanWriter
         }
     }
 
-    /// <summary>The implementation's argument order: inputs, output, lse, batch, heads, sizes.</summary>
-    private static string Arguments(KernelPlan plan, Dictionary<string, (string Tensor, int Axis, string Local)> sizes)
-    {
-        var arguments = plan.Inputs.Select(input => $"{Edge}.Span({EmitNames.Literal(input.Name)}, {EmitNames.Identifier(input.Name)})").ToList();
-        arguments.Add($"{Edge}.Span(\"output\", output)");
-        arguments.Add($"{Edge}.OptionalSpan(\"lse\", {plan.LseShape.Count.ToString(CultureInfo.InvariantCulture)}, lse)");
-        if (plan.Batch != BatchKind.Dense)
+    /// <summary>The implementation's arguments (<see cref="EntrySignature"/>'s order), each tensor span viewed as a span.</summary>
+    private static string Arguments(KernelPlan plan, Dictionary<string, (string Tensor, int Axis, string Local)> sizes) =>
+        EntrySignature.Of(plan).Arguments(value => value.Part switch
         {
-            arguments.Add("batch");
-        }
-
-        arguments.Add("heads");
-        arguments.AddRange(plan.RuntimeSizes.Where(s => s.Source == RuntimeSizeSource.Argument).Select(s => sizes[s.Name].Local));
-        return string.Join(", ", arguments);
-    }
+            CallPart.Input => $"{Edge}.Span({EmitNames.Literal(value.Operand!.Name)}, {value.EntryName})",
+            CallPart.Output => $"{Edge}.Span(\"output\", output)",
+            CallPart.Lse => $"{Edge}.OptionalSpan(\"lse\", {plan.LseShape.Count.ToString(CultureInfo.InvariantCulture)}, lse)",
+            CallPart.Size => sizes[value.Size!.Name].Local,
+            _ => value.EntryName,
+        });
 
     /// <summary>
     /// Where each size the caller would pass is read: the first whole axis of that name, inputs in declaration order then
@@ -171,13 +162,6 @@ internal static class TensorSpanWriter
             _ => null,
         };
     }
-
-    private static IEnumerable<string> BatchParameter(KernelPlan plan) => plan.Batch switch
-    {
-        BatchKind.Paged => new[] { "global::TensorDsl.PagedBatch batch" },
-        BatchKind.Varlen => new[] { "global::TensorDsl.VarlenBatch batch" },
-        _ => Enumerable.Empty<string>(),
-    };
 
     private static string Access(string tensor) => tensor is "output" or "lse" ? tensor : EmitNames.Identifier(tensor);
 }

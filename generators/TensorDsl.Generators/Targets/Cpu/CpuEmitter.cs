@@ -35,11 +35,7 @@ internal static class CpuEmitter
     private static void WriteRun(IndentedWriter writer, ImplementationNames names, bool stacked)
     {
         var plan = names.Plan;
-        var parameters = names.InputParameters(stacked)
-            .Concat(new[] { names.OutputParameters })
-            .Concat(names.BatchParameter is { } batch ? new[] { batch } : Enumerable.Empty<string>())
-            .Concat(new[] { $"global::TensorDsl.HeadRange? heads" })
-            .Concat(names.ArgumentSizeParameters);
+        var parameters = EntrySignature.Of(plan, stacked).ImplementationParameters();
         using (writer.Block($"public static void {(stacked ? "RunStacked" : "Run")}({string.Join(", ", parameters)})"))
         {
             KernelFileWriter.WriteSizeBindings(writer, names, stacked);
@@ -120,18 +116,16 @@ internal static class CpuEmitter
     {
         var plan = names.Plan;
         var s = names.Sizes;
-        var element = EmitNames.SpanElement(plan.Key);
         var a = plan.Key.Rows;
         var shape = $"{s.Of(a.BlockSize!)}, {s.Of(a.Heads)}, {s.Of(a.HeadDim)}";
-        var sizes = string.Concat(names.ArgumentSizeParameters.Select(p => ", " + p));
-        using (writer.Block($"public static void WriteCache(global::System.ReadOnlySpan<{element}> newKeys, global::System.ReadOnlySpan<{element}> newValues, global::System.Span<{element}> keyCache, global::System.Span<{element}> valueCache, global::TensorDsl.PagedBatch batch{sizes})"))
+        using (writer.Block($"public static void WriteCache({EntrySignature.CacheWriteParameters(plan, stacked: false, inner: true)})"))
         {
             writer.Line("global::System.ArgumentNullException.ThrowIfNull(batch);");
             writer.Line($"global::TensorDsl.PagedCache.Write(newKeys, newValues, keyCache, valueCache, batch.SlotMapping.Span, {shape});");
         }
 
         writer.Line();
-        using (writer.Block($"public static void WriteCache(global::System.ReadOnlySpan<{element}> newKeys, global::System.ReadOnlySpan<{element}> newValues, global::System.Span<{element}> kvCache, global::TensorDsl.KvCacheLayout layout, global::TensorDsl.PagedBatch batch{sizes})"))
+        using (writer.Block($"public static void WriteCache({EntrySignature.CacheWriteParameters(plan, stacked: true, inner: true)})"))
         {
             writer.Line("global::System.ArgumentNullException.ThrowIfNull(batch);");
             writer.Line($"global::TensorDsl.PagedCache.Write(newKeys, newValues, kvCache, layout, batch.SlotMapping.Span, {shape});");

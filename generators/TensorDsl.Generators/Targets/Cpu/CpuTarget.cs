@@ -22,16 +22,16 @@ internal sealed class CpuTarget : ITargetEmitter
         string Body(string forward) => failure is null ? forward : EntryPointWriter.StubBody(failure);
         EntryPointWriter.Doc(writer, $"Runs <c>{EmitNames.Xml(plan.Identity.ExpressionText)}</c> with the fused CPU kernel (fp32 accumulation, online softmax).", plan);
         writer.Line("/// <param name=\"heads\">Optional: run only this contiguous range of query heads (a tensor-parallel shard) on the full tensors; other heads of the output are left as they are.</param>");
-        EntryPointWriter.Method(writer, "Run", EntryPointWriter.Parameters(plan, stacked: false, withHeads: true),
-            Body($"{impl}.Run({EntryPointWriter.Arguments(plan, stacked: false, withHeads: true)});"));
+        var spans = EntrySignature.Of(plan);
+        EntryPointWriter.Method(writer, "Run", spans.EntryParameters(EntryForm.Spans), Body($"{impl}.Run({spans.Arguments()});"));
         TensorSpanWriter.WriteRun(writer, plan, impl, failure);
         if (plan.Batch == BatchKind.Paged)
         {
             writer.Line();
             EntryPointWriter.Doc(writer, "As the other <c>Run</c>, over one stacked cache <c>[N, 2, BlockSize, Hkv, D]</c> or <c>[2, N, BlockSize, Hkv, D]</c> holding K and V (addressed by strides, never copied).", plan);
             writer.Line("/// <param name=\"heads\">Optional: run only this contiguous range of query heads on the full tensors.</param>");
-            EntryPointWriter.Method(writer, "Run", EntryPointWriter.Parameters(plan, stacked: true, withHeads: true),
-                Body($"{impl}.RunStacked({EntryPointWriter.Arguments(plan, stacked: true, withHeads: true)});"));
+            var stacked = EntrySignature.Of(plan, stacked: true);
+            EntryPointWriter.Method(writer, "Run", stacked.EntryParameters(EntryForm.Spans), Body($"{impl}.RunStacked({stacked.Arguments()});"));
             WriteCacheEntries(writer, plan, impl, Body);
         }
 
@@ -46,25 +46,21 @@ internal sealed class CpuTarget : ITargetEmitter
 
     private static void WriteCacheEntries(IndentedWriter writer, KernelPlan plan, string impl, System.Func<string, string> body)
     {
-        var element = EmitNames.SpanElement(plan.Key);
-        var sizes = plan.RuntimeSizes.Where(s => s.Source == RuntimeSizeSource.Argument).ToList();
-        var sizeParameters = string.Concat(sizes.Select(s => ", int " + EmitNames.Identifier(s.Name)));
-        var sizeArguments = string.Concat(sizes.Select(s => ", " + EmitNames.Identifier(s.Name)));
         writer.Line();
         writer.Line("/// <summary>");
         writer.Line("/// Writes the new tokens' keys and values <c>[T, Hkv, D]</c> into the caches at <c>batch.SlotMapping</c> (vLLM's");
         writer.Line("/// reshape_and_cache; a negative slot is skipped). Every slot is checked (in range, none written twice) before any write.");
         writer.Line("/// </summary>");
-        using (writer.Block($"public static void WriteCache(global::System.ReadOnlySpan<{element}> newKeys, global::System.ReadOnlySpan<{element}> newValues, global::System.Span<{element}> keyCache, global::System.Span<{element}> valueCache, global::TensorDsl.PagedBatch batch{sizeParameters})"))
+        using (writer.Block($"public static void WriteCache({EntrySignature.CacheWriteParameters(plan, stacked: false)})"))
         {
-            writer.Line(body($"{impl}.WriteCache(newKeys, newValues, keyCache, valueCache, batch{sizeArguments});"));
+            writer.Line(body($"{impl}.WriteCache({EntrySignature.CacheWriteArguments(plan, stacked: false)});"));
         }
 
         writer.Line();
         writer.Line("/// <summary>As the other <c>WriteCache</c>, into one stacked cache holding K and V.</summary>");
-        using (writer.Block($"public static void WriteCache(global::System.ReadOnlySpan<{element}> newKeys, global::System.ReadOnlySpan<{element}> newValues, global::System.Span<{element}> kvCache, global::TensorDsl.KvCacheLayout layout, global::TensorDsl.PagedBatch batch{sizeParameters})"))
+        using (writer.Block($"public static void WriteCache({EntrySignature.CacheWriteParameters(plan, stacked: true)})"))
         {
-            writer.Line(body($"{impl}.WriteCache(newKeys, newValues, kvCache, layout, batch{sizeArguments});"));
+            writer.Line(body($"{impl}.WriteCache({EntrySignature.CacheWriteArguments(plan, stacked: true)});"));
         }
     }
 }
