@@ -13,20 +13,12 @@ internal enum BatchKind
     Paged,
 }
 
-/// <summary>How an operand's rows are found in memory (strides in elements; nothing is ever copied).</summary>
-internal enum AddressingKind
-{
-    Bhsd,
-    Bshd,
-    Tokens,
-    Paged,
-}
-
 /// <summary>
-/// The addressing rule of a q/k/v/output operand: its heads and head size, its dense length or its block size.
-/// A paged cache is also reachable stacked with its partner (<c>[N, 2, BlockSize, H, D]</c> or <c>[2, N, …]</c>).
+/// The addressing rule of a q/k/v/output operand, beside its <see cref="OperandPlan.Layout"/>: its heads and head size,
+/// its dense length or its block size (strides in elements; nothing is ever copied). A paged cache is also reachable
+/// stacked with its partner (<c>[N, 2, BlockSize, H, D]</c> or <c>[2, N, …]</c>).
 /// </summary>
-internal sealed record Addressing(AddressingKind Kind, DimExpr Heads, DimExpr HeadDim, DimExpr? Length, DimExpr? BlockSize);
+internal sealed record Addressing(DimExpr Heads, DimExpr HeadDim, DimExpr? Length, DimExpr? BlockSize);
 
 /// <summary>
 /// One tensor of the kernel, with its shape spelled out. q, k, v and the output have an addressing rule; bias and

@@ -52,15 +52,7 @@ internal static class KernelPlanner
         // The axes by meaning from the one layout table (LayoutAxes); bias and per-head operands have none and are read
         // through side-input slots.
         Addressing? addressing = RoleAxes.Of(operand with { Shape = shape }) is { } axes
-            ? new Addressing(
-                operand.Layout switch
-                {
-                    Layout.Bhsd => AddressingKind.Bhsd,
-                    Layout.Bshd => AddressingKind.Bshd,
-                    Layout.Tokens => AddressingKind.Tokens,
-                    _ => AddressingKind.Paged,
-                },
-                axes.Heads, axes.HeadSize, axes.Sequence, axes.BlockSize)
+            ? new Addressing(axes.Heads, axes.HeadSize, axes.Sequence, axes.BlockSize)
             : null;
         return new OperandPlan(operand.Name, operand.Role, operand.Layout, operand.Element, shape, addressing);
     }

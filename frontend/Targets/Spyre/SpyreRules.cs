@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Linq;
-using System.Numerics;
 using TensorDsl.FrontEnd.Diagnostics;
 using TensorDsl.FrontEnd.Model;
 using TensorDsl.FrontEnd.Plan;
@@ -30,61 +29,6 @@ internal static class SpyreRules
         if (BudgetWarning(plan, model) is { } budget)
         {
             yield return budget;
-        }
-    }
-
-    /// <summary>
-    /// Static shapes the reference bucketing (exact batch sizes, Qp a multiple of the query padding, L of the KV bucket)
-    /// compiles for the serving limits: batch sizes × the (Qp, L) pairs a batch can produce. The runtime's
-    /// <c>SpyreBucketing.Plan(...).Count</c> computes the same number (a test holds them equal). In closed form, so
-    /// the analyzer stays fast on any attribute values (it runs on every keystroke); exact in big integers and
-    /// saturated at <see cref="long.MaxValue"/>.
-    /// </summary>
-    public static long VariantCount(int maxNumSeqs, int maxModelLen, int kvBucket, int queryPadding)
-    {
-        if (maxNumSeqs <= 0 || maxModelLen <= 0 || kvBucket <= 0 || queryPadding <= 0)
-        {
-            return 0;
-        }
-
-        // The shortest query length runs over s_j = 1 + j·p for j < J; L over b, 2b, … K·b; the pair exists when
-        // s_j ≤ L, i.e. for K − ceil(s_j / b) + 1 values of L, and ceil((1 + j·p) / b) = 1 + floor(j·p / b). Summed:
-        // pairs = J·K − Σ_j floor(j·p / b).
-        BigInteger p = queryPadding, b = kvBucket, m = maxModelLen;
-        var terms = (m - 1) / p + 1;
-        var kvCount = (m + b - 1) / b;
-        var pairs = terms * kvCount - FloorSum(terms, b, p, 0);
-        var count = maxNumSeqs * pairs;
-        return count > long.MaxValue ? long.MaxValue : (long)count;
-    }
-
-    /// <summary>Σ_{i &lt; n} floor((a·i + c) / m) for n, a, c ≥ 0 and m &gt; 0, in O(log) steps (the Euclid-like reduction).</summary>
-    private static BigInteger FloorSum(BigInteger n, BigInteger m, BigInteger a, BigInteger c)
-    {
-        BigInteger sum = 0;
-        while (true)
-        {
-            if (a >= m)
-            {
-                sum += n * (n - 1) / 2 * (a / m);
-                a %= m;
-            }
-
-            if (c >= m)
-            {
-                sum += n * (c / m);
-                c %= m;
-            }
-
-            var last = a * n + c;
-            if (last < m)
-            {
-                return sum;
-            }
-
-            n = last / m;
-            c = last % m;
-            (m, a) = (a, m);
         }
     }
 
@@ -156,7 +100,7 @@ internal static class SpyreRules
             return null;
         }
 
-        long count = VariantCount(settings.MaxNumSeqs, settings.MaxModelLen, settings.KvBucket, settings.QueryPadding);
+        long count = SpyreFacts.VariantCount(settings.MaxNumSeqs, settings.MaxModelLen, settings.KvBucket, settings.QueryPadding);
         return count > settings.VariantBudget
             ? Diagnose.SpyreVariantBudget(settings.BudgetAt, plan.Identity.TypeName, count, settings.MaxNumSeqs, settings.MaxModelLen, settings.KvBucket, settings.QueryPadding, settings.VariantBudget)
             : null;

@@ -11,6 +11,7 @@ internal sealed class IndentedWriter
 {
     private readonly StringBuilder _builder = new();
     private int _depth;
+    private int _imports;
 
     /// <summary>Writes one line of C# at the current depth, broken into several where it is too long (<see cref="LineWrapper"/>).</summary>
     public IndentedWriter Line(string text = "")
@@ -19,6 +20,11 @@ internal sealed class IndentedWriter
         {
             _builder.Append('\n');
             return this;
+        }
+
+        if (_imports > 0)
+        {
+            text = ImportedNames.Shorten(text);
         }
 
         foreach (var (indent, part) in LineWrapper.Wrap(_depth * 4, text))
@@ -45,21 +51,45 @@ internal sealed class IndentedWriter
         return new Scope(this, null);
     }
 
+    /// <summary>
+    /// Writes the <see cref="ImportedNames.Usings"/> and, until the result is disposed, writes their types by their short
+    /// names: for the inside of the implementation's namespace.
+    /// </summary>
+    public Scope Imports()
+    {
+        foreach (var ns in ImportedNames.Usings)
+        {
+            Line($"using {ns};");
+        }
+
+        Line();
+        _imports++;
+        return new Scope(this, null, imports: true);
+    }
+
     public override string ToString() => _builder.ToString();
 
     internal readonly struct Scope : IDisposable
     {
         private readonly IndentedWriter _writer;
         private readonly string? _closing;
+        private readonly bool _imports;
 
-        public Scope(IndentedWriter writer, string? closing)
+        public Scope(IndentedWriter writer, string? closing, bool imports = false)
         {
             _writer = writer;
             _closing = closing;
+            _imports = imports;
         }
 
         public void Dispose()
         {
+            if (_imports)
+            {
+                _writer._imports--;
+                return;
+            }
+
             _writer._depth--;
             if (_closing is not null)
             {

@@ -26,9 +26,11 @@ internal static class KernelFileWriter
         InKernelType(writer, plan.Identity.Namespace, plan.Identity.TypeChain, () => EntryPointWriter.Write(writer, plan, targets));
 
         // The implementation lives apart from the user's namespace, so nothing it declares can meet a user name there
-        // and a reader sees at once which part is the user's type and which the machinery (docs/design.md).
+        // and a reader sees at once which part is the user's type and which the machinery (docs/design.md). Its own
+        // usings let it name types briefly; the entry points, in the user's namespace, keep global:: names.
         writer.Line();
         using (writer.Block($"namespace {ImplementationWriter.Namespace}"))
+        using (writer.Imports())
         {
             ImplementationWriter.Write(writer, names, targets);
         }

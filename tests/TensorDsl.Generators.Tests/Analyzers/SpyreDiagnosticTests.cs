@@ -217,5 +217,5 @@ public class SpyreDiagnosticTests
     }
 
     private static long VariantCount(int maxNumSeqs, int maxModelLen, int kvBucket, int queryPadding) =>
-        TensorDsl.FrontEnd.Spyre.SpyreRules.VariantCount(maxNumSeqs, maxModelLen, kvBucket, queryPadding);
+        TensorDsl.FrontEnd.Model.SpyreFacts.VariantCount(maxNumSeqs, maxModelLen, kvBucket, queryPadding);
 }

@@ -106,7 +106,7 @@ public class FrontEndUnitTests
     [InlineData(2, 512, 256, 256, 6)] // shortest 1 (L 256, 512) and 257 (L 512): 3 pairs × 2 batch sizes
     [InlineData(0, 512, 256, 32, 0)]
     public void SpyreVariantCountByHand(int seqs, int len, int bucket, int padding, long expected) =>
-        Assert.Equal(expected, SpyreRules.VariantCount(seqs, len, bucket, padding));
+        Assert.Equal(expected, TensorDsl.FrontEnd.Model.SpyreFacts.VariantCount(seqs, len, bucket, padding));
 
     private static OperandModel Operand(string name, Layout layout, params string[] dims) => new(
         name, OperandRole.Unused, layout, ElementKind.Float,

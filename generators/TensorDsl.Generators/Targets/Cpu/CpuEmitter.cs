@@ -64,21 +64,21 @@ internal static class CpuEmitter
     private static string Rows(OperandPlan operand, SizeNames s)
     {
         var a = operand.Rows;
-        return a.Kind == AddressingKind.Tokens
+        return operand.Layout == Layout.Tokens
             ? $"{Cpu}.RowAddressing.Tokens({s.Of(a.Heads)}, {s.Of(a.HeadDim)})"
-            : $"{Cpu}.RowAddressing.{a.Kind}({s.Of(a.Heads)}, {s.Of(a.Length!)}, {s.Of(a.HeadDim)})";
+            : $"{Cpu}.RowAddressing.{operand.Layout}({s.Of(a.Heads)}, {s.Of(a.Length!)}, {s.Of(a.HeadDim)})";
     }
 
     private static string Keys(OperandPlan operand, SizeNames s, bool stacked, bool values)
     {
         var a = operand.Rows;
-        return a.Kind switch
+        return operand.Layout switch
         {
-            AddressingKind.Tokens => $"{Cpu}.KvAddressing.Tokens({s.Of(a.Heads)}, {s.Of(a.HeadDim)})",
-            AddressingKind.Paged when stacked =>
+            Layout.Tokens => $"{Cpu}.KvAddressing.Tokens({s.Of(a.Heads)}, {s.Of(a.HeadDim)})",
+            Layout.Pages when stacked =>
                 $"{Cpu}.KvAddressing.PagedStacked(layout, {(values ? "true" : "false")}, {s.Of(operand.Shape[0])}, {s.Of(a.BlockSize!)}, {s.Of(a.Heads)}, {s.Of(a.HeadDim)})",
-            AddressingKind.Paged => $"{Cpu}.KvAddressing.Paged({s.Of(a.BlockSize!)}, {s.Of(a.Heads)}, {s.Of(a.HeadDim)})",
-            _ => $"{Cpu}.KvAddressing.{a.Kind}({s.Of(a.Heads)}, {s.Of(a.Length!)}, {s.Of(a.HeadDim)})",
+            Layout.Pages => $"{Cpu}.KvAddressing.Paged({s.Of(a.BlockSize!)}, {s.Of(a.Heads)}, {s.Of(a.HeadDim)})",
+            _ => $"{Cpu}.KvAddressing.{operand.Layout}({s.Of(a.Heads)}, {s.Of(a.Length!)}, {s.Of(a.HeadDim)})",
         };
     }
 

@@ -27,11 +27,11 @@ internal static class SpyreEmitter
         int left = masks.HasWindow ? masks.Left : -1;
         int right = masks.HasWindow ? masks.Right : -1;
         writer.Line("/// <summary>");
-        writer.Line("/// The Spyre target's description of this kernel: head counts, head size, block size, the scale its program folds");
-        writer.Line("/// into q, the mask's key range and the buckets (KV bucket and query padding from the attribute). Pass");
+        writer.Line("/// The Spyre target's description of this kernel: head counts, head size, block size, the scale its program");
+        writer.Line("/// folds into q, the mask's key range and the buckets (KV bucket and query padding from the attribute). Pass");
         writer.Line("/// <c>SpyreSpec with { Bucketing = … }</c> to the runtime's <c>SpyreHost</c> to try other buckets.");
         writer.Line("/// </summary>");
-        writer.Line($"public static {Ns}.SpyreKernelSpec SpyreSpec {{ get; }} = new {Ns}.SpyreKernelSpec(");
+        writer.Line($"public static {Ns}.SpyreKernelSpec SpyreSpec {{ get; }} = new(");
         using (writer.Indent())
         {
             writer.Line($"{Int(sizes.Hq)}, {Int(sizes.Hkv)}, {Int(sizes.D)}, {Int(sizes.BlockSize!)}, {EmitNames.Float(spyre.Scale)},");
@@ -41,13 +41,17 @@ internal static class SpyreEmitter
 
         writer.Line();
         writer.Line("/// <summary>");
-        writer.Line("/// The device program, PyTorch-native Python: <c>attention(q, k, v, mask)</c> (scale folded into q, q @ kᵀ, + mask,");
-        writer.Line("/// softmax, @ v, one static graph per shape) and <c>to_tokens(out, token_rows)</c> (the way back to flat [T, Hq, D]).");
+        writer.Line("/// The device program, PyTorch-native Python: <c>attention(q, k, v, mask)</c> (scale folded into q,");
+        writer.Line("/// q @ kᵀ, + mask, softmax, @ v, one static graph per shape) and <c>to_tokens(out, token_rows)</c> (the way");
+        writer.Line("/// back to flat [T, Hq, D]).");
         writer.Line("/// Write it to a <c>.py</c> file (the Spyre sample's <c>--out</c>) or hand it to the Python side of the host.");
         writer.Line("/// </summary>");
         writer.Line("public const string SpyreProgram = " + Verbatim(Program(plan)) + ";");
         writer.Line();
-        writer.Line("/// <summary>Host preparation of one batch (q placed as [B·Hkv, G, Qp, D], pages gathered into [B·Hkv, 1, L, D] K/V, the fp16 mask, token_rows) over the stacked cache [N, 2, BlockSize, Hkv, D].</summary>");
+        writer.Line("/// <summary>");
+        writer.Line("/// Host preparation of one batch (q placed as [B·Hkv, G, Qp, D], pages gathered into [B·Hkv, 1, L, D] K/V,");
+        writer.Line("/// the fp16 mask, token_rows) over the stacked cache [N, 2, BlockSize, Hkv, D].");
+        writer.Line("/// </summary>");
         using (writer.Block($"public static {Ns}.SpyreInputs SpyrePrepare(global::System.ReadOnlySpan<global::System.Half> q, global::System.ReadOnlySpan<global::System.Half> kvCache, global::TensorDsl.PagedBatch batch, {Ns}.SpyreInputs? into = null)"))
         {
             writer.Line($"return {Ns}.SpyreHost.Prepare(SpyreSpec, q, kvCache, batch, into);");
@@ -75,7 +79,10 @@ internal static class SpyreEmitter
         }
 
         writer.Line();
-        writer.Line("/// <summary>Host preparation of one vLLM step (decodes, chunked prefills, prefills) as at most three launches of <paramref name=\"plan\"/>'s variants.</summary>");
+        writer.Line("/// <summary>");
+        writer.Line("/// Host preparation of one vLLM step (decodes, chunked prefills, prefills) as at most three launches of");
+        writer.Line("/// <paramref name=\"plan\"/>'s variants.");
+        writer.Line("/// </summary>");
         using (writer.Block($"public static {Ns}.SpyreStepInputs SpyrePrepare(global::System.ReadOnlySpan<global::System.Half> q, global::System.ReadOnlySpan<global::System.Half> kvCache, global::TensorDsl.PagedBatch batch, {Ns}.SpyreStepBuckets plan, {Ns}.SpyreStepInputs? into = null)"))
         {
             writer.Line($"return {Ns}.SpyreHost.PrepareStep(SpyreSpec, plan, q, kvCache, batch, into);");
