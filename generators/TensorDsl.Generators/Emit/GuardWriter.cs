@@ -4,7 +4,15 @@ using TensorDsl.FrontEnd.Plan;
 
 namespace TensorDsl.Generators.Emit;
 
-/// <summary>Prints a plan's guards as calls to the runtime's <c>KernelGuard</c>, in the plan's order.</summary>
+/// <summary>
+/// Prints a plan's guards as calls to the runtime's <c>KernelGuard</c>, in the plan's order: only those no engine makes
+/// itself (docs/design.md, "One validator per fact"). The CPU driver checks the length of q, k, v, the output and the LSE
+/// and that the written spans alias nothing it reads, naming each tensor as declared (the spec's names); the reference
+/// engine checks the lengths as it binds each tensor. So the generated <c>Validate</c> keeps the declaration's own
+/// rules (its sizes, their relations, products, the batch's token counts) and the bias/ALiBi/sinks operands, whose
+/// declared shapes no engine sees; <see cref="WriteReferenceAliasing"/> adds, for <c>Reference</c> alone, the aliasing
+/// the reference engine cannot see (it copies its inputs when they are bound).
+/// </summary>
 internal static class GuardWriter
 {
     private const string Guard = "global::TensorDsl.Runtime.KernelGuard";
@@ -43,6 +51,10 @@ internal static class GuardWriter
                     break;
                 case SpanLengthGuard span when stacked && IsKv(names, span.Parameter):
                     break;
+                case SpanLengthGuard span when EngineChecked(names, span.Parameter):
+                    break;
+                case DisjointGuard disjoint when EngineAliasing(names, disjoint):
+                    break;
                 case SpanLengthGuard span:
                     var elements = $"{Guard}.Elements({EmitNames.Literal(span.Parameter)}, {string.Join(", ", span.Shape.Select(sizes.Of))})";
                     writer.Line(span.Optional
@@ -52,11 +64,33 @@ internal static class GuardWriter
                 case DisjointGuard disjoint when stacked && IsKv(names, disjoint.Input) && names.Plan.Value.Name == disjoint.Input:
                     break; // K's check already covers the one stacked span
                 case DisjointGuard disjoint:
-                    var (inputName, inputSpan) = stacked && IsKv(names, disjoint.Input) ? ("kvCache", "kvCache") : (disjoint.Input, names.Tensor(disjoint.Input));
-                    writer.Line($"{Guard}.Disjoint<{Element(names, disjoint.Output)}, {Element(names, disjoint.Input)}>({EmitNames.Literal(disjoint.Output)}, {names.Tensor(disjoint.Output)}, {EmitNames.Literal(inputName)}, {inputSpan});");
+                    WriteDisjoint(writer, names, disjoint, stacked);
                     break;
             }
         }
+    }
+
+    /// <summary>The aliasing checks the CPU driver makes and the reference engine cannot, for <c>Reference</c>.</summary>
+    public static void WriteReferenceAliasing(IndentedWriter writer, ImplementationNames names)
+    {
+        foreach (var disjoint in names.Plan.Guards.OfType<DisjointGuard>().Where(d => EngineAliasing(names, d)))
+        {
+            WriteDisjoint(writer, names, disjoint, stacked: false);
+        }
+    }
+
+    /// <summary>Output or LSE against q, k, v, the sinks or each other: spans the driver is given.</summary>
+    private static bool EngineAliasing(ImplementationNames names, DisjointGuard disjoint) =>
+        EngineChecked(names, disjoint.Output) && (EngineChecked(names, disjoint.Input) || disjoint.Input == names.Plan.Sinks);
+
+    private static bool EngineChecked(ImplementationNames names, string tensor) =>
+        tensor is "output" or "lse" || tensor == names.Plan.Query.Name || IsKv(names, tensor);
+
+    private static void WriteDisjoint(IndentedWriter writer, ImplementationNames names, DisjointGuard disjoint, bool stacked)
+    {
+        var (inputName, inputSpan) = stacked && IsKv(names, disjoint.Input) ? ("kvCache", "kvCache") : (disjoint.Input, names.Tensor(disjoint.Input));
+        writer.Line($"{Guard}.Disjoint<{Element(names, disjoint.Output)}, {Element(names, disjoint.Input)}>({EmitNames.Literal(disjoint.Output)}, "
+            + $"{names.Tensor(disjoint.Output)}, {EmitNames.Literal(inputName)}, {inputSpan});");
     }
 
     private static bool IsKv(ImplementationNames names, string tensor) =>

@@ -65,6 +65,7 @@ internal static class ImplementationWriter
         {
             KernelFileWriter.WriteSizeBindings(writer, names, stacked: false);
             WriteValidateCall(writer, names, stacked: false);
+            GuardWriter.WriteReferenceAliasing(writer, names);
             writer.Line(plan.Batch == BatchKind.Dense
                 ? "var bindings = new global::TensorDsl.ReferenceBindings()"
                 : "var bindings = new global::TensorDsl.ReferenceBindings { Batch = batch }");

@@ -201,38 +201,39 @@ public static class AttentionDriver
             problem.Metadata!.Revalidate(); // refilled in place since Create: the same rules, from VarlenBatch
         }
 
-        KernelGuard.SpanLength("q", problem.QueryElements, q.Length);
-        ValidateKv(problem, k.Length, v.Length);
+        string qName = TSpec.QueryName, kName = TSpec.KeyName, vName = TSpec.ValueName, sinksName = TSpec.SinksName;
+        KernelGuard.SpanLength(qName, problem.QueryElements, q.Length);
+        ValidateKv(problem, k.Length, v.Length, kName, vName);
         KernelGuard.SpanLength("output", problem.OutputElements, output.Length);
         KernelGuard.OptionalSpanLength("lse", problem.LseElements, lse.Length);
-        KernelGuard.OptionalSpanLength("sinks", problem.QueryHeads, sinks.Length);
+        KernelGuard.OptionalSpanLength(sinksName, problem.QueryHeads, sinks.Length);
 
         // Written spans must not alias anything the call reads or writes.
         ReadOnlySpan<TO> written = output;
         ReadOnlySpan<float> lseWritten = lse;
-        KernelGuard.Disjoint("output", written, "q", q);
-        KernelGuard.Disjoint("output", written, "k", k);
-        KernelGuard.Disjoint("output", written, "v", v);
-        KernelGuard.Disjoint("output", written, "sinks", sinks);
-        KernelGuard.Disjoint("output", written, "lse", lseWritten);
-        KernelGuard.Disjoint("lse", lseWritten, "q", q);
-        KernelGuard.Disjoint("lse", lseWritten, "k", k);
-        KernelGuard.Disjoint("lse", lseWritten, "v", v);
-        KernelGuard.Disjoint("lse", lseWritten, "sinks", sinks);
+        KernelGuard.Disjoint("output", written, qName, q);
+        KernelGuard.Disjoint("lse", lseWritten, qName, q);
+        KernelGuard.Disjoint("output", written, kName, k);
+        KernelGuard.Disjoint("lse", lseWritten, kName, k);
+        KernelGuard.Disjoint("output", written, vName, v);
+        KernelGuard.Disjoint("lse", lseWritten, vName, v);
+        KernelGuard.Disjoint("output", written, sinksName, sinks);
+        KernelGuard.Disjoint("lse", lseWritten, sinksName, sinks);
+        KernelGuard.Disjoint("lse", lseWritten, "output", written);
         CheckSide(written, lseWritten, inputs.Side0, "inputs.Side0");
         CheckSide(written, lseWritten, inputs.Side1, "inputs.Side1");
         CheckSide(written, lseWritten, inputs.Side2, "inputs.Side2");
         CheckSide(written, lseWritten, inputs.Side3, "inputs.Side3");
     }
 
-    private static void ValidateKv(in AttentionProblem problem, int kLength, int vLength)
+    private static void ValidateKv(in AttentionProblem problem, int kLength, int vLength, string kName, string vName)
     {
         var kAddress = problem.K;
         var vAddress = problem.V;
         if (!kAddress.IsPaged)
         {
-            KernelGuard.SpanLength("k", problem.KvElements("k", problem.HeadDim), kLength);
-            KernelGuard.SpanLength("v", problem.KvElements("v", problem.ValueDim), vLength);
+            KernelGuard.SpanLength(kName, problem.KvElements(kName, problem.HeadDim), kLength);
+            KernelGuard.SpanLength(vName, problem.KvElements(vName, problem.ValueDim), vLength);
             return;
         }
 
@@ -242,18 +243,18 @@ public static class AttentionDriver
             // The factory checked that 2·N·BlockSize·H·D fits an int.
             numBlocks = kAddress.NumBlocks;
             int stacked = (int)(2 * numBlocks * AttentionProblem.KvBlockElements(kAddress));
-            KernelGuard.SpanLength("k", stacked, kLength);
-            KernelGuard.SpanLength("v", stacked, vLength);
+            KernelGuard.SpanLength(kName, stacked, kLength);
+            KernelGuard.SpanLength(vName, stacked, vLength);
         }
         else
         {
             // A separate cache is [N, BlockSize, H, D]: N follows from the length; v must have as many blocks.
             long kBlock = AttentionProblem.KvBlockElements(kAddress);
             long vBlock = AttentionProblem.KvBlockElements(vAddress);
-            KernelGuard.MultipleOf("k", "length", kBlock, kLength);
-            KernelGuard.MultipleOf("v", "length", vBlock, vLength);
+            KernelGuard.MultipleOf(kName, "length", kBlock, kLength);
+            KernelGuard.MultipleOf(vName, "length", vBlock, vLength);
             numBlocks = (int)(kLength / kBlock);
-            KernelGuard.Equal("v", "N (length / (BlockSize·H·Dv))", numBlocks, vLength / vBlock);
+            KernelGuard.Equal(vName, "N (length / (BlockSize·H·Dv))", numBlocks, vLength / vBlock);
         }
 
         ((PagedBatch)problem.Metadata!).Validate(numBlocks, kAddress.BlockSize);

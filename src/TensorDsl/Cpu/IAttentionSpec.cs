@@ -44,4 +44,19 @@ public interface IAttentionSpec
 
     /// <summary>The scale <see cref="Score"/> multiplies by when <see cref="ScoreIsScale"/> holds; 1 otherwise.</summary>
     static abstract float Scale(in ScoreInputs inputs);
+
+    /// <summary>
+    /// The declaration's name of q, for the driver's messages: the driver checks every span it reads or writes (lengths,
+    /// aliasing), and a <see cref="ShapeException"/> names the tensor as the caller wrote it.
+    /// </summary>
+    static virtual string QueryName => "q";
+
+    /// <summary>The declaration's name of k (<see cref="QueryName"/>).</summary>
+    static virtual string KeyName => "k";
+
+    /// <summary>The declaration's name of v (<see cref="QueryName"/>).</summary>
+    static virtual string ValueName => "v";
+
+    /// <summary>The declaration's name of the softmax sinks (<see cref="QueryName"/>).</summary>
+    static virtual string SinksName => "sinks";
 }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using TensorDsl.Runtime;
 
 namespace TensorDsl;
 
@@ -49,11 +50,8 @@ public sealed class ReferenceBindings
             }
         }
 
-        if (data.Length != count)
-        {
-            throw new ShapeException(
-                name, "length", count.ToString(CultureInfo.InvariantCulture) + " (the product of the dims)", data.Length);
-        }
+        // The one span-length rule and message of every entry point (the CPU driver's too).
+        KernelGuard.SpanLength(name, (int)count, data.Length);
 
         _bindings.Add(name, new ReferenceBinding(name, typeof(T), ToDouble(data), (int[])dims.Clone()));
         return this;

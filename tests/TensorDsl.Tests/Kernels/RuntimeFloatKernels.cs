@@ -315,3 +315,15 @@ public static partial class F32ProductHeads
         [Shape("B, Hkv, Sk, D")] Bhsd<float> v)
         => Softmax(q.MatMul(k.T) + Causal()).MatMul(v);
 }
+
+/// <summary>float, Bhsd, run-time sizes, tensors named as a user might (not q/k/v): the driver's messages name them so.</summary>
+[AttentionKernel]
+public static partial class F32BhsdDeclaredNames
+{
+    static Bhsd<float> Attend(
+        [Shape("B, Hq, Sq, D")] Bhsd<float> query,
+        [Shape("B, Hkv, Sk, D")] Bhsd<float> key,
+        [Shape("B, Hkv, Sk, D")] Bhsd<float> value,
+        PerHead<float> attnSinks)
+        => Softmax(query.MatMul(key.T) + Causal(), attnSinks).MatMul(value);
+}

@@ -141,6 +141,22 @@ internal static class CpuEmitter
         {
             writer.Line($"public static int ConstHeadDim => {(plan.Sizes.D.StaticValue is { } d ? d.ToString(System.Globalization.CultureInfo.InvariantCulture) : "0")};");
             writer.Line();
+            // The driver names the tensors it checks as declared; the interface's defaults are q, k, v and sinks.
+            var named = false;
+            foreach (var (member, name, role) in new[] { ("QueryName", plan.Query.Name, "q"), ("KeyName", plan.Key.Name, "k"), ("ValueName", plan.Value.Name, "v"), ("SinksName", plan.Sinks ?? "sinks", "sinks") })
+            {
+                if (name != role)
+                {
+                    writer.Line($"public static string {member} => {EmitNames.Literal(name)};");
+                    named = true;
+                }
+            }
+
+            if (named)
+            {
+                writer.Line();
+            }
+
             writer.Line(masks == MaskPlan.None || (!masks.Causal && !masks.HasWindow && masks.Chunk == 0)
                 ? $"public static {Cpu}.KeyMask Mask => {Cpu}.KeyMask.None;"
                 : $"public static {Cpu}.KeyMask Mask => new {Cpu}.KeyMask(causal: {Bool(masks.Causal)}, hasWindow: {Bool(masks.HasWindow)}, left: {masks.Left}, right: {masks.Right}, chunk: {masks.Chunk});");
