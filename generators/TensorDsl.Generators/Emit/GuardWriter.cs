@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using TensorDsl.FrontEnd.Model;
 using TensorDsl.FrontEnd.Plan;
@@ -107,5 +108,57 @@ internal static class GuardWriter
     {
         RuntimeSizeSource.QueryTokens => "batch.NumTokens",
         _ => "batch.TotalKvTokens",
+    };
+
+    /// <summary>Binds the sizes the batch or a cache length gives (the token counts, the block count).</summary>
+    public static void WriteSizeBindings(IndentedWriter writer, ImplementationNames names, bool stacked)
+    {
+        if (names.Plan.Batch != BatchKind.Dense)
+        {
+            writer.Line("global::System.ArgumentNullException.ThrowIfNull(batch);");
+        }
+
+        var plan = names.Plan;
+        if (plan.RuntimeSizes.Any(s => s.Source == RuntimeSizeSource.CacheBlocks))
+        {
+            // The block count divides the cache length by sizes the caller passes: a negative one must be reported as
+            // itself, not as a cache length that is no whole number of blocks.
+            foreach (var size in plan.RuntimeSizes.Where(s => s.Source == RuntimeSizeSource.Argument))
+            {
+                writer.Line($"global::TensorDsl.Runtime.KernelGuard.Dim({EmitNames.Literal(size.Name)}, {EmitNames.Literal(size.Name)}, {names.Sizes.Local(size.Name)});");
+            }
+
+            // A cache block with no elements leaves the block count undefined: a zero factor (Hkv = 0, say) is reported
+            // as itself, before the division would blame the cache.
+            var blockNames = new HashSet<string>(plan.Key.Shape.Skip(1).SelectMany(Names));
+            foreach (var size in plan.RuntimeSizes.Where(s => s.Source == RuntimeSizeSource.Argument && blockNames.Contains(s.Name)))
+            {
+                writer.Line($"global::TensorDsl.Runtime.KernelGuard.Positive({EmitNames.Literal(size.Name)}, {EmitNames.Literal(size.Name)}, {names.Sizes.Local(size.Name)});");
+            }
+        }
+
+        foreach (var size in plan.RuntimeSizes.Where(s => s.Source != RuntimeSizeSource.Argument))
+        {
+            var local = names.Sizes.Local(size.Name);
+            if (size.Source == RuntimeSizeSource.CacheBlocks)
+            {
+                var k = plan.Key;
+                var block = names.Sizes.LongProduct(k.Shape[1], k.Shape[2], k.Shape[3]);
+                writer.Line(stacked
+                    ? $"int {local} = global::TensorDsl.Runtime.KernelGuard.Count(\"kvCache\", {EmitNames.Literal(size.Name)}, kvCache.Length, 2L * {block});"
+                    : $"int {local} = global::TensorDsl.Runtime.KernelGuard.Count({EmitNames.Literal(k.Name)}, {EmitNames.Literal(size.Name)}, k.Length, {block});");
+            }
+            else
+            {
+                writer.Line($"int {local} = global::TensorDsl.Runtime.KernelGuard.Size({EmitNames.Literal(size.Source == RuntimeSizeSource.QueryTokens ? plan.Query.Name : plan.Key.Name)}, {EmitNames.Literal(size.Name)}, {GuardWriter.BatchSource(size.Source)});");
+            }
+        }
+    }
+
+    private static IEnumerable<string> Names(DimExpr dim) => dim switch
+    {
+        NamedDim named => new[] { named.Name },
+        ProductDim product => product.Factors.SelectMany(Names),
+        _ => Enumerable.Empty<string>(),
     };
 }

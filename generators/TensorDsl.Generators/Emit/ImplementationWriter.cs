@@ -50,7 +50,17 @@ internal static class ImplementationWriter
         }
     }
 
-    public static void WriteValidateCall(IndentedWriter writer, ImplementationNames names, bool stacked)
+    /// <summary>
+    /// What every implementation method over the kernel's tensors starts with: the sizes the batch or a cache length
+    /// gives, bound and checked (<see cref="GuardWriter.WriteSizeBindings"/>), then the <c>Validate</c> call.
+    /// </summary>
+    public static void WritePrologue(IndentedWriter writer, ImplementationNames names, bool stacked)
+    {
+        GuardWriter.WriteSizeBindings(writer, names, stacked);
+        WriteValidateCall(writer, names, stacked);
+    }
+
+    private static void WriteValidateCall(IndentedWriter writer, ImplementationNames names, bool stacked)
     {
         writer.Line($"{(stacked ? "ValidateStacked" : "Validate")}({EntrySignature.Of(names.Plan, stacked).ValidateArguments()});");
     }
@@ -63,8 +73,7 @@ internal static class ImplementationWriter
             .Concat(EntrySignature.Of(plan).ImplementationParameters());
         using (writer.Block($"public static void Reference({string.Join(", ", parameters)})"))
         {
-            KernelFileWriter.WriteSizeBindings(writer, names, stacked: false);
-            WriteValidateCall(writer, names, stacked: false);
+            WritePrologue(writer, names, stacked: false);
             GuardWriter.WriteReferenceAliasing(writer, names);
             writer.Line(plan.Batch == BatchKind.Dense
                 ? "var bindings = new global::TensorDsl.ReferenceBindings()"

@@ -38,8 +38,7 @@ internal static class CpuEmitter
         var parameters = EntrySignature.Of(plan, stacked).ImplementationParameters();
         using (writer.Block($"public static void {(stacked ? "RunStacked" : "Run")}({string.Join(", ", parameters)})"))
         {
-            KernelFileWriter.WriteSizeBindings(writer, names, stacked);
-            ImplementationWriter.WriteValidateCall(writer, names, stacked);
+            ImplementationWriter.WritePrologue(writer, names, stacked);
             var s = names.Sizes;
             var sizes = plan.Sizes;
             var q = plan.Query;
