@@ -140,7 +140,7 @@ public static class AttentionDriver
         int first = heads.Start, end = heads.Start + heads.Count;
         ReadOnlySpan<int> starts = problem.IsVarlen ? problem.Metadata!.QueryStartLoc.Span : default;
         ReadOnlySpan<int> lens = problem.IsVarlen ? problem.Metadata!.SeqLens.Span : default;
-        bool tokenKv = problem.K.Layout == KvLayout.Tokens;
+        bool tokenKv = problem.K.Layout == Layout.Tokens;
         long kvStart = 0;
         for (int b = 0; b < problem.Batch; b++)
         {
@@ -238,7 +238,7 @@ public static class AttentionDriver
         }
 
         int numBlocks;
-        if (kAddress.Layout == KvLayout.PagedStacked)
+        if (kAddress.IsStacked)
         {
             // The factory checked that 2·N·BlockSize·H·D fits an int.
             numBlocks = kAddress.NumBlocks;

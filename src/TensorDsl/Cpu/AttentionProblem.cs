@@ -121,13 +121,13 @@ public ref struct AttentionProblem
         KernelGuard.Elements("q", tokens, queryHeads, headDim);
         KernelGuard.Elements("output", tokens, queryHeads, valueDim);
         KernelGuard.Elements("lse", queryHeads, tokens);
-        if (k.Layout == KvLayout.Tokens)
+        if (k.Layout == Layout.Tokens)
         {
             int kvTokens = KvTokens(batch);
             KernelGuard.Elements("k", kvTokens, kvHeads, headDim);
             KernelGuard.Elements("v", kvTokens, kvHeads, valueDim);
         }
-        else if (k.Layout == KvLayout.PagedStacked)
+        else if (k.IsStacked)
         {
             KernelGuard.Elements("k", 2, k.NumBlocks, k.BlockSize, KernelGuard.Product("k", "H·D", kvHeads, headDim));
         }
@@ -198,7 +198,7 @@ public ref struct AttentionProblem
 
     private static void CheckDenseRows(string name, RowAddressing rows, int heads, int length, int dim)
     {
-        if (rows.Layout is not (RowLayout.Bhsd or RowLayout.Bshd))
+        if (rows.Layout is not (Layout.Bhsd or Layout.Bshd))
         {
             throw new ArgumentException($"'{name}' must be addressed Bhsd or Bshd in a dense problem.", name);
         }
@@ -210,7 +210,7 @@ public ref struct AttentionProblem
 
     private static void CheckDenseKv(string name, KvAddressing kv, int heads, int length, int dim)
     {
-        if (kv.Layout is not (KvLayout.Bhsd or KvLayout.Bshd))
+        if (kv.Layout is not (Layout.Bhsd or Layout.Bshd))
         {
             throw new ArgumentException($"'{name}' must be addressed Bhsd or Bshd in a dense problem.", name);
         }
@@ -222,7 +222,7 @@ public ref struct AttentionProblem
 
     private static void CheckTokenRows(string name, RowAddressing rows, int heads, int dim)
     {
-        if (rows.Layout != RowLayout.Tokens)
+        if (rows.Layout != Layout.Tokens)
         {
             throw new ArgumentException($"'{name}' must be addressed as tokens in a varlen problem.", name);
         }
@@ -233,7 +233,7 @@ public ref struct AttentionProblem
 
     private static void CheckVarlenKv(VarlenBatch batch, KvAddressing k, KvAddressing v, int heads, int headDim, int valueDim)
     {
-        if (k.Layout is not (KvLayout.Tokens or KvLayout.Paged or KvLayout.PagedStacked))
+        if (k.Layout is not (Layout.Tokens or Layout.Pages))
         {
             throw new ArgumentException("'k' must be addressed as tokens or a paged cache in a varlen problem.", "k");
         }
@@ -257,7 +257,7 @@ public ref struct AttentionProblem
             KernelGuard.Equal("v", "BlockSize", k.BlockSize, v.BlockSize);
         }
 
-        if (k.Layout == KvLayout.PagedStacked)
+        if (k.IsStacked)
         {
             if (k.IsValues) throw new ArgumentException("'k' addresses the value half of the stacked cache.", "k");
             if (!v.IsValues) throw new ArgumentException("'v' addresses the key half of the stacked cache.", "v");

@@ -18,10 +18,11 @@ namespace TensorDsl.Cpu;
 public readonly struct KvAddressing
 {
     private KvAddressing(
-        KvLayout layout, RowAddressing rows, int blockSize = 0, int numBlocks = 0, long baseOffset = 0, long blockStride = 0,
-        KvCacheLayout cacheLayout = default, bool values = false)
+        Layout layout, RowAddressing rows, int blockSize = 0, int numBlocks = 0, long baseOffset = 0, long blockStride = 0,
+        KvCacheLayout cacheLayout = default, bool values = false, bool stacked = false)
     {
         Layout = layout;
+        IsStacked = stacked;
         Rows = rows;
         BlockSize = blockSize;
         NumBlocks = numBlocks;
@@ -31,7 +32,11 @@ public readonly struct KvAddressing
         IsValues = values;
     }
 
-    internal KvLayout Layout { get; }
+    /// <summary>Bhsd, Bshd, Tokens or Pages: the shared layout table's (docs/design.md, "Where does X live").</summary>
+    internal Layout Layout { get; }
+
+    /// <summary>A paged cache stacked with its partner in one span (<see cref="CacheLayout"/> says how).</summary>
+    internal bool IsStacked { get; }
 
     /// <summary>
     /// The row strides: the whole rule for dense and token K/V; for a paged cache, the slot-and-head part inside a
@@ -55,7 +60,7 @@ public readonly struct KvAddressing
     public int NumBlocks { get; }
 
     /// <summary>Whether this addresses a paged cache (separate or stacked).</summary>
-    public bool IsPaged => Layout is KvLayout.Paged or KvLayout.PagedStacked;
+    public bool IsPaged => Layout == Layout.Pages;
 
     internal long BaseOffset { get; }
 
@@ -66,19 +71,19 @@ public readonly struct KvAddressing
     internal bool IsValues { get; }
 
     /// <summary>Dense <c>[B, heads, length, headDim]</c>.</summary>
-    public static KvAddressing Bhsd(int heads, int length, int headDim) => new(KvLayout.Bhsd, RowAddressing.Bhsd(heads, length, headDim));
+    public static KvAddressing Bhsd(int heads, int length, int headDim) => new(Layout.Bhsd, RowAddressing.Bhsd(heads, length, headDim));
 
     /// <summary>Dense <c>[B, length, heads, headDim]</c>.</summary>
-    public static KvAddressing Bshd(int heads, int length, int headDim) => new(KvLayout.Bshd, RowAddressing.Bshd(heads, length, headDim));
+    public static KvAddressing Bshd(int heads, int length, int headDim) => new(Layout.Bshd, RowAddressing.Bshd(heads, length, headDim));
 
     /// <summary>Flat varlen <c>[Σ seq_lens, heads, headDim]</c>: sequence <c>b</c>'s keys start at <c>Σ_{c&lt;b} seq_lens[c]</c>.</summary>
-    public static KvAddressing Tokens(int heads, int headDim) => new(KvLayout.Tokens, RowAddressing.Tokens(heads, headDim));
+    public static KvAddressing Tokens(int heads, int headDim) => new(Layout.Tokens, RowAddressing.Tokens(heads, headDim));
 
     /// <summary>A separate paged cache <c>[N, blockSize, heads, headDim]</c> (N follows from the span length).</summary>
     public static KvAddressing Paged(int blockSize, int heads, int headDim)
     {
         CheckPaged(blockSize, heads, headDim);
-        return new(KvLayout.Paged, RowAddressing.Tokens(heads, headDim), blockSize: blockSize, blockStride: (long)blockSize * heads * headDim);
+        return new(Layout.Pages, RowAddressing.Tokens(heads, headDim), blockSize: blockSize, blockStride: (long)blockSize * heads * headDim);
     }
 
     /// <summary>
@@ -99,9 +104,9 @@ public readonly struct KvAddressing
         long blockStride = layout == KvCacheLayout.BlocksFirst ? 2 * blockElements : blockElements;
         long valueBase = layout == KvCacheLayout.BlocksFirst ? blockElements : numBlocks * blockElements;
         return new(
-            KvLayout.PagedStacked, RowAddressing.Tokens(heads, headDim),
+            Layout.Pages, RowAddressing.Tokens(heads, headDim),
             blockSize: blockSize, numBlocks: numBlocks, baseOffset: values ? valueBase : 0, blockStride: blockStride,
-            cacheLayout: layout, values: values);
+            cacheLayout: layout, values: values, stacked: true);
     }
 
     /// <summary>
@@ -112,7 +117,7 @@ public readonly struct KvAddressing
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal int Offset(int b, int h, int key, int tokenStart, ReadOnlySpan<int> blockTable, int maxBlocks)
     {
-        if (Layout is KvLayout.Paged or KvLayout.PagedStacked)
+        if (IsPaged)
         {
             int block = blockTable[b * maxBlocks + key / BlockSize];
             return RowAddressing.ToIndex(BaseOffset + block * BlockStride + Rows.Offset(0, h, key % BlockSize, 0));
@@ -130,7 +135,7 @@ public readonly struct KvAddressing
         int b, int h, int start, int count, int tokenStart, ReadOnlySpan<int> blockTable, int maxBlocks, Span<int> destination)
     {
         destination = destination.Slice(0, count);
-        if (Layout is not (KvLayout.Paged or KvLayout.PagedStacked))
+        if (!IsPaged)
         {
             long first = Rows.BatchStride * b + Rows.HeadStride * h + ((long)tokenStart + start) * Rows.RowStride;
             for (int t = 0; t < destination.Length; t++)
@@ -162,14 +167,4 @@ public readonly struct KvAddressing
         KernelGuard.Positive("addressing", "H", heads);
         KernelGuard.Positive("addressing", "D", headDim);
     }
-}
-
-/// <summary>The key/value layouts.</summary>
-internal enum KvLayout : byte
-{
-    Bhsd = 1,
-    Bshd,
-    Tokens,
-    Paged,
-    PagedStacked,
 }

@@ -12,7 +12,7 @@ namespace TensorDsl.Cpu;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct RowAddressing
 {
-    private RowAddressing(RowLayout layout, int heads, int length, int headDim, long batchStride, long headStride, long rowStride)
+    private RowAddressing(Layout layout, int heads, int length, int headDim, long batchStride, long headStride, long rowStride)
     {
         Layout = layout;
         Heads = heads;
@@ -23,7 +23,8 @@ public readonly struct RowAddressing
         RowStride = rowStride;
     }
 
-    internal RowLayout Layout { get; }
+    /// <summary>Bhsd, Bshd or Tokens: the shared layout table's (docs/design.md, "Where does X live").</summary>
+    internal Layout Layout { get; }
 
     /// <summary>H: the tensor's head count.</summary>
     public int Heads { get; }
@@ -44,21 +45,21 @@ public readonly struct RowAddressing
     public static RowAddressing Bhsd(int heads, int length, int headDim)
     {
         Check(heads, length, headDim);
-        return new(RowLayout.Bhsd, heads, length, headDim, (long)heads * length * headDim, (long)length * headDim, headDim);
+        return new(Layout.Bhsd, heads, length, headDim, (long)heads * length * headDim, (long)length * headDim, headDim);
     }
 
     /// <summary>Dense <c>[B, length, heads, headDim]</c>.</summary>
     public static RowAddressing Bshd(int heads, int length, int headDim)
     {
         Check(heads, length, headDim);
-        return new(RowLayout.Bshd, heads, length, headDim, (long)length * heads * headDim, headDim, (long)heads * headDim);
+        return new(Layout.Bshd, heads, length, headDim, (long)length * heads * headDim, headDim, (long)heads * headDim);
     }
 
     /// <summary>Flat varlen <c>[T, heads, headDim]</c>: row <c>i</c> of sequence <c>b</c> is token <c>query_start_loc[b] + i</c>.</summary>
     public static RowAddressing Tokens(int heads, int headDim)
     {
         Check(heads, 0, headDim);
-        return new(RowLayout.Tokens, heads, 0, headDim, 0, headDim, (long)heads * headDim);
+        return new(Layout.Tokens, heads, 0, headDim, 0, headDim, (long)heads * headDim);
     }
 
     /// <summary>
@@ -80,12 +81,4 @@ public readonly struct RowAddressing
         KernelGuard.Dim("addressing", "S", length);
         KernelGuard.Dim("addressing", "D", headDim);
     }
-}
-
-/// <summary>The query/output layouts.</summary>
-internal enum RowLayout : byte
-{
-    Bhsd = 1,
-    Bshd,
-    Tokens,
 }

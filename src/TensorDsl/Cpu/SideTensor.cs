@@ -36,10 +36,10 @@ public readonly ref struct SideTensor
     internal ReadOnlySpan<byte> Bytes => _bytes;
 
     /// <summary>Everything but the memory: what a worker thread needs to rebuild the view over pinned memory.</summary>
-    internal Layout Shape => new(_kind, _s0, _s1, _s2, _s3);
+    internal Strides Shape => new(_kind, _s0, _s1, _s2, _s3);
 
     /// <summary>The view <paramref name="shape"/> describes, over <paramref name="bytes"/> (the same memory, re-pinned).</summary>
-    internal SideTensor(ReadOnlySpan<byte> bytes, Layout shape)
+    internal SideTensor(ReadOnlySpan<byte> bytes, Strides shape)
         : this(bytes, shape.Kind, shape.S0, shape.S1, shape.S2, shape.S3)
     {
     }
@@ -115,8 +115,12 @@ public readonly ref struct SideTensor
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowIndex() => throw new IndexOutOfRangeException("A side-tensor index is outside its tensor.");
 
-    /// <summary>A view's element kind and strides.</summary>
-    internal readonly record struct Layout(ElementKind Kind, long S0, long S1, long S2, long S3);
+    /// <summary>
+    /// A view's element kind and its four strides (0 on a broadcast axis): how a bias of any declared shape is read as
+    /// <c>[B, Hq, Sq, Sk]</c>. Not a tensor layout (those are <see cref="TensorDsl.Layout"/>); it travels to the worker
+    /// threads in <c>CallData</c> beside the pinned pointer.
+    /// </summary>
+    internal readonly record struct Strides(ElementKind Kind, long S0, long S1, long S2, long S3);
 
     internal enum ElementKind : byte
     {

@@ -14,7 +14,7 @@ internal sealed class CallData
     public int QLength, KLength, VLength, OutputLength, LseLength, SinksLength;
     public nint Side0, Side1, Side2, Side3;
     public int Side0Length, Side1Length, Side2Length, Side3Length;
-    public SideTensor.Layout Side0Shape, Side1Shape, Side2Shape, Side3Shape;
+    public SideTensor.Strides Side0Shape, Side1Shape, Side2Shape, Side3Shape;
     public float DefaultScale;
 
     public RowAddressing QAddress, OutputAddress;
