@@ -1,12 +1,5 @@
 namespace TensorDsl.FrontEnd.Model;
 
-internal enum ElementKind
-{
-    Float,
-    Half,
-    BFloat16,
-}
-
 /// <summary>What an operand is to the attention expression; decided by where the expression uses it.</summary>
 internal enum OperandRole
 {

@@ -268,11 +268,5 @@ public static class AttentionDriver
     }
 
     private static void CheckElement<T>()
-        where T : unmanaged
-    {
-        if (!Element<T>.IsSupported)
-        {
-            throw new NotSupportedException($"Element type {typeof(T).Name} is not supported: use float, Half or BFloat16.");
-        }
-    }
+        where T : unmanaged => ElementTypes.Require(typeof(T));
 }

@@ -6,7 +6,7 @@ using System.Runtime.InteropServices;
 namespace TensorDsl.Cpu;
 
 /// <summary>
-/// What the driver needs per element type outside the tiles: whether the type is supported, one element as float
+/// What the driver needs per element type outside the tiles (the supported set is ElementTypes): one element as float
 /// (side tensors), and the rounding of an output row. Each method branches on <c>typeof(T)</c>, which the JIT folds
 /// per instantiation (T is a value type), and reinterprets the span with
 /// <see cref="MemoryMarshal.Cast{TFrom, TTo}(ReadOnlySpan{TFrom})"/>, so every access stays bounds-checked. Rows
@@ -15,9 +15,6 @@ namespace TensorDsl.Cpu;
 internal static class Element<T>
     where T : unmanaged
 {
-    public static bool IsSupported =>
-        typeof(T) == typeof(float) || typeof(T) == typeof(Half) || typeof(T) == typeof(BFloat16);
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float ToFloat(ReadOnlySpan<T> data, int index)
     {

@@ -70,9 +70,6 @@ public sealed class ReferenceBindings
 
     internal bool TryGet(string name, out ReferenceBinding binding) => _bindings.TryGetValue(name, out binding!);
 
-    internal static bool IsSupportedElement(Type type) =>
-        type == typeof(float) || type == typeof(Half) || type == typeof(BFloat16);
-
     /// <summary>Widens every element exactly (all three element types are subsets of double).</summary>
     private static double[] ToDouble<T>(ReadOnlySpan<T> data)
         where T : unmanaged
@@ -95,8 +92,7 @@ public sealed class ReferenceBindings
         }
         else
         {
-            throw new NotSupportedException(
-                $"Element type {typeof(T).Name} is not supported: use float, Half or BFloat16.");
+            ElementTypes.Require(typeof(T));
         }
 
         return result;

@@ -253,11 +253,5 @@ public static class ReferenceEngine
         }
     }
 
-    private static void CheckElement<T>()
-    {
-        if (!ReferenceBindings.IsSupportedElement(typeof(T)))
-        {
-            throw new NotSupportedException($"Element type {typeof(T).Name} is not supported: use float, Half or BFloat16.");
-        }
-    }
+    private static void CheckElement<T>() => ElementTypes.Require(typeof(T));
 }
