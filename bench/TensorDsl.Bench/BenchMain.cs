@@ -1,8 +1,7 @@
 using System;
-using System.Diagnostics;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Linq;
-using System.Reflection;
 using TensorDsl;
 using TensorDsl.Bench.Cases;
 using TensorDsl.Bench.Harness;
@@ -133,7 +132,7 @@ internal static class BenchMain
         var start = new ProcessStartInfo(Environment.ProcessPath ?? "dotnet") { UseShellExecute = false };
         if (System.IO.Path.GetFileNameWithoutExtension(start.FileName).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
         {
-            start.ArgumentList.Add((Assembly.GetEntryAssembly() ?? typeof(BenchOptions).Assembly).Location); // `dotnet TensorDsl.Bench.dll ...`
+            start.ArgumentList.Add(typeof(BenchOptions).Assembly.Location); // `dotnet TensorDsl.Bench.dll ...`
         }
 
         foreach (var arg in Environment.GetCommandLineArgs().Skip(1))
