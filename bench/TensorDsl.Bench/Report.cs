@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Linq;
+using System.Text;
 using System.Text.Json;
 using TensorDsl.Bench.Cases;
 using TensorDsl.Bench.Harness;
@@ -47,11 +49,18 @@ internal static class Report
             }
         }
 
+        PrintPeers(results, writer);
+
         writer.WriteLine();
         foreach (var r in results)
         {
             writer.WriteLine($"{r.Case}: {r.Description}");
             writer.WriteLine($"      ORT: {(r.OrtNote is null ? r.OrtPlan : "n/a (" + r.OrtNote + ")")}");
+            foreach (var peer in r.Peers)
+            {
+                writer.WriteLine($"      {peer.Peer}: {peer.Plan ?? "n/a"}{(peer.Note is null ? "" : " (" + peer.Note + ")")}");
+            }
+
             if (r.Error is not null)
             {
                 writer.WriteLine($"      ERROR: {r.Error}");
@@ -59,6 +68,71 @@ internal static class Report
         }
 
         writer.WriteLine();
+    }
+
+    /// <summary>
+    /// With peers (bench/TensorDsl.Bench.Torch), a second table: every side's median and fastest call, and each
+    /// peer's median over ours (above 1: we are faster) and over ONNX Runtime's. Nothing without peers.
+    /// </summary>
+    private static void PrintPeers(IReadOnlyList<CaseResult> results, TextWriter writer)
+    {
+        var names = new List<string>();
+        foreach (var r in results)
+        {
+            foreach (var peer in r.Peers)
+            {
+                if (!names.Contains(peer.Peer))
+                {
+                    names.Add(peer.Peer);
+                }
+            }
+        }
+
+        if (names.Count == 0)
+        {
+            return;
+        }
+
+        writer.WriteLine();
+        var header = new StringBuilder("| case | ours ms | ORT ms | vs_ort |");
+        var rule = new StringBuilder("| --- | ---: | ---: | ---: |");
+        foreach (var name in names)
+        {
+            header.Append($" {name} ms | vs_{name} | {name} / ORT | {name} fastest ms | {name} max abs err vs ours |");
+            rule.Append(" ---: | ---: | ---: | ---: | ---: |");
+        }
+
+        writer.WriteLine(header);
+        writer.WriteLine(rule);
+        foreach (var r in results)
+        {
+            var line = new StringBuilder(
+                $"| {r.Case} | {(r.Ours is { } o ? Number(o.MedianMs) : "—")} | {(r.Ort is { } t ? Number(t.MedianMs) : "—")} | {Opt(r.VsOrt, "F2")} |");
+            foreach (var name in names)
+            {
+                var peer = r.Peers.FirstOrDefault(p => p.Peer == name);
+                double? ms = peer?.Timing?.MedianMs;
+                line.Append(
+                    $" {(ms is { } m ? Number(m) : peer?.Note is null ? "—" : "error")} | {Opt(ms / r.Ours?.MedianMs, "F2")} | " +
+                    $"{Opt(ms / r.Ort?.MedianMs, "F2")} | {(peer?.Timing is { } pt ? Number(pt.MinMs) : "—")} | " +
+                    $"{(peer?.Error is { } e ? e.ToString("E1", CultureInfo.InvariantCulture) : "—")} |");
+            }
+
+            writer.WriteLine(line);
+        }
+
+        writer.WriteLine($"vs_<peer> = peer median / ours (above 1: we are faster); <peer> / ORT = peer median / ONNX Runtime's.");
+        foreach (var r in results)
+        {
+            foreach (var peer in r.Peers)
+            {
+                if (peer.Noisy)
+                {
+                    writer.WriteLine(
+                        $"NOISY {r.Case}: median / fastest call {Spread(peer.Timing)} {peer.Peer} (above {CaseResult.NoisyRatio:F2})");
+                }
+            }
+        }
     }
 
     /// <summary>
@@ -102,6 +176,26 @@ internal static class Report
             Write(json, "skipped", r.OursNote);
             Write(json, "ort_skipped", r.OrtNote);
             Write(json, "error", r.Error);
+            if (r.Peers.Count > 0)
+            {
+                json.WriteStartArray("peers");
+                foreach (var peer in r.Peers)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("peer", peer.Peer);
+                    Write(json, "ms", peer.Timing?.MedianMs);
+                    Write(json, "ms_min", peer.Timing?.MinMs);
+                    json.WriteNumber("reps", peer.Timing?.Reps ?? 0);
+                    Write(json, "vs_ours", peer.Timing?.MedianMs / r.Ours?.MedianMs);
+                    Write(json, "max_abs_err", peer.Error);
+                    Write(json, "plan", peer.Plan);
+                    Write(json, "note", peer.Note);
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
+            }
+
             json.WriteEndObject();
         }
 

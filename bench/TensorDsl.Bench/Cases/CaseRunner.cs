@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using TensorDsl.Bench.Harness;
 
 namespace TensorDsl.Bench.Cases;
@@ -7,7 +8,7 @@ namespace TensorDsl.Bench.Cases;
 internal sealed record CaseResult(
     string Case, string Description, string OrtPlan, Bound Bound, double Flops, double KvBytes,
     Timing? Ours, string? OursNote, Timing? Ort, string? OrtNote, double? OrtError, double? ReferenceError,
-    int Threads, string? Error)
+    int Threads, string? Error, IReadOnlyList<PeerResult> Peers)
 {
     public bool Failed => Error is not null;
 
@@ -51,8 +52,9 @@ internal sealed record CaseResult(
 /// <summary>Runs one case: prepare, run and check each side once, then time it; never throws.</summary>
 internal static class CaseRunner
 {
-    public static CaseResult Run(BenchCase benchCase, BenchOptions options)
+    public static CaseResult Run(BenchCase benchCase, BenchOptions options, IReadOnlyList<IPeer> peers)
     {
+        var peerResults = new List<PeerResult>();
         string name = benchCase.Name;
         Console.WriteLine($"{name}: {benchCase.Description}");
         Timing? ours = null, ort = null;
@@ -115,6 +117,17 @@ internal static class CaseRunner
             {
                 Console.WriteLine($"    ORT: n/a ({ortNote})");
             }
+
+            foreach (var peer in peers)
+            {
+                stage = $"running {peer.Name}";
+                var result = RunPeer(peer, benchCase, options, oursNote is null ? benchCase.OursOutput() : null);
+                peerResults.Add(result);
+                if (result.Note is { } note && result.Timing is null)
+                {
+                    error = error is null ? note : error + "; " + note;
+                }
+            }
         }
         catch (Exception exception)
         {
@@ -131,6 +144,49 @@ internal static class CaseRunner
 
         return new CaseResult(
             name, benchCase.Description, benchCase.OrtPlan, benchCase.Bound, benchCase.Flops, benchCase.KvBytes,
-            ours, oursNote, ort, ortNote, ortError, referenceError, options.Threads, error);
+            ours, oursNote, ort, ortNote, ortError, referenceError, options.Threads, error, peerResults);
+    }
+
+    /// <summary>
+    /// Binds, runs and checks a peer against our output, then times it; a failure or mismatch is returned as the
+    /// result's note (with no timing), never thrown.
+    /// </summary>
+    private static PeerResult RunPeer(IPeer peer, BenchCase benchCase, BenchOptions options, float[]? oursOutput)
+    {
+        string name = benchCase.Name, stage = "binding";
+        IPeerCall? call = null;
+        try
+        {
+            call = peer.Prepare(benchCase, options.Threads);
+            stage = "running";
+            double first = Timing.Once(call.Run);
+            double? error = null;
+            if (oursOutput is not null)
+            {
+                error = Data.MaxAbsError(call.Output(), oursOutput);
+                Console.WriteLine($"    {peer.Name} vs ours: max abs error {error:E2} (tolerance {call.Tolerance:E0})");
+                if (!(error <= call.Tolerance))
+                {
+                    string mismatch = $"{peer.Name}'s output differs from ours: max abs error {error:E2} > {call.Tolerance:E0}; {peer.Name} not timed";
+                    Console.WriteLine($"{name}: ERROR {mismatch}");
+                    return new PeerResult(peer.Name, call.Plan, null, error, mismatch);
+                }
+            }
+
+            stage = "timing";
+            var timing = Timing.Measure(call.Run, options.Policy, first);
+            Console.WriteLine($"    {peer.Name}: {timing.MedianMs:F3} ms median of {timing.Reps} (min {timing.MinMs:F3}, max {timing.MaxMs:F3}) — {call.Plan}");
+            return new PeerResult(peer.Name, call.Plan, timing, error, null);
+        }
+        catch (Exception exception)
+        {
+            string failure = $"{peer.Name} {stage} failed: {exception.GetType().Name}: {exception.Message}";
+            Console.WriteLine($"{name}: ERROR {failure}");
+            return new PeerResult(peer.Name, call?.Plan, null, null, failure);
+        }
+        finally
+        {
+            call?.Dispose();
+        }
     }
 }

@@ -15,7 +15,7 @@ namespace TensorDsl.Bench.Cases;
 /// </summary>
 internal sealed class DecodeCase : BenchCase
 {
-    private const int Hq = 32, Hkv = 8, D = 128;
+    internal const int Hq = 32, Hkv = 8, D = 128;
     private readonly int _batch, _length;
     private float[] _q = [], _k = [], _v = [], _output = [], _ortK = [], _ortV = [], _ortOutput = [];
     private OrtAttention? _ort;
@@ -29,6 +29,9 @@ internal sealed class DecodeCase : BenchCase
     }
 
     public override string Name { get; }
+
+    /// <summary>The prepared inputs, for peers (<see cref="IPeer"/>): q and output [B, 1, Hq, D], K/V [B, Hkv, L, D].</summary>
+    internal (int Batch, int Length, float[] Q, float[] K, float[] V) Inputs => (_batch, _length, _q, _k, _v);
 
     public override string Description => $"decode B={_batch} Lq=1 Lkv={_length}, Hq {Hq} / Hkv {Hkv}, D {D}, fp32 K/V";
 
@@ -128,6 +131,9 @@ internal sealed class DecodeHalfKvCase : BenchCase
     }
 
     public override string Name { get; }
+
+    /// <summary>The prepared inputs, for peers (<see cref="IPeer"/>): q and output [B, 1, Hq, D] (fp32 numbers fp16 holds exactly), K/V [B, Hkv, L, D] fp16.</summary>
+    internal (int Batch, int Length, float[] Q, Half[] K, Half[] V) Inputs => (_batch, _length, _q, _k, _v);
 
     public override string Description => $"decode B={_batch} Lq=1 Lkv={_length}, Hq {Hq} / Hkv {Hkv}, D {D}, fp32 q over fp16 K/V";
 

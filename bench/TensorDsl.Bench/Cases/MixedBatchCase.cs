@@ -19,7 +19,7 @@ namespace TensorDsl.Bench.Cases;
 /// </summary>
 internal sealed class MixedBatchCase : BenchCase
 {
-    private const int Hq = 32, Hkv = 8, D = 128, BlockSize = 16;
+    internal const int Hq = 32, Hkv = 8, D = 128, BlockSize = 16;
     private const int Row = Hkv * D; // one token's K (or V) in the cache
 
     private readonly int[] _queryLens;
@@ -49,6 +49,14 @@ internal sealed class MixedBatchCase : BenchCase
 
     public override string Description =>
         $"paged mixed batch: {_shape}; T={_queryLens.Sum()}, block size {BlockSize}, Hq {Hq} / Hkv {Hkv}, D {D}, fp32";
+
+    /// <summary>
+    /// The prepared inputs, for peers (<see cref="IPeer"/>): q and output <c>[T, Hq, D]</c> with sequence b's rows
+    /// at <c>QueryStart[b]</c>, and every sequence's K/V gathered out of the pages, <c>[1, Hkv, SeqLens[b], D]</c>
+    /// (ONNX Runtime's caches, the same values as the pages).
+    /// </summary>
+    internal (IReadOnlyList<int> QueryLens, int[] QueryStart, float[] Q, float[][] K, float[][] V) Inputs =>
+        (_queryLens, _queryStart, _q, _kSeq, _vSeq);
 
     /// <summary>The decode contexts, for the docs.</summary>
     public IReadOnlyList<int> SeqLens => _seqLens;

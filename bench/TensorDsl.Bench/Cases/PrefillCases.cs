@@ -12,7 +12,7 @@ namespace TensorDsl.Bench.Cases;
 /// </summary>
 internal sealed class PrefillGqaCase : BenchCase
 {
-    private const int Hq = 32, Hkv = 8, D = 128;
+    internal const int Hq = 32, Hkv = 8, D = 128;
     private readonly int _batch, _length;
     private float[] _q = [], _k = [], _v = [], _output = [], _ortOutput = [], _presentK = [], _presentV = [];
     private OrtAttention? _ort;
@@ -26,6 +26,9 @@ internal sealed class PrefillGqaCase : BenchCase
     }
 
     public override string Name { get; }
+
+    /// <summary>The prepared inputs, for peers (<see cref="IPeer"/>): q and output [B, L, Hq, D], K/V [B, L, Hkv, D].</summary>
+    internal (int Batch, int Length, float[] Q, float[] K, float[] V) Inputs => (_batch, _length, _q, _k, _v);
 
     public override string Description => $"prefill B={_batch} L={_length} causal, Hq {Hq} / Hkv {Hkv}, D {D}, fp32";
 
@@ -97,7 +100,7 @@ internal sealed class PrefillGqaCase : BenchCase
 /// </summary>
 internal sealed class PrefillMhaCase : BenchCase
 {
-    private const int H = 32, D = 128;
+    internal const int H = 32, D = 128;
     private readonly int _batch, _length;
     private float[] _q = [], _k = [], _v = [], _output = [], _ortOutput = [];
     private OrtAttention? _ort;
@@ -111,6 +114,9 @@ internal sealed class PrefillMhaCase : BenchCase
     }
 
     public override string Name { get; }
+
+    /// <summary>The prepared inputs, for peers (<see cref="IPeer"/>): q and output [B, L, H, D], K/V [B, L, H, D].</summary>
+    internal (int Batch, int Length, float[] Q, float[] K, float[] V) Inputs => (_batch, _length, _q, _k, _v);
 
     public override string Description => $"B={_batch} L={_length} non-causal, Hq = Hkv = {H}, D {D}, fp32";
 
