@@ -11,6 +11,15 @@ internal struct WorkItem
 {
     public int Sequence, KvHead, HeadStart, HeadCount;
 
+    /// <summary>
+    /// The KV heads <c>[KvHead, KvHead + KvHeads)</c> the item reads: 1, or several for a single-position decode
+    /// (a KV-head bundle), whose query heads <c>[HeadStart, HeadStart + HeadCount)</c> then span several groups.
+    /// </summary>
+    public int KvHeads;
+
+    /// <summary>Keys per tile (at most <c>AttentionJob.TileKeys</c>, a divisor of it); a function of the problem's shape only.</summary>
+    public int TileKeys;
+
     /// <summary>G: the full group size. Block shapes follow it, not the head range, so a head slice computes each
     /// of its rows exactly as the full run does.</summary>
     public int Group;
