@@ -118,6 +118,7 @@ public static class AttentionDriver
                 int bundle = BundleHeads(problem, call.ValueDim, TSimd.Count);
                 int tileKeys = AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO>.TileKeys;
                 int bundleTileKeys = bundle > 1 ? BundleTileKeys(tileKeys, bundle, call.HeadDim + call.ValueDim, sizeof(TKV)) : tileKeys;
+                call.Plan.RowsPerBlock = WorkPlan.RowTargetFor(TSimd.Count);
                 PlanWork(problem, call.Plan, TSpec.Mask, bundle, tileKeys, bundleTileKeys);
                 call.Plan.Finish(AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO>.TileKeys);
                 call.EnsurePartials();
@@ -168,7 +169,7 @@ public static class AttentionDriver
             }
 
             sequence.Group = group;
-            int perBlock = WorkPlan.PositionsPerBlock(group);
+            int perBlock = plan.PositionsPerBlock(group);
             // A single-position decode reads `bundle` consecutive KV heads per item (aligned to multiples of it, so a
             // head slice bundles like the full run; either way each row is computed alone, see AttentionJob.Block).
             int step = sequence.QueryLength == 1 ? bundle : 1;
