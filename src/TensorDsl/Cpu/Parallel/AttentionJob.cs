@@ -83,7 +83,9 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
         int lanes = (rows + w - 1) / w * w;
         int depth = call.HeadDim, valueDim = call.ValueDim;
         int width = (valueDim + w - 1) / w * w;
+        int kvHeads = item.KvHeads; // > 1 only for a decode bundle, which is always by dot products (WorkPlan)
         ws.Ensure(lanes, depth, width, TileKeys);
+        ws.EnsureOffsets(kvHeads * TileKeys);
 
         var inputs = Inputs();
         var k = Pinned.Read<TKV>(call.K, call.KLength);
@@ -115,9 +117,10 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
         if (!keysInPlace) ws.FillRows(ws.KeyRows, depth);
         if (!valuesInPlace) ws.FillRows(ws.ValueRows, width);
         int located = -1; // the first key of the tile whose offsets are in NextKeyOffsets, when any
-        for (int start = minLo; start <= maxHi; start += TileKeys)
+        int tile = item.TileKeys; // the plan's, by shape: a decode bundle's tiles are shorter (WorkPlan)
+        for (int start = minLo; start <= maxHi; start += tile)
         {
-            int count = Math.Min(TileKeys, maxHi + 1 - start);
+            int count = Math.Min(tile, maxHi + 1 - start);
             int last = start + count - 1;
             bool full = !TSpec.HasPredicate && start >= maxLo && last <= minHi;
             if (!full && !AnyRowSees(ws, rows, start, last))
@@ -138,13 +141,22 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
             ReadOnlySpan<int> valueRows = valuesInPlace ? ws.ValueOffsets : ws.ValueRows;
 
             // Start the next tile's K/V rows on their way from memory while this tile computes.
-            int next = start + TileKeys;
+            int next = start + tile;
+            int nextCount = 0;
             if (next <= maxHi)
             {
-                int nextCount = Math.Min(TileKeys, maxHi + 1 - next);
+                nextCount = Math.Min(tile, maxHi + 1 - next);
                 LocateKeys(item, ws.NextKeyOffsets, ws.NextValueOffsets, blockTable, k.Length, v.Length, next, nextCount);
-                Prefetch(call.K, ws.NextKeyOffsets, nextCount, depth);
-                Prefetch(call.V, ws.NextValueOffsets, nextCount, valueDim);
+                if (kvHeads == 1)
+                {
+                    Prefetch(call.K, ws.NextKeyOffsets.AsSpan(0, nextCount), depth);
+                    Prefetch(call.V, ws.NextValueOffsets.AsSpan(0, nextCount), valueDim);
+                }
+
+                // A bundle prefetches each KV head's next rows just before that head's part of this tile instead:
+                // issued all at once they were one burst of misses for every bundled head, and D1 (1 thread) ran
+                // ~15 % slower than with the prefetches spread over the tile.
+
                 located = next;
             }
 
@@ -158,9 +170,26 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
 
             ref float qRows = ref MemoryMarshal.GetArrayDataReference(ws.QueryRows);
             ref float scores = ref MemoryMarshal.GetArrayDataReference(ws.Scores);
-            if (byDot)
+            if (byDot && kvHeads == 1)
             {
-                TileKernels<TSimd, TV>.ScoresByDot(ref qRows, rows, lanes, depth, ref keySource, keyRows, count, ref scores);
+                TileKernels<TSimd, TV>.ScoresByDot(ref qRows, rows, lanes, lanes, depth, ref keySource, keyRows, count, ref scores);
+            }
+            else if (byDot)
+            {
+                // A bundle: each KV head's group of rows against its own keys, side by side in the lanes.
+                for (int h = 0; h < kvHeads; h++)
+                {
+                    BundleGroup(item, h, out int lo, out int groupRows);
+                    Prefetch(call.K, ws.NextKeyOffsets.AsSpan(h * TileKeys, nextCount), depth);
+                    TileKernels<TSimd, TV>.ScoresByDot(
+                        ref Unsafe.Add(ref qRows, lo * depth), groupRows, lanes, groupRows, depth, ref keySource,
+                        keyRows.Slice(h * TileKeys, count), count, ref Unsafe.Add(ref scores, lo));
+                }
+
+                for (int t = 0; t < count; t++)
+                {
+                    ws.Scores.AsSpan(t * lanes + rows, lanes - rows).Clear();
+                }
             }
             else
             {
@@ -187,9 +216,20 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
 
             ref float output = ref MemoryMarshal.GetArrayDataReference(ws.Output);
             ref float carry = ref MemoryMarshal.GetArrayDataReference(ws.Carry);
-            if (valuesInPlace)
+            if (valuesInPlace && kvHeads == 1)
             {
                 AddValues(ref scores, lanes, rows, ref valueSource, valueRows, count, ref output, width, ref carry, anyZero);
+            }
+            else if (valuesInPlace)
+            {
+                for (int h = 0; h < kvHeads; h++)
+                {
+                    BundleGroup(item, h, out int lo, out int groupRows);
+                    Prefetch(call.V, ws.NextValueOffsets.AsSpan(h * TileKeys, nextCount), valueDim);
+                    AddValues(
+                        ref Unsafe.Add(ref scores, lo), lanes, groupRows, ref valueSource, valueRows.Slice(h * TileKeys, count), count,
+                        ref Unsafe.Add(ref output, lo * width), width, ref Unsafe.Add(ref carry, lo), anyZero);
+                }
             }
             else
             {
@@ -305,6 +345,19 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
         }
     }
 
+    /// <summary>
+    /// The rows <c>[lo, lo + rows)</c> of a bundle's <paramref name="index"/>-th KV head: its query heads within
+    /// the item's head range (a bundle has one position, so row r is query head <c>HeadStart + r</c>).
+    /// </summary>
+    private static void BundleGroup(in WorkItem item, int index, out int lo, out int rows)
+    {
+        int kvHead = item.KvHead + index;
+        int first = Math.Max(item.HeadStart, kvHead * item.Group);
+        int end = Math.Min(item.HeadStart + item.HeadCount, (kvHead + 1) * item.Group);
+        lo = first - item.HeadStart;
+        rows = end - first;
+    }
+
     private static bool AnyRowSees(Workspace ws, int rows, int start, int last)
     {
         for (int r = 0; r < rows; r++)
@@ -319,7 +372,8 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
     }
 
     /// <summary>
-    /// The K and V row offsets of keys <c>[start, start + count)</c>, each checked to lie inside its span, so the
+    /// The K and V row offsets of keys <c>[start, start + count)</c> of each of the item's KV heads (head h's at
+    /// <c>h · TileKeys</c>), each checked to lie inside its span, so the
     /// unchecked tile loops stay in bounds whatever the metadata says.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -328,19 +382,24 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
     {
         var call = Call;
         int depth = call.HeadDim, valueDim = call.ValueDim;
-        call.KAddress.Offsets(item.Sequence, item.KvHead, start, count, item.KvStart, blockTable, call.MaxBlocks, keyOffsets);
-        call.VAddress.Offsets(item.Sequence, item.KvHead, start, count, item.KvStart, blockTable, call.MaxBlocks, valueOffsets);
-        for (int t = 0; t < count; t++)
+        for (int h = 0; h < item.KvHeads; h++)
         {
-            if ((uint)keyOffsets[t] > (uint)(kLength - depth) || (uint)valueOffsets[t] > (uint)(vLength - valueDim))
+            var keys = keyOffsets.AsSpan(h * TileKeys, count);
+            var values = valueOffsets.AsSpan(h * TileKeys, count);
+            call.KAddress.Offsets(item.Sequence, item.KvHead + h, start, count, item.KvStart, blockTable, call.MaxBlocks, keys);
+            call.VAddress.Offsets(item.Sequence, item.KvHead + h, start, count, item.KvStart, blockTable, call.MaxBlocks, values);
+            for (int t = 0; t < count; t++)
             {
-                ThrowOutside();
+                if ((uint)keys[t] > (uint)(kLength - depth) || (uint)values[t] > (uint)(vLength - valueDim))
+                {
+                    ThrowOutside();
+                }
             }
         }
     }
 
     /// <summary>A software prefetch of each row's cache lines (x86 only; elsewhere the hardware prefetchers alone).</summary>
-    private static unsafe void Prefetch(nint tensor, int[] offsets, int count, int elements)
+    private static unsafe void Prefetch(nint tensor, ReadOnlySpan<int> offsets, int elements)
     {
         if (!System.Runtime.Intrinsics.X86.Sse.IsSupported)
         {
@@ -348,7 +407,7 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
         }
 
         int bytes = elements * sizeof(TKV);
-        for (int t = 0; t < count; t++)
+        for (int t = 0; t < offsets.Length; t++)
         {
             byte* row = (byte*)tensor + (long)offsets[t] * sizeof(TKV);
             for (int x = 0; x < bytes; x += 64)

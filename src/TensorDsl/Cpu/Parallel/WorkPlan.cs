@@ -11,6 +11,15 @@ internal struct WorkItem
 {
     public int Sequence, KvHead, HeadStart, HeadCount;
 
+    /// <summary>
+    /// The KV heads <c>[KvHead, KvHead + KvHeads)</c> the item reads: 1, or several for a single-position decode
+    /// (a KV-head bundle), whose query heads <c>[HeadStart, HeadStart + HeadCount)</c> then span several groups.
+    /// </summary>
+    public int KvHeads;
+
+    /// <summary>Keys per tile (at most <c>AttentionJob.TileKeys</c>, a divisor of it); a function of the problem's shape only.</summary>
+    public int TileKeys;
+
     /// <summary>G: the full group size. Block shapes follow it, not the head range, so a head slice computes each
     /// of its rows exactly as the full run does.</summary>
     public int Group;
@@ -51,6 +60,20 @@ internal sealed class WorkPlan
     /// <summary>Query rows per block: enough vector lanes to reuse each K/V tile many times.</summary>
     public const int RowTarget = 64;
 
+    /// <summary>
+    /// Query rows per block on the 512-bit path: each K/V tile (located, prefetched, V copied) serves twice the rows,
+    /// and the 32-register micro-kernels keep their shapes. Measured at 1 thread against 64 (builds alternating, load
+    /// average 7–10): P1, P3 fastest calls 3–20 % lower in each of four pairs, P2 about level. On the 256-bit path
+    /// (16 registers) 128 rows were slower on P2 and M1, so it keeps <see cref="RowTarget"/>.
+    /// </summary>
+    public const int WideRowTarget = 128;
+
+    /// <summary>The rows per block at a vector width of <paramref name="lanes"/> floats: a function of the path alone.</summary>
+    public static int RowTargetFor(int lanes) => lanes >= 16 ? WideRowTarget : RowTarget;
+
+    /// <summary>This plan's rows per block (<see cref="RowTargetFor"/> of the path that runs it).</summary>
+    public int RowsPerBlock = RowTarget;
+
     public const int SplitTarget = 32;
 
     public const int MinPieceKeys = 256;
@@ -76,7 +99,7 @@ internal sealed class WorkPlan
         ProblemBlocks = 0;
     }
 
-    public static int PositionsPerBlock(int group) => Math.Max(1, RowTarget / group);
+    public int PositionsPerBlock(int group) => Math.Max(1, RowsPerBlock / group);
 
     /// <summary>
     /// The blocks the whole problem has (every KV head, whatever the head range): the split decision depends on

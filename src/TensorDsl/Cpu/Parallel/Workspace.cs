@@ -71,12 +71,18 @@ internal sealed class Workspace
         Grow(ref Position, rows);
         Grow(ref Low, rows);
         Grow(ref High, rows);
-        Grow(ref KeyOffsets, tileKeys);
-        Grow(ref ValueOffsets, tileKeys);
-        Grow(ref NextKeyOffsets, tileKeys);
-        Grow(ref NextValueOffsets, tileKeys);
         Grow(ref KeyRows, tileKeys);
         Grow(ref ValueRows, tileKeys);
+        EnsureOffsets(tileKeys);
+    }
+
+    /// <summary>Room for <paramref name="keys"/> K and V offsets per tile (a KV-head bundle: one tile per KV head).</summary>
+    public void EnsureOffsets(int keys)
+    {
+        Grow(ref KeyOffsets, keys);
+        Grow(ref ValueOffsets, keys);
+        Grow(ref NextKeyOffsets, keys);
+        Grow(ref NextValueOffsets, keys);
     }
 
     private static void Grow<T>(ref T[] array, int length)

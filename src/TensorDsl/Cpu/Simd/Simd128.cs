@@ -65,13 +65,17 @@ internal readonly struct Simd128 : ISimd<Vector128<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> LoadHalf(ref ushort source)
     {
-        Vector128<uint> bits = Vector128.WidenLower(Vector64.LoadUnsafe(ref source).ToVector128Unsafe());
-        Vector128<uint> magnitude = bits & Vector128.Create(0x7FFFu);
-        Vector128<uint> sign = (bits & Vector128.Create(0x8000u)) << 16;
-        Vector128<float> finite = (magnitude << 13).AsSingle() * Vector128.Create(5.192296858534828e33f); // 2^112
-        Vector128<uint> special = (magnitude << 13) | Vector128.Create(0x7F800000u);
-        Vector128<uint> isSpecial = Vector128.GreaterThanOrEqual(magnitude, Vector128.Create(0x7C00u));
-        return (Vector128.ConditionalSelect(isSpecial, special, finite.AsUInt32()) | sign).AsSingle();
+        // Sign-extended and shifted by 13, the half's sign lands on the float's (bit 31; bits 28-30 copy it and are
+        // cleared) and its exponent and mantissa on the float's low exponent bits and mantissa: times 2^112 that is
+        // the value, subnormals included, signed by the multiply. A half exponent of all ones (±∞, NaN) becomes
+        // exponent 0xFF with the payload kept. 8 operations; the former form (separate sign, an unsigned compare
+        // that AVX2 emulates with max + compare-equal, a blend) took 11 (docs/benchmarks.md, "Decode").
+        Vector128<int> x = Vector128.WidenLower(Vector64.LoadUnsafe(ref Unsafe.As<ushort, short>(ref source)).ToVector128Unsafe()) << 13;
+        x &= Vector128.Create(unchecked((int)0x8FFFE000));
+        Vector128<float> value = x.AsSingle() * Vector128.Create(5.192296858534828e33f); // 2^112
+        Vector128<int> exponent = Vector128.Create(0x0F800000);
+        Vector128<int> special = Vector128.Equals(x & exponent, exponent) & Vector128.Create(0x7F800000);
+        return (value.AsInt32() | special).AsSingle();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

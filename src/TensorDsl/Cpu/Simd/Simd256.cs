@@ -65,13 +65,17 @@ internal readonly struct Simd256 : ISimd<Vector256<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> LoadHalf(ref ushort source)
     {
-        Vector256<uint> bits = Vector256.WidenLower(Vector128.LoadUnsafe(ref source).ToVector256Unsafe());
-        Vector256<uint> magnitude = bits & Vector256.Create(0x7FFFu);
-        Vector256<uint> sign = (bits & Vector256.Create(0x8000u)) << 16;
-        Vector256<float> finite = (magnitude << 13).AsSingle() * Vector256.Create(5.192296858534828e33f); // 2^112
-        Vector256<uint> special = (magnitude << 13) | Vector256.Create(0x7F800000u);
-        Vector256<uint> isSpecial = Vector256.GreaterThanOrEqual(magnitude, Vector256.Create(0x7C00u));
-        return (Vector256.ConditionalSelect(isSpecial, special, finite.AsUInt32()) | sign).AsSingle();
+        // Sign-extended and shifted by 13, the half's sign lands on the float's (bit 31; bits 28-30 copy it and are
+        // cleared) and its exponent and mantissa on the float's low exponent bits and mantissa: times 2^112 that is
+        // the value, subnormals included, signed by the multiply. A half exponent of all ones (±∞, NaN) becomes
+        // exponent 0xFF with the payload kept. 8 operations; the former form (separate sign, an unsigned compare
+        // that AVX2 emulates with max + compare-equal, a blend) took 11 (docs/benchmarks.md, "Decode").
+        Vector256<int> x = Vector256.WidenLower(Vector128.LoadUnsafe(ref Unsafe.As<ushort, short>(ref source)).ToVector256Unsafe()) << 13;
+        x &= Vector256.Create(unchecked((int)0x8FFFE000));
+        Vector256<float> value = x.AsSingle() * Vector256.Create(5.192296858534828e33f); // 2^112
+        Vector256<int> exponent = Vector256.Create(0x0F800000);
+        Vector256<int> special = Vector256.Equals(x & exponent, exponent) & Vector256.Create(0x7F800000);
+        return (value.AsInt32() | special).AsSingle();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -65,13 +65,17 @@ internal readonly struct Simd512 : ISimd<Vector512<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> LoadHalf(ref ushort source)
     {
-        Vector512<uint> bits = Vector512.WidenLower(Vector256.LoadUnsafe(ref source).ToVector512Unsafe());
-        Vector512<uint> magnitude = bits & Vector512.Create(0x7FFFu);
-        Vector512<uint> sign = (bits & Vector512.Create(0x8000u)) << 16;
-        Vector512<float> finite = (magnitude << 13).AsSingle() * Vector512.Create(5.192296858534828e33f); // 2^112
-        Vector512<uint> special = (magnitude << 13) | Vector512.Create(0x7F800000u);
-        Vector512<uint> isSpecial = Vector512.GreaterThanOrEqual(magnitude, Vector512.Create(0x7C00u));
-        return (Vector512.ConditionalSelect(isSpecial, special, finite.AsUInt32()) | sign).AsSingle();
+        // Sign-extended and shifted by 13, the half's sign lands on the float's (bit 31; bits 28-30 copy it and are
+        // cleared) and its exponent and mantissa on the float's low exponent bits and mantissa: times 2^112 that is
+        // the value, subnormals included, signed by the multiply. A half exponent of all ones (±∞, NaN) becomes
+        // exponent 0xFF with the payload kept. 8 operations; the former form (separate sign, an unsigned compare
+        // that AVX2 emulates with max + compare-equal, a blend) took 11 (docs/benchmarks.md, "Decode").
+        Vector512<int> x = Vector512.WidenLower(Vector256.LoadUnsafe(ref Unsafe.As<ushort, short>(ref source)).ToVector512Unsafe()) << 13;
+        x &= Vector512.Create(unchecked((int)0x8FFFE000));
+        Vector512<float> value = x.AsSingle() * Vector512.Create(5.192296858534828e33f); // 2^112
+        Vector512<int> exponent = Vector512.Create(0x0F800000);
+        Vector512<int> special = Vector512.Equals(x & exponent, exponent) & Vector512.Create(0x7F800000);
+        return (value.AsInt32() | special).AsSingle();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

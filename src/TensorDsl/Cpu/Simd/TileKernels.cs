@@ -138,10 +138,12 @@ internal static class TileKernels<TSimd, TV>
     /// The same scores as <see cref="Scores"/> for a block of few rows (decode: one row per query head of a group),
     /// as dot products along d: <c>qRows[r · depth + d]</c> row-major, one vector of partial sums per row, summed
     /// across lanes at the end. With a handful of rows this does a quarter of the multiplies the lane-per-row form
-    /// would (whose lanes would mostly be padding). Padding lanes <c>rows ≤ r &lt; lanes</c> get 0.
+    /// would (whose lanes would mostly be padding). <paramref name="lanes"/> is the stride of <paramref name="s"/>
+    /// per key; padding lanes <c>rows ≤ r &lt; padTo</c> get 0 (a KV-head bundle passes <c>padTo = rows</c>: the
+    /// lanes after its group's rows belong to the next group).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void ScoresByDot<TE>(ref float qRows, int rows, int lanes, int depth, ref TE keys, ReadOnlySpan<int> keyOffsets, int count, ref float s)
+    public static void ScoresByDot<TE>(ref float qRows, int rows, int lanes, int padTo, int depth, ref TE keys, ReadOnlySpan<int> keyOffsets, int count, ref float s)
         where TE : unmanaged
     {
         int w = TSimd.Count;
@@ -159,7 +161,7 @@ internal static class TileKernels<TSimd, TV>
                     DotTwoKeysFourRows(ref Unsafe.Add(ref qRows, r * depth), depth, whole, ref key0, ref key1, ref Unsafe.Add(ref s, j * lanes + r), lanes);
                 }
 
-                for (int r = rows; r < lanes; r++)
+                for (int r = rows; r < padTo; r++)
                 {
                     Unsafe.Add(ref s, j * lanes + r) = 0f;
                     Unsafe.Add(ref s, (j + 1) * lanes + r) = 0f;
@@ -203,7 +205,7 @@ internal static class TileKernels<TSimd, TV>
                 Unsafe.Add(ref sj, r) = TSimd.Sum(acc);
             }
 
-            for (; r < lanes; r++)
+            for (; r < padTo; r++)
             {
                 Unsafe.Add(ref sj, r) = 0f;
             }

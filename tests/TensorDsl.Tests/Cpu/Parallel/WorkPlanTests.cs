@@ -20,6 +20,9 @@ namespace TensorDsl.Tests.Cpu.Parallel;
 /// </summary>
 public sealed class WorkPlanTests
 {
+    /// <summary>The driver's rows per block on the path these tests run (128 on the 512-bit path, else 64).</summary>
+    private static int ActiveRowTarget => WorkPlan.RowTargetFor(global::TensorDsl.VectorPaths.Active == global::TensorDsl.CpuVectorPath.Vector512 ? 16 : 8);
+
     private const int TileKeys = AttentionJob<SimdScalar, float, ConfigSpec, float, float, float>.TileKeys;
 
     /// <summary>The plan of the calling thread's last <see cref="ConfigSpec"/> float call at the active vector width.</summary>
@@ -74,9 +77,9 @@ public sealed class WorkPlanTests
         new("decode", MaskKind.None, 32, 4, new[] { 1 }, new[] { 4096 }),
         new("decode", MaskKind.Causal, 6, 6, new[] { 2, 3 }, new[] { 511, 513 }),
         new("decodes", MaskKind.Causal, 16, 2, new[] { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1 }, Enumerable.Repeat(2000, 16).ToArray()),
-        // 31 blocks (split) and 32 blocks (no split) of one KV head, G = 1: 64 positions per block.
-        new("31-blocks", MaskKind.Causal, 1, 1, new[] { 31 * 64 }, new[] { 31 * 64 }),
-        new("32-blocks", MaskKind.Causal, 1, 1, new[] { 32 * 64 }, new[] { 32 * 64 }),
+        // 31 blocks (split) and 32 blocks (no split) of one KV head, G = 1: ActiveRowTarget positions per block.
+        new("31-blocks", MaskKind.Causal, 1, 1, new[] { 31 * ActiveRowTarget }, new[] { 31 * ActiveRowTarget }),
+        new("32-blocks", MaskKind.Causal, 1, 1, new[] { 32 * ActiveRowTarget }, new[] { 32 * ActiveRowTarget }),
         new("prefill", MaskKind.Causal, 4, 4, new[] { 600 }, new[] { 600 }),
     }.ToDictionary(p => p.ToString());
 
@@ -128,7 +131,7 @@ public sealed class WorkPlanTests
     private static Dictionary<(int Sequence, int KvHead, int RowStart), BlockShape> Check(Problem problem, HeadRange range, WorkPlan plan, string at)
     {
         int g = problem.G;
-        int perBlock = Math.Max(1, WorkPlan.RowTarget / g);
+        int perBlock = Math.Max(1, ActiveRowTarget / g);
         long blocks = problem.QLens.Where(l => l > 0).Sum(l => (long)(l + perBlock - 1) / perBlock) * problem.Hkv;
         Assert.True(blocks == plan.ProblemBlocks, $"{at}: ProblemBlocks {plan.ProblemBlocks}, expected {blocks}");
         bool splitting = blocks < WorkPlan.SplitTarget;

@@ -140,9 +140,13 @@ public sealed class TileKernelTests
             foreach (int depth in new[] { 1, 3, 15, 16, 17, 33, 64, 130 })
             foreach (int count in new[] { 1, 5, 13 })
             foreach (int extraVectors in new[] { 0, 1 })
+            foreach (bool pad in new[] { true, false })
             {
                 int lanes = (rows + w - 1) / w * w + extraVectors * w;
-                string at = $"ScoresByDot w={w} rows={rows} lanes={lanes} depth={depth} keys={count}";
+                // A KV-head bundle scores each group into its own lanes of a shared tile: padTo = rows, the lanes
+                // after them (the next group's) left exactly as they were.
+                int padTo = pad ? lanes : rows;
+                string at = $"ScoresByDot w={w} rows={rows} lanes={lanes} padTo={padTo} depth={depth} keys={count}";
                 var random = new Random(rows * 100_000 + depth * 100 + count * 2 + extraVectors);
                 var q = Uniform(random, rows * depth);
                 int stride = depth + 1;
@@ -152,7 +156,7 @@ public sealed class TileKernelTests
                 s.AsSpan(0, count * lanes).Fill(float.NaN); // padding lanes must be written (0), not left as they were
                 s.AsSpan(count * lanes).Fill(Sentinel);
 
-                TileKernels<TSimd, TV>.ScoresByDot(ref q[0], rows, lanes, depth, ref keys[0], offsets, count, ref s[0]);
+                TileKernels<TSimd, TV>.ScoresByDot(ref q[0], rows, lanes, padTo, depth, ref keys[0], offsets, count, ref s[0]);
 
                 double bound = Gamma(depth + w + 2);
                 for (int j = 0; j < count; j++)
@@ -176,7 +180,8 @@ public sealed class TileKernelTests
 
                     for (int r = rows; r < lanes; r++)
                     {
-                        if (s[j * lanes + r] != 0f) Assert.Fail($"{at}: padding lane s[key {j}, lane {r}] = {s[j * lanes + r]}, expected 0");
+                        if (pad && s[j * lanes + r] != 0f) Assert.Fail($"{at}: padding lane s[key {j}, lane {r}] = {s[j * lanes + r]}, expected 0");
+                        if (!pad && !float.IsNaN(s[j * lanes + r])) Assert.Fail($"{at}: lane s[key {j}, lane {r}] past padTo written: {s[j * lanes + r]}");
                     }
                 }
 
