@@ -318,6 +318,12 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
         var q = Pinned.Read<TQ>(call.Q, call.QLength);
         int depth = call.HeadDim;
         var qt = ws.QueryT.AsSpan(0, depth * lanes);
+        if (typeof(TQ) == typeof(float) && !byDot)
+        {
+            PackFloatQueriesByColumn(item, ws, lanes, Pinned.Read<float>(call.Q, call.QLength), scale);
+            return;
+        }
+
         for (int r = 0; r < lanes; r++)
         {
             if (r >= item.Rows)
@@ -341,6 +347,69 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
             if (!byDot)
             {
                 for (int d = 0; d < depth; d++) qt[d * lanes + r] = row[d];
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="PackQueries"/> for fp32 q into <c>qt</c>: eight rows at a time, one d after another, read in place
+    /// and written as eight adjacent lanes — the same products <c>q · scale</c> as widening each row, scaling it and
+    /// storing it transposed, without the row copy and the scaling pass (their first touch of q was most of P2's
+    /// packing time: docs/benchmarks.md, "Per-tile work").
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void PackFloatQueriesByColumn(in WorkItem item, Workspace ws, int lanes, ReadOnlySpan<float> q, float scale)
+    {
+        var call = Call;
+        int depth = call.HeadDim, rows = item.Rows;
+        var offsets = ws.QueryOffsets.AsSpan(0, rows);
+        for (int r = 0; r < rows; r++)
+        {
+            int offset = call.QAddress.Offset(item.Sequence, ws.Head[r], ws.RowIndex[r], item.QueryStart);
+            if ((uint)offset > (uint)(q.Length - depth))
+            {
+                ThrowQueryOutside();
+            }
+
+            offsets[r] = offset;
+        }
+
+        ref float source = ref MemoryMarshal.GetReference(q);
+        ref float qt = ref MemoryMarshal.GetArrayDataReference(ws.QueryT);
+        ref int offset0 = ref MemoryMarshal.GetReference(offsets);
+        // Eight rows at a time: their current source lines stay in L1 even when every row maps to the same L1 set
+        // (rows H·D floats apart, a power of two, as in P3). All the block's rows per d (up to 128 lines in one set)
+        // left P3 no faster: each line was evicted before its next d.
+        for (int r0 = 0; r0 < rows; r0 += 8)
+        {
+            int group = Math.Min(8, rows - r0);
+            ref int groupOffsets = ref Unsafe.Add(ref offset0, r0);
+            for (int d = 0; d < depth; d++)
+            {
+                ref float column = ref Unsafe.Add(ref qt, d * lanes + r0);
+                ref float at = ref Unsafe.Add(ref source, d);
+                if (scale != 1f)
+                {
+                    for (int r = 0; r < group; r++)
+                    {
+                        Unsafe.Add(ref column, r) = Unsafe.Add(ref at, Unsafe.Add(ref groupOffsets, r)) * scale;
+                    }
+                }
+                else
+                {
+                    for (int r = 0; r < group; r++)
+                    {
+                        Unsafe.Add(ref column, r) = Unsafe.Add(ref at, Unsafe.Add(ref groupOffsets, r));
+                    }
+                }
+            }
+        }
+
+        for (int d = 0; d < depth; d++)
+        {
+            for (int r = rows; r < lanes; r++)
+            {
+                Unsafe.Add(ref qt, d * lanes + r) = 0f;
             }
         }
     }
@@ -416,6 +485,10 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
             }
         }
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowQueryOutside() =>
+        throw new ArgumentOutOfRangeException("q", "A query row lies outside the q tensor.");
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowOutside() =>

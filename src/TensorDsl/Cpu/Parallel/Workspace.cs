@@ -39,6 +39,9 @@ internal sealed class Workspace
     /// <summary>Per key of a tile: the offset of its converted K and V row in <see cref="Keys"/> and <see cref="Values"/>.</summary>
     public int[] KeyRows = Array.Empty<int>(), ValueRows = Array.Empty<int>();
 
+    /// <summary>Per row: where its fp32 q row starts (PackQueries reads them in place, a column at a time).</summary>
+    public int[] QueryOffsets = Array.Empty<int>();
+
     public void SwapOffsets()
     {
         (KeyOffsets, NextKeyOffsets) = (NextKeyOffsets, KeyOffsets);
@@ -71,6 +74,7 @@ internal sealed class Workspace
         Grow(ref Position, rows);
         Grow(ref Low, rows);
         Grow(ref High, rows);
+        Grow(ref QueryOffsets, rows);
         Grow(ref KeyRows, tileKeys);
         Grow(ref ValueRows, tileKeys);
         EnsureOffsets(tileKeys);
