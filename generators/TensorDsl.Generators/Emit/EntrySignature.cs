@@ -52,10 +52,14 @@ internal enum EntryForm
 internal sealed class EntrySignature
 {
     private readonly List<CallValue> _values = new();
+    private readonly bool _stacked;
+    private readonly string _kvElement;
 
     private EntrySignature(KernelPlan plan, bool stacked)
     {
         var names = new ImplementationNames(plan);
+        _stacked = stacked;
+        _kvElement = EmitNames.SpanElement(plan.Key);
         foreach (var (input, isKvCache) in EmitNames.EntryInputs(plan, stacked))
         {
             if (isKvCache)
@@ -148,23 +152,22 @@ internal sealed class EntrySignature
 
     /// <summary>
     /// The signature of <c>WriteCache</c> (vLLM's reshape_and_cache), public (<paramref name="inner"/> false) and
-    /// implementation alike: the new rows, the two caches (or one stacked cache and its layout), the batch, and the
+    /// implementation alike: the new rows, the two caches (or, stacked, one cache and its layout), the batch, and the
     /// sizes the caller passes, under the entry point's or the implementation's names.
     /// </summary>
-    public static string CacheWriteParameters(KernelPlan plan, bool stacked, bool inner = false)
+    public string CacheWriteParameters(bool inner = false)
     {
-        var names = new ImplementationNames(plan);
-        var element = EmitNames.SpanElement(plan.Key);
-        var caches = stacked
+        var element = _kvElement;
+        var caches = _stacked
             ? $"global::System.Span<{element}> kvCache, global::TensorDsl.KvCacheLayout layout"
             : $"global::System.Span<{element}> keyCache, global::System.Span<{element}> valueCache";
-        var sizes = plan.RuntimeSizes.Where(s => s.Source == RuntimeSizeSource.Argument).Select(s => ", int " + (inner ? names.Sizes.Local(s.Name) : EmitNames.Identifier(s.Name)));
+        var sizes = _values.Where(v => v.IsArgument).Select(v => ", int " + (inner ? v.InnerName : v.EntryName));
         return $"global::System.ReadOnlySpan<{element}> newKeys, global::System.ReadOnlySpan<{element}> newValues, {caches}, "
             + "global::TensorDsl.PagedBatch batch" + string.Concat(sizes);
     }
 
     /// <summary>The arguments of <c>WriteCache</c>, as the entry point forwards them.</summary>
-    public static string CacheWriteArguments(KernelPlan plan, bool stacked) =>
-        "newKeys, newValues, " + (stacked ? "kvCache, layout" : "keyCache, valueCache") + ", batch"
-        + string.Concat(plan.RuntimeSizes.Where(s => s.Source == RuntimeSizeSource.Argument).Select(s => ", " + EmitNames.Identifier(s.Name)));
+    public string CacheWriteArguments() =>
+        "newKeys, newValues, " + (_stacked ? "kvCache, layout" : "keyCache, valueCache") + ", batch"
+        + string.Concat(_values.Where(v => v.IsArgument).Select(v => ", " + v.EntryName));
 }

@@ -109,7 +109,7 @@ public class TargetPlugInTests
         // Validate also takes the sizes the batch and the cache give (T and N), which Run derives itself.
         Assert.Equal("q, kvCache, layout, output, lse, batch, size0, size1", stacked.ValidateArguments());
         Assert.Equal("@q, kvCache, layout, output, lse, batch, heads", stacked.Arguments());
-        Assert.Equal("newKeys, newValues, kvCache, layout, batch", EntrySignature.CacheWriteArguments(plan, stacked: true));
+        Assert.Equal("newKeys, newValues, kvCache, layout, batch", stacked.CacheWriteArguments());
     }
 
     private static string LastWord(string parameter) => parameter.Split(" = ")[0].Split(' ').Last();

@@ -117,14 +117,14 @@ internal static class CpuEmitter
         var s = names.Sizes;
         var a = plan.Key.Rows;
         var shape = $"{s.Of(a.BlockSize!)}, {s.Of(a.Heads)}, {s.Of(a.HeadDim)}";
-        using (writer.Block($"public static void WriteCache({EntrySignature.CacheWriteParameters(plan, stacked: false, inner: true)})"))
+        using (writer.Block($"public static void WriteCache({EntrySignature.Of(plan, stacked: false).CacheWriteParameters(inner: true)})"))
         {
             writer.Line("global::System.ArgumentNullException.ThrowIfNull(batch);");
             writer.Line($"global::TensorDsl.PagedCache.Write(newKeys, newValues, keyCache, valueCache, batch.SlotMapping.Span, {shape});");
         }
 
         writer.Line();
-        using (writer.Block($"public static void WriteCache({EntrySignature.CacheWriteParameters(plan, stacked: true, inner: true)})"))
+        using (writer.Block($"public static void WriteCache({EntrySignature.Of(plan, stacked: true).CacheWriteParameters(inner: true)})"))
         {
             writer.Line("global::System.ArgumentNullException.ThrowIfNull(batch);");
             writer.Line($"global::TensorDsl.PagedCache.Write(newKeys, newValues, kvCache, layout, batch.SlotMapping.Span, {shape});");

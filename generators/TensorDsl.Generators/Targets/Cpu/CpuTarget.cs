@@ -51,16 +51,18 @@ internal sealed class CpuTarget : ITargetEmitter
         writer.Line("/// Writes the new tokens' keys and values <c>[T, Hkv, D]</c> into the caches at <c>batch.SlotMapping</c> (vLLM's");
         writer.Line("/// reshape_and_cache; a negative slot is skipped). Every slot is checked (in range, none written twice) before any write.");
         writer.Line("/// </summary>");
-        using (writer.Block($"public static void WriteCache({EntrySignature.CacheWriteParameters(plan, stacked: false)})"))
+        var separate = EntrySignature.Of(plan);
+        using (writer.Block($"public static void WriteCache({separate.CacheWriteParameters()})"))
         {
-            writer.Line(body($"{impl}.WriteCache({EntrySignature.CacheWriteArguments(plan, stacked: false)});"));
+            writer.Line(body($"{impl}.WriteCache({separate.CacheWriteArguments()});"));
         }
 
         writer.Line();
         writer.Line("/// <summary>As the other <c>WriteCache</c>, into one stacked cache holding K and V.</summary>");
-        using (writer.Block($"public static void WriteCache({EntrySignature.CacheWriteParameters(plan, stacked: true)})"))
+        var stacked = EntrySignature.Of(plan, stacked: true);
+        using (writer.Block($"public static void WriteCache({stacked.CacheWriteParameters()})"))
         {
-            writer.Line(body($"{impl}.WriteCache({EntrySignature.CacheWriteArguments(plan, stacked: true)});"));
+            writer.Line(body($"{impl}.WriteCache({stacked.CacheWriteArguments()});"));
         }
     }
 }
