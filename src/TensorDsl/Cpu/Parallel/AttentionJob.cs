@@ -111,8 +111,8 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
         bool valuesInPlace = byDot && width == valueDim;
         ref TKV keySource = ref MemoryMarshal.GetReference(k);
         ref TKV valueSource = ref MemoryMarshal.GetReference(v);
-        ref float keyScratch = ref MemoryMarshal.GetArrayDataReference(ws.Keys);
-        ref float valueScratch = ref MemoryMarshal.GetArrayDataReference(ws.Values);
+        ref float keyScratch = ref ws.Keys.Start;
+        ref float valueScratch = ref ws.Values.Start;
 
         if (!keysInPlace) ws.FillRows(ws.KeyRows, depth);
         if (!valuesInPlace) ws.FillRows(ws.ValueRows, width);
@@ -168,8 +168,8 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
                 }
             }
 
-            ref float qRows = ref MemoryMarshal.GetArrayDataReference(ws.QueryRows);
-            ref float scores = ref MemoryMarshal.GetArrayDataReference(ws.Scores);
+            ref float qRows = ref ws.QueryRows.Start;
+            ref float scores = ref ws.Scores.Start;
             if (byDot && kvHeads == 1)
             {
                 TileKernels<TSimd, TV>.ScoresByDot(ref qRows, rows, lanes, lanes, depth, ref keySource, keyRows, count, ref scores);
@@ -194,7 +194,7 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
             else
             {
                 ref float keys = ref keysInPlace ? ref Unsafe.As<TKV, float>(ref keySource) : ref keyScratch;
-                TileKernels<TSimd, TV>.Scores(ref MemoryMarshal.GetArrayDataReference(ws.QueryT), lanes, depth, ref keys, keyRows, count, ref scores);
+                TileKernels<TSimd, TV>.Scores(ref ws.QueryT.Start, lanes, depth, ref keys, keyRows, count, ref scores);
             }
 
             if (!ScoreAndMask(item, ws, inputs, rows, lanes, start, count, full))
@@ -214,8 +214,8 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
                 }
             }
 
-            ref float output = ref MemoryMarshal.GetArrayDataReference(ws.Output);
-            ref float carry = ref MemoryMarshal.GetArrayDataReference(ws.Carry);
+            ref float output = ref ws.Output.Start;
+            ref float carry = ref ws.Carry.Start;
             if (valuesInPlace && kvHeads == 1)
             {
                 AddValues(ref scores, lanes, rows, ref valueSource, valueRows, count, ref output, width, ref carry, anyZero);
@@ -375,7 +375,7 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
         }
 
         ref float source = ref MemoryMarshal.GetReference(q);
-        ref float qt = ref MemoryMarshal.GetArrayDataReference(ws.QueryT);
+        ref float qt = ref ws.QueryT.Start;
         ref int offset0 = ref MemoryMarshal.GetReference(offsets);
         // Eight rows at a time: their current source lines stay in L1 even when every row maps to the same L1 set
         // (rows H·D floats apart, a power of two, as in P3). All the block's rows per d (up to 128 lines in one set)
@@ -384,6 +384,12 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
         {
             int group = Math.Min(8, rows - r0);
             ref int groupOffsets = ref Unsafe.Add(ref offset0, r0);
+            if (group == 8)
+            {
+                Transpose8.Rows(ref source, ref groupOffsets, depth, ref Unsafe.Add(ref qt, r0), lanes, scale);
+                continue;
+            }
+
             for (int d = 0; d < depth; d++)
             {
                 ref float column = ref Unsafe.Add(ref qt, d * lanes + r0);
@@ -555,7 +561,7 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
         }
 
         var hidden = TSimd.Broadcast(float.NegativeInfinity);
-        ref float s = ref MemoryMarshal.GetArrayDataReference(ws.Scores);
+        ref float s = ref ws.Scores.Start;
         for (int r = 0; r < lanes; r += TSimd.Count)
         {
             TV lo = TSimd.Load(ref low[r]);
@@ -598,7 +604,7 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
     {
         int w = TSimd.Count;
         bool anyZero = false;
-        ref float s = ref MemoryMarshal.GetArrayDataReference(ws.Scores);
+        ref float s = ref ws.Scores.Start;
         var negativeInfinity = TSimd.Broadcast(float.NegativeInfinity);
         for (int r = 0; r < lanes; r += w)
         {
@@ -716,7 +722,7 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
 
         /// <summary>Saves one piece's rows (maximum, sum, weighted mean) to its slot.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static void Store(CallData call, in WorkItem item, float[] max, float[] sum, float[] output, int width)
+        public static void Store(CallData call, in WorkItem item, AlignedFloats max, AlignedFloats sum, AlignedFloats output, int width)
         {
             int rows = item.Rows, valueDim = call.ValueDim, maxRows = call.Plan.MaxRows;
             var slot = call.Partials.AsSpan(item.Slot * call.SlotStride, call.SlotStride);

@@ -12,23 +12,25 @@ internal sealed class Workspace
 
     public static Workspace Current => t_current ??= new Workspace();
 
+    // The float scratch the kernels load by whole vectors is cache-line aligned (AlignedFloats).
+
     /// <summary>The q block transposed, <c>[D, rows]</c>.</summary>
-    public float[] QueryT = Array.Empty<float>();
+    public readonly AlignedFloats QueryT = new();
 
     /// <summary>The q block row-major, <c>[rows, D]</c>, fp32 and scaled.</summary>
-    public float[] QueryRows = Array.Empty<float>();
+    public readonly AlignedFloats QueryRows = new();
 
     /// <summary>Scores, then weights, of one tile: <c>[keys, rows]</c>.</summary>
-    public float[] Scores = Array.Empty<float>();
+    public readonly AlignedFloats Scores = new();
 
     /// <summary>The running weighted mean of value rows: <c>[rows, Dv rounded up to the vector width]</c>.</summary>
-    public float[] Output = Array.Empty<float>();
+    public readonly AlignedFloats Output = new();
 
     /// <summary>K and V rows of one tile converted to fp32 (or padded to the vector width).</summary>
-    public float[] Keys = Array.Empty<float>(), Values = Array.Empty<float>();
+    public readonly AlignedFloats Keys = new(), Values = new();
 
     /// <summary>Per row: running max, running sum, this tile's carry factor; a q row widened to fp32.</summary>
-    public float[] Max = Array.Empty<float>(), Sum = Array.Empty<float>(), Carry = Array.Empty<float>(), Row = Array.Empty<float>();
+    public readonly AlignedFloats Max = new(), Sum = new(), Carry = new(), Row = new();
 
     /// <summary>Per row: query head, row in its sequence, absolute position, first and last visible key.</summary>
     public int[] Head = Array.Empty<int>(), RowIndex = Array.Empty<int>(), Position = Array.Empty<int>(), Low = Array.Empty<int>(), High = Array.Empty<int>();
@@ -59,16 +61,16 @@ internal sealed class Workspace
 
     public void Ensure(int rows, int depth, int valueWidth, int tileKeys)
     {
-        Grow(ref QueryT, depth * rows);
-        Grow(ref QueryRows, depth * rows);
-        Grow(ref Scores, tileKeys * rows);
-        Grow(ref Output, rows * valueWidth);
-        Grow(ref Keys, tileKeys * depth);
-        Grow(ref Values, tileKeys * valueWidth);
-        Grow(ref Max, rows);
-        Grow(ref Sum, rows);
-        Grow(ref Carry, rows);
-        Grow(ref Row, Math.Max(Math.Max(depth, valueWidth), rows));
+        QueryT.Ensure(depth * rows);
+        QueryRows.Ensure(depth * rows);
+        Scores.Ensure(tileKeys * rows);
+        Output.Ensure(rows * valueWidth);
+        Keys.Ensure(tileKeys * depth);
+        Values.Ensure(tileKeys * valueWidth);
+        Max.Ensure(rows);
+        Sum.Ensure(rows);
+        Carry.Ensure(rows);
+        Row.Ensure(Math.Max(Math.Max(depth, valueWidth), rows));
         Grow(ref Head, rows);
         Grow(ref RowIndex, rows);
         Grow(ref Position, rows);

@@ -10,7 +10,7 @@ namespace TensorDsl.Tests.Cpu.Simd;
 /// fp64 loops written here from their documented contracts. Shapes are chosen to reach every code path: one vector of
 /// rows (the 8-key path), an even and an odd number of vectors (2×4 and 1×4 blocks), key counts 1–13 (8/4/1-key
 /// remainders), depths below, at and past a vector, few-row dot products with a scalar tail, value rows in 4-row
-/// blocks and single rows, widths of 1, 2, 3 and 8 vectors. K/V rows sit at shuffled, unaligned offsets, and every
+/// blocks, six-row blocks and single rows, widths of 1, 2, 3, 4 and 8 vectors. K/V rows sit at shuffled, unaligned offsets, and every
 /// buffer has a sentinel tail that must stay untouched.
 /// </summary>
 /// <remarks>
@@ -200,6 +200,13 @@ public sealed class TileKernelTests
     [MemberData(nameof(AllWidths))]
     public void Values_skipping_zero_weights_match_fp64_weighted_sums(string width) => Widths.Run(width, new ValuesTest(skipping: true));
 
+    /// <summary>
+    /// Row counts of the value tests: 1–9 (four-row blocks and single rows), and 12, 14 and 20, which reach the
+    /// six-row blocks of the 32-register path and its rule for 6k + 2 rows (two blocks of four instead of a pair of
+    /// single rows).
+    /// </summary>
+    private static readonly int[] ValueRowCounts = [1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 14, 20];
+
     private readonly struct ValuesTest(bool skipping) : IWidthTest
     {
         public void Run<TSimd, TV>()
@@ -207,8 +214,8 @@ public sealed class TileKernelTests
             where TV : struct
         {
             int w = TSimd.Count;
-            for (int rows = 1; rows <= 9; rows++)
-            foreach (int widthVectors in new[] { 1, 2, 3, 8 })
+            foreach (int rows in ValueRowCounts)
+            foreach (int widthVectors in new[] { 1, 2, 3, 4, 8 })
             foreach (int count in new[] { 0, 1, 5, 32 })
             {
                 int width = widthVectors * w;
@@ -247,8 +254,8 @@ public sealed class TileKernelTests
             where TV : struct
         {
             int w = TSimd.Count;
-            for (int rows = 1; rows <= 9; rows++)
-            foreach (int widthVectors in new[] { 1, 3 })
+            foreach (int rows in ValueRowCounts)
+            foreach (int widthVectors in new[] { 1, 3, 4 })
             foreach (bool zeros in new[] { false, true })
             {
                 int width = widthVectors * w, count = 13;
@@ -284,8 +291,8 @@ public sealed class TileKernelTests
         {
             int w = TSimd.Count;
             foreach (float poison in new[] { float.PositiveInfinity, float.NegativeInfinity, float.NaN })
-            for (int rows = 1; rows <= 9; rows++)
-            foreach (int widthVectors in new[] { 1, 3 })
+            foreach (int rows in ValueRowCounts)
+            foreach (int widthVectors in new[] { 1, 3, 4 })
             {
                 int width = widthVectors * w, count = 7, bad = 3;
                 string at = $"w={w} rows={rows} width={width} poison={poison}";
