@@ -620,14 +620,17 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
             TV shift = TSimd.SelectEqual(newMax, negativeInfinity, TSimd.Zero, newMax); // no key yet: e^(−∞ − 0) = 0, not NaN
             TV correction = VectorMath<TSimd, TV>.Exp(TSimd.Subtract(oldMax, shift));
             TV sum = TSimd.Zero;
+            TV least = TSimd.Broadcast(1f); // weights are ≤ 1: whether any is exactly 0, tested once per row vector
             for (int t = 0; t < count; t++)
             {
                 ref float st = ref Unsafe.Add(ref s, t * lanes + r);
                 TV p = VectorMath<TSimd, TV>.Exp(TSimd.Subtract(TSimd.Load(ref st), shift));
-                anyZero |= TSimd.AnyZero(p);
+                least = TSimd.Min(p, least); // a NaN weight yields `least`, so a 0 already seen is never lost
                 TSimd.Store(p, ref st);
                 sum = TSimd.Add(sum, p);
             }
+
+            anyZero |= TSimd.AnyZero(least);
 
             TV kept = TSimd.Multiply(oldSum, correction);
             TV newSum = TSimd.Add(kept, sum);

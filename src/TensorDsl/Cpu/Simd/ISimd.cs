@@ -49,8 +49,15 @@ internal interface ISimd<TV>
     /// <summary>Round to the nearest integer, ties to even.</summary>
     static abstract TV Round(TV value);
 
-    /// <summary><c>2^n</c> for integral <paramref name="n"/> in [−126, 127], built in the exponent bits.</summary>
-    static abstract TV Pow2(TV n);
+    /// <summary>
+    /// <c>value · 2^n</c> for integral <paramref name="n"/> in [−126, 0], rounded once as the product is: AVX-512's
+    /// <c>vscalefps</c> in one instruction, else a multiply by <c>2^n</c> built in the exponent bits (exact, as n
+    /// stays in the normal range), so both give the same bits.
+    /// </summary>
+    static abstract TV ScaleByPow2(TV value, TV n);
+
+    /// <summary>The smaller lane; where either lane is NaN, <paramref name="right"/>'s lane (x86 <c>minps</c>).</summary>
+    static abstract TV Min(TV left, TV right);
 
     /// <summary>Per lane: <paramref name="ifTrue"/> where <c>left &lt; right</c>, else <paramref name="ifFalse"/>.</summary>
     static abstract TV SelectLess(TV left, TV right, TV ifTrue, TV ifFalse);
@@ -111,7 +118,7 @@ internal static class VectorMath<TSimd, TV>
         p = TSimd.MultiplyAdd(p, r, TSimd.Broadcast(1.6666665459e-1f));
         p = TSimd.MultiplyAdd(p, r, TSimd.Broadcast(5.0000001201e-1f));
         p = TSimd.MultiplyAdd(p, TSimd.Multiply(r, r), TSimd.Add(r, TSimd.Broadcast(1f)));
-        TV result = TSimd.Multiply(p, TSimd.Pow2(n));
+        TV result = TSimd.ScaleByPow2(p, n);
         return TSimd.SelectLess(x, TSimd.Broadcast(-87.3f), TSimd.Zero, result);
     }
 

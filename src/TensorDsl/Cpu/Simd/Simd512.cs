@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace TensorDsl.Cpu.Simd;
 
@@ -45,8 +46,13 @@ internal readonly struct Simd512 : ISimd<Vector512<float>>
     public static Vector512<float> Round(Vector512<float> value) => Vector512.Round(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Pow2(Vector512<float> n) =>
-        Vector512.ShiftLeft(Vector512.ConvertToInt32(n) + Vector512.Create(127), 23).AsSingle();
+    public static Vector512<float> ScaleByPow2(Vector512<float> value, Vector512<float> n) =>
+        Avx512F.IsSupported
+            ? Avx512F.Scale(value, n)
+            : value * Vector512.ShiftLeft(Vector512.ConvertToInt32Native(n) + Vector512.Create(127), 23).AsSingle(); // the software fallback
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Min(Vector512<float> left, Vector512<float> right) => Vector512.MinNative(left, right);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> SelectLess(Vector512<float> left, Vector512<float> right, Vector512<float> ifTrue, Vector512<float> ifFalse) =>

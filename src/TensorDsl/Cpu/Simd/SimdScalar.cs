@@ -43,7 +43,10 @@ internal readonly struct SimdScalar : ISimd<float>
     public static float Round(float value) => MathF.Round(value, MidpointRounding.ToEven);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Pow2(float n) => BitConverter.Int32BitsToSingle(((int)n + 127) << 23);
+    public static float ScaleByPow2(float value, float n) => value * BitConverter.Int32BitsToSingle(((int)n + 127) << 23);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Min(float left, float right) => left < right ? left : right;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float SelectLess(float left, float right, float ifTrue, float ifFalse) => left < right ? ifTrue : ifFalse;
