@@ -32,6 +32,28 @@ public sealed class AttentionDriverTests
         { true, 8, 2, true, true, int.MaxValue, int.MaxValue, 5 }, // huge window: p ± left must not wrap
     };
 
+    /// <summary>
+    /// Sequences long enough for the 512-bit path's 256-row blocks (docs/design.md, "Work split"): without a key bound
+    /// at 300 positions (one such block and a rest), and causal at 1030 positions of a group of 4 (past the 16 · 64
+    /// positions a bounded mask needs); on the other paths the same problems run in the usual blocks.
+    /// </summary>
+    [Theory]
+    [InlineData(false, 2, 2, 300)]
+    [InlineData(true, 4, 1, 1030)]
+    public void Long_sequences_match_oracle(bool causal, int hq, int hkv, int sq)
+    {
+        const int d = 16, dv = 12;
+        var mask = new KeyMask(causal, false, 0, 0, 0);
+        var w = Workload.Dense<float, float>(seed: 9, b: 1, sq, sq, hq, hkv, d, dv);
+        using (ConfigSpec.Use(mask))
+        {
+            var result = Dense<ConfigSpec, float, float, float>(w, bshd: true);
+            var (expected, lse) = w.Oracle(mask, null, Scaled(d), null);
+            w.AssertOutput(expected, result.Output, Workload.Tolerance<float>());
+            w.AssertLse(lse, result.Lse, tokens: false);
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Masks))]
     public void Dense_matches_oracle(bool bshd, int group, int extraKv, bool causal, bool window, int left, int right, int chunk)

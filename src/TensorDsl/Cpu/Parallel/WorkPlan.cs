@@ -99,7 +99,36 @@ internal sealed class WorkPlan
         ProblemBlocks = 0;
     }
 
-    public int PositionsPerBlock(int group) => Math.Max(1, RowsPerBlock / group);
+    /// <summary>
+    /// Query rows per block of a long sequence on the 512-bit path: each K/V tile's fixed work (locating, prefetching
+    /// and copying its rows, the value kernel's accumulator loads) serves twice the rows of
+    /// <see cref="WideRowTarget"/>. In-process A/B at 1 thread (docs/benchmarks.md, "Rows per block"): P3 −4 to −5 %,
+    /// P1 −3 to −4 %; P2 (causal, 512 positions) level, as its wider diagonal tiles waste what the tiles save.
+    /// </summary>
+    public const int LongRowTarget = 256;
+
+    /// <summary>
+    /// The query positions per block of one sequence (of one KV-head group): <see cref="LongRowTarget"/> rows where
+    /// the plan's target is <see cref="WideRowTarget"/> and the sequence is long enough for bigger blocks to pay —
+    /// with keys bounded per row (causal, window, chunk) each block's diagonal tiles waste about half a block's
+    /// width of keys, so only at 16 blocks' worth of positions or more; without, at one. A function of the
+    /// sequence's shape and the mask alone, never of threads or head range, as blocks must be.
+    /// </summary>
+    public int PositionsPerBlock(in WorkItem sequence, KeyMask mask)
+    {
+        int group = sequence.Group;
+        if (RowsPerBlock == WideRowTarget)
+        {
+            int longPositions = Math.Max(1, LongRowTarget / group);
+            bool bounded = mask.Causal || mask.HasWindow || mask.Chunk > 0;
+            if (sequence.QueryLength >= (bounded ? 16 : 1) * longPositions)
+            {
+                return longPositions;
+            }
+        }
+
+        return Math.Max(1, RowsPerBlock / group);
+    }
 
     /// <summary>
     /// The blocks the whole problem has (every KV head, whatever the head range): the split decision depends on
@@ -110,7 +139,7 @@ internal sealed class WorkPlan
     /// <summary>Adds the blocks of one sequence's KV head group; <paramref name="mask"/> gives each row's key range.</summary>
     public void AddSequence(in WorkItem sequence, KeyMask mask)
     {
-        int perBlock = PositionsPerBlock(sequence.Group);
+        int perBlock = PositionsPerBlock(sequence, mask);
         for (int start = 0; start < sequence.QueryLength; start += perBlock)
         {
             var item = sequence;

@@ -77,10 +77,15 @@ public sealed class WorkPlanTests
         new("decode", MaskKind.None, 32, 4, new[] { 1 }, new[] { 4096 }),
         new("decode", MaskKind.Causal, 6, 6, new[] { 2, 3 }, new[] { 511, 513 }),
         new("decodes", MaskKind.Causal, 16, 2, new[] { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1 }, Enumerable.Repeat(2000, 16).ToArray()),
-        // 31 blocks (split) and 32 blocks (no split) of one KV head, G = 1: ActiveRowTarget positions per block.
+        // 31 blocks (split) and 32 blocks (no split), G = 1: ActiveRowTarget positions per block (both sequences stay
+        // below the 512-bit path's long-block threshold, 16 · 256 causal positions). 32 blocks are two KV heads' 16.
         new("31-blocks", MaskKind.Causal, 1, 1, new[] { 31 * ActiveRowTarget }, new[] { 31 * ActiveRowTarget }),
-        new("32-blocks", MaskKind.Causal, 1, 1, new[] { 32 * ActiveRowTarget }, new[] { 32 * ActiveRowTarget }),
+        new("32-blocks", MaskKind.Causal, 2, 2, new[] { 16 * ActiveRowTarget }, new[] { 16 * ActiveRowTarget }),
         new("prefill", MaskKind.Causal, 4, 4, new[] { 600 }, new[] { 600 }),
+        // Long blocks on the 512-bit path: a non-causal sequence of 300 positions (one 256-row block and a rest, G = 1)
+        // beside a short one, and a causal one of 16 · 64 positions at G = 4 (the threshold) beside one just below it.
+        new("long", MaskKind.None, 3, 3, new[] { 300, 100 }, new[] { 300, 100 }),
+        new("long", MaskKind.Causal, 8, 2, new[] { 1024, 1023 }, new[] { 1024, 1100 }),
     }.ToDictionary(p => p.ToString());
 
     [Theory]
@@ -128,11 +133,30 @@ public sealed class WorkPlanTests
         Assert.Equal(4, plan.MergeCount);
     }
 
+    /// <summary>
+    /// Positions per block of a sequence of <paramref name="queryLength"/> positions, written from docs/design.md
+    /// ("Work split"): on the 512-bit path a sequence takes blocks of 256 rows where it has at least one such block's
+    /// positions (16 with a causal, window or chunk mask), else the path's row target.
+    /// </summary>
+    private static int PerBlock(Problem problem, int queryLength)
+    {
+        int g = problem.G;
+        if (ActiveRowTarget == 128)
+        {
+            int longPositions = Math.Max(1, 256 / g);
+            if (queryLength >= (problem.Mask == MaskKind.None ? 1 : 16) * longPositions)
+            {
+                return longPositions;
+            }
+        }
+
+        return Math.Max(1, ActiveRowTarget / g);
+    }
+
     private static Dictionary<(int Sequence, int KvHead, int RowStart), BlockShape> Check(Problem problem, HeadRange range, WorkPlan plan, string at)
     {
         int g = problem.G;
-        int perBlock = Math.Max(1, ActiveRowTarget / g);
-        long blocks = problem.QLens.Where(l => l > 0).Sum(l => (long)(l + perBlock - 1) / perBlock) * problem.Hkv;
+        long blocks = problem.QLens.Where(l => l > 0).Sum(l => (long)(l + PerBlock(problem, l) - 1) / PerBlock(problem, l)) * problem.Hkv;
         Assert.True(blocks == plan.ProblemBlocks, $"{at}: ProblemBlocks {plan.ProblemBlocks}, expected {blocks}");
         bool splitting = blocks < WorkPlan.SplitTarget;
 
@@ -160,6 +184,7 @@ public sealed class WorkPlanTests
         {
             string blockAt = $"{at}: block (seq {block.Sequence}, kv head {block.KvHead}, rows {block.RowStart}+{block.RowCount})";
             int lq = problem.QLens[block.Sequence], lk = problem.KvLens[block.Sequence];
+            int perBlock = PerBlock(problem, lq);
 
             // Shape: a run of positions starting on a block boundary, the group's heads inside the range.
             Assert.True(block.Group == g, $"{blockAt}: Group {block.Group}, expected {g}");
