@@ -119,6 +119,7 @@ public static class AttentionDriver
                 int tileKeys = AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO>.TileKeys;
                 int bundleTileKeys = bundle > 1 ? BundleTileKeys(tileKeys, bundle, call.HeadDim + call.ValueDim, sizeof(TKV)) : tileKeys;
                 call.Plan.RowsPerBlock = WorkPlan.RowTargetFor(TSimd.Count);
+                call.Plan.LongRowsPerBlock = WorkPlan.LongRowTargetFor(TSimd.Count);
                 PlanWork(problem, call.Plan, TSpec.Mask, bundle, tileKeys, bundleTileKeys);
                 call.Plan.Finish(AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO>.TileKeys);
                 call.EnsurePartials();

@@ -34,8 +34,8 @@ public sealed class ThreadDeterminismTests
         { "F32.Bhsd.Everything", 1, 8, 2, 512, 512, 64 },    // mask and score lambdas, bias, ALiBi, softcap, sinks
         { "BF16.Bshd.MaskLambda", 1, 4, 4, 200, 200, 64 },   // a residual mask predicate
         { "Mix.F32.F16.Bshd.Gqa", 1, 32, 8, 64, 64, 128 },   // fp32 queries over a Half cache
-        { "BF16.Bshd.MaskLambda", 1, 2, 2, 300, 300, 64 },   // no key bound: a 256-row block and a rest (512-bit path)
-        { "F32.Bhsd.Causal", 1, 4, 1, 1030, 1030, 32 },      // causal, 16 · 64 positions or more: 256-row blocks (512)
+        { "BF16.Bshd.MaskLambda", 1, 2, 2, 300, 300, 64 },   // no key bound: a 256-row block and a rest (512/256-bit)
+        { "F32.Bhsd.Causal", 1, 4, 1, 1030, 1030, 32 },      // causal, 16 · 64 positions or more: 256-row blocks
     };
 
     [Theory]
@@ -190,7 +190,7 @@ public sealed class ThreadDeterminismTests
         { "F16.Bhsd.Sinks", 2, 8, 2, 3, 2049, 64 },   // split, two sequences
         { "F32.Bhsd.Causal", 1, 32, 4, 1, 1000, 16 }, // few-row blocks (dot products on wide vectors), split
         { "F32.Bhsd.Everything", 1, 8, 2, 64, 80, 32 }, // bias, ALiBi and sinks indexed by head
-        { "F32.Bhsd.Causal", 1, 8, 2, 1030, 1030, 16 }, // 256-row blocks on the 512-bit path
+        { "F32.Bhsd.Causal", 1, 8, 2, 1030, 1030, 16 }, // 256-row blocks on the 512- and 256-bit paths
     };
 
     [Theory]

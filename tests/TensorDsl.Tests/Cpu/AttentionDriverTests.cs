@@ -33,7 +33,7 @@ public sealed class AttentionDriverTests
     };
 
     /// <summary>
-    /// Sequences long enough for the 512-bit path's 256-row blocks (docs/design.md, "Work split"): without a key bound
+    /// Sequences long enough for the 256-row blocks of the 512- and 256-bit paths (docs/design.md, "CPU kernel"): without a key bound
     /// at 300 positions (one such block and a rest), and causal at 1030 positions of a group of 4 (past the 16 · 64
     /// positions a bounded mask needs); on the other paths the same problems run in the usual blocks.
     /// </summary>

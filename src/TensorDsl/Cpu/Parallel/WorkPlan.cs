@@ -100,16 +100,23 @@ internal sealed class WorkPlan
     }
 
     /// <summary>
-    /// Query rows per block of a long sequence on the 512-bit path: each K/V tile's fixed work (locating, prefetching
-    /// and copying its rows, the value kernel's accumulator loads) serves twice the rows of
-    /// <see cref="WideRowTarget"/>. In-process A/B at 1 thread (docs/benchmarks.md, "Rows per block"): P3 −4 to −5 %,
-    /// P1 −3 to −4 %; P2 (causal, 512 positions) level, as its wider diagonal tiles waste what the tiles save.
+    /// Query rows per block of a long sequence on the 512- and 256-bit paths: each K/V tile's fixed work (locating,
+    /// prefetching and copying its rows, the value kernel's accumulator loads) serves 2× (512-bit) or 4× (256-bit)
+    /// the rows of the path's usual block. In-process A/B at 1 thread (docs/benchmarks.md, "Rows per block"): P3
+    /// −4 to −5 % (512) and −7 % (256), P1 −3 to −4 % and −5 %; 512 rows were no better; P2 (causal, 512 positions)
+    /// level at 256 rows, as its wider diagonal tiles waste what the tiles save.
     /// </summary>
     public const int LongRowTarget = 256;
 
+    /// <summary>The rows per block of a long sequence at a vector width of <paramref name="lanes"/> floats (0: none).</summary>
+    public static int LongRowTargetFor(int lanes) => lanes >= 8 ? LongRowTarget : 0;
+
+    /// <summary>This plan's rows per block for long sequences (<see cref="LongRowTargetFor"/>; 0: no long blocks).</summary>
+    public int LongRowsPerBlock;
+
     /// <summary>
-    /// The query positions per block of one sequence (of one KV-head group): <see cref="LongRowTarget"/> rows where
-    /// the plan's target is <see cref="WideRowTarget"/> and the sequence is long enough for bigger blocks to pay —
+    /// The query positions per block of one sequence (of one KV-head group): <see cref="LongRowsPerBlock"/> rows
+    /// where the plan has them and the sequence is long enough for bigger blocks to pay —
     /// with keys bounded per row (causal, window, chunk) each block's diagonal tiles waste about half a block's
     /// width of keys, so only at 16 blocks' worth of positions or more; without, at one. A function of the
     /// sequence's shape and the mask alone, never of threads or head range, as blocks must be.
@@ -117,9 +124,9 @@ internal sealed class WorkPlan
     public int PositionsPerBlock(in WorkItem sequence, KeyMask mask)
     {
         int group = sequence.Group;
-        if (RowsPerBlock == WideRowTarget)
+        if (LongRowsPerBlock > RowsPerBlock)
         {
-            int longPositions = Math.Max(1, LongRowTarget / group);
+            int longPositions = Math.Max(1, LongRowsPerBlock / group);
             bool bounded = mask.Causal || mask.HasWindow || mask.Chunk > 0;
             if (sequence.QueryLength >= (bounded ? 16 : 1) * longPositions)
             {

@@ -82,7 +82,7 @@ public sealed class WorkPlanTests
         new("31-blocks", MaskKind.Causal, 1, 1, new[] { 31 * ActiveRowTarget }, new[] { 31 * ActiveRowTarget }),
         new("32-blocks", MaskKind.Causal, 2, 2, new[] { 16 * ActiveRowTarget }, new[] { 16 * ActiveRowTarget }),
         new("prefill", MaskKind.Causal, 4, 4, new[] { 600 }, new[] { 600 }),
-        // Long blocks on the 512-bit path: a non-causal sequence of 300 positions (one 256-row block and a rest, G = 1)
+        // Long blocks (512- and 256-bit paths): a non-causal sequence of 300 positions (one 256-row block and a rest, G = 1)
         // beside a short one, and a causal one of 16 · 64 positions at G = 4 (the threshold) beside one just below it.
         new("long", MaskKind.None, 3, 3, new[] { 300, 100 }, new[] { 300, 100 }),
         new("long", MaskKind.Causal, 8, 2, new[] { 1024, 1023 }, new[] { 1024, 1100 }),
@@ -135,13 +135,13 @@ public sealed class WorkPlanTests
 
     /// <summary>
     /// Positions per block of a sequence of <paramref name="queryLength"/> positions, written from docs/design.md
-    /// ("Work split"): on the 512-bit path a sequence takes blocks of 256 rows where it has at least one such block's
-    /// positions (16 with a causal, window or chunk mask), else the path's row target.
+    /// ("CPU kernel"): on the 512-bit path a sequence takes blocks of 256 rows where it has at least one such block's
+    /// positions (16 with a causal, window or chunk mask), and so on the 256-bit path, else the path's row target.
     /// </summary>
     private static int PerBlock(Problem problem, int queryLength)
     {
         int g = problem.G;
-        if (ActiveRowTarget == 128)
+        if (VectorPaths.Active is CpuVectorPath.Vector512 or CpuVectorPath.Vector256)
         {
             int longPositions = Math.Max(1, 256 / g);
             if (queryLength >= (problem.Mask == MaskKind.None ? 1 : 16) * longPositions)
