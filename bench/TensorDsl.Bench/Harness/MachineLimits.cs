@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -259,7 +260,14 @@ internal sealed record MachineLimits(
         long length = bufferBytes / sizeof(float);
         length -= length % (threads * 64L); // every thread's share a whole number of 4-vector steps
         var buffer = GC.AllocateUninitializedArray<float>(checked((int)length));
-        buffer.AsSpan().Fill(1f); // touch every page before timing
+        // Touch every page before timing, with values no two pages share: filled with one constant, every page of the
+        // buffer was alike, and a host that merges identical pages (KSM, as virtual machines commonly run) backed
+        // more and more of it with one physical page as the run went on — the loop then read cache, and this figure
+        // rose from ~40 to over 160 GB/s within one run on the 2-vCPU machine of docs/benchmarks.md.
+        for (long i = 0; i < length; i++)
+        {
+            buffer[i] = (uint)(i * 2654435761L); // Knuth's multiplicative hash: distinct for every index below 2^32
+        }
 
         long share = length / threads;
         OnAllThreads(threads, t => ReadSum(buffer, t * share, share)); // JIT, warm TLB
@@ -358,12 +366,18 @@ internal sealed record MachineLimits(
 
     /// <summary>
     /// Runs <paramref name="work"/>(thread index) on <paramref name="threads"/> dedicated threads released together;
-    /// returns the seconds from the release until the last one finished.
+    /// returns the seconds from the first one's start to the last one's finish, as the workers themselves clock them.
+    /// The calling thread used to start the clock after the release, but with as many workers as cores it was often
+    /// not scheduled again until a worker finished, so the clock started late: on the 2-vCPU machine of
+    /// docs/benchmarks.md the read bandwidth came out anywhere from 38 to over 110 GB/s against ~40–48 GB/s from
+    /// the workers' own clocks.
     /// </summary>
     private static double OnAllThreads(int threads, Func<int, float> work)
     {
-        using var start = new Barrier(threads + 1);
+        using var start = new Barrier(threads);
         var results = new float[threads];
+        var began = new long[threads];
+        var ended = new long[threads];
         var workers = new Thread[threads];
         for (int t = 0; t < threads; t++)
         {
@@ -371,24 +385,24 @@ internal sealed record MachineLimits(
             workers[t] = new Thread(() =>
             {
                 start.SignalAndWait();
+                began[index] = Stopwatch.GetTimestamp();
                 results[index] = work(index);
+                ended[index] = Stopwatch.GetTimestamp();
             }) { IsBackground = true };
             workers[t].Start();
         }
 
-        start.SignalAndWait();
-        long began = Stopwatch.GetTimestamp();
         foreach (var worker in workers)
         {
             worker.Join();
         }
 
-        double elapsed = Stopwatch.GetElapsedTime(began).TotalSeconds;
         foreach (var result in results)
         {
             s_sink += result; // keep the loops' results alive
         }
 
-        return elapsed;
+        long first = began.Min(), last = ended.Max();
+        return (last - first) / (double)Stopwatch.Frequency;
     }
 }
