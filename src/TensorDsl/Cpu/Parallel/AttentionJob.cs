@@ -384,6 +384,13 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
         {
             int group = Math.Min(8, rows - r0);
             ref int groupOffsets = ref Unsafe.Add(ref offset0, r0);
+            // The next eight rows on their way while these are transposed: a block's q rows are read once, from
+            // memory, H·D floats apart (P2 −2 % in one process, P1 and P3 level; docs/benchmarks.md).
+            if (r0 + 16 <= rows)
+            {
+                PrefetchRows(call.Q, offsets.Slice(r0 + 8, 8), depth, sizeof(float));
+            }
+
             if (group == 8)
             {
                 Transpose8.Rows(ref source, ref groupOffsets, depth, ref Unsafe.Add(ref qt, r0), lanes, scale);
@@ -473,18 +480,26 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
         }
     }
 
-    /// <summary>A software prefetch of each row's cache lines (x86 only; elsewhere the hardware prefetchers alone).</summary>
-    private static unsafe void Prefetch(nint tensor, ReadOnlySpan<int> offsets, int elements)
+    /// <summary>A software prefetch of each K or V row's cache lines.</summary>
+    private static unsafe void Prefetch(nint tensor, ReadOnlySpan<int> offsets, int elements) =>
+        PrefetchRows(tensor, offsets, elements, sizeof(TKV));
+
+    /// <summary>
+    /// A software prefetch of each row's cache lines (x86 only; elsewhere the hardware prefetchers alone): rows of
+    /// <paramref name="elements"/> elements of <paramref name="elementSize"/> bytes at element offsets the caller has
+    /// checked lie inside the tensor.
+    /// </summary>
+    private static unsafe void PrefetchRows(nint tensor, ReadOnlySpan<int> offsets, int elements, int elementSize)
     {
         if (!System.Runtime.Intrinsics.X86.Sse.IsSupported)
         {
             return;
         }
 
-        int bytes = elements * sizeof(TKV);
+        int bytes = elements * elementSize;
         for (int t = 0; t < offsets.Length; t++)
         {
-            byte* row = (byte*)tensor + (long)offsets[t] * sizeof(TKV);
+            byte* row = (byte*)tensor + (long)offsets[t] * elementSize;
             for (int x = 0; x < bytes; x += 64)
             {
                 System.Runtime.Intrinsics.X86.Sse.Prefetch0(row + x);
