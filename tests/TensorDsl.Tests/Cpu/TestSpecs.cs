@@ -5,7 +5,10 @@ namespace TensorDsl.Tests.Cpu;
 
 /// <summary>
 /// A spec whose masks and predicate are set per test (thread-static: xunit runs test classes in parallel, each
-/// test on one thread). Score is the default scale only, so the oracle can mirror it exactly.
+/// test on one thread). Score is the default scale only, so the oracle can mirror it exactly. Thread-static also
+/// means the driver's helper threads do not see the test's setting: a call large enough to be spread over threads
+/// (past <c>AttentionOptions.MinParallelFlops</c>) whose output is checked must use a spec with a fixed mask
+/// (<see cref="CausalSpec"/>, <see cref="ConstD16Spec"/>).
 /// </summary>
 internal struct ConfigSpec : IAttentionSpec
 {
@@ -128,6 +131,25 @@ internal struct GptOssSpec : IAttentionSpec
     public static int ConstHeadDim => 0;
 
     public static KeyMask Mask => new(causal: true, hasWindow: true, left: 9, right: 0, chunk: 0);
+
+    public static bool HasPredicate => false;
+
+    public static bool Visible(int batch, int head, int position, int key) => true;
+
+    public static float Score(in ScoreInputs inputs, int batch, int head, int row, int position, int key, float dot) =>
+        dot * inputs.DefaultScale;
+}
+
+/// <summary>Causal, default scale, nothing else: a fixed mask every thread sees (see <see cref="ConfigSpec"/>).</summary>
+internal struct CausalSpec : IAttentionSpec
+{
+    public static bool ScoreIsScale => true;
+
+    public static float Scale(in ScoreInputs inputs) => inputs.DefaultScale;
+
+    public static int ConstHeadDim => 0;
+
+    public static KeyMask Mask => new(causal: true, hasWindow: false, left: 0, right: 0, chunk: 0);
 
     public static bool HasPredicate => false;
 
