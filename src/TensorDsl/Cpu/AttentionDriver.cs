@@ -170,7 +170,7 @@ public static class AttentionDriver
             }
 
             sequence.Group = group;
-            int perBlock = plan.PositionsPerBlock(sequence, mask);
+            int perBlock = plan.PositionsPerBlock(sequence);
             // A single-position decode reads `bundle` consecutive KV heads per item (aligned to multiples of it, so a
             // head slice bundles like the full run; either way each row is computed alone, see AttentionJob.Block).
             int step = sequence.QueryLength == 1 ? bundle : 1;

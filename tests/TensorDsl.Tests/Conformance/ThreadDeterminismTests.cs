@@ -35,7 +35,7 @@ public sealed class ThreadDeterminismTests
         { "BF16.Bshd.MaskLambda", 1, 4, 4, 200, 200, 64 },   // a residual mask predicate
         { "Mix.F32.F16.Bshd.Gqa", 1, 32, 8, 64, 64, 128 },   // fp32 queries over a Half cache
         { "BF16.Bshd.MaskLambda", 1, 2, 2, 300, 300, 64 },   // no key bound: a 256-row block and a rest (512/256-bit)
-        { "F32.Bhsd.Causal", 1, 4, 1, 1030, 1030, 32 },      // causal, 16 · 64 positions or more: 256-row blocks
+        { "F32.Bhsd.Causal", 1, 4, 1, 1030, 1030, 32 },      // causal 256-row blocks: tiles skip the rows they miss
     };
 
     [Theory]

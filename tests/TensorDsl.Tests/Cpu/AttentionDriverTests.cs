@@ -34,8 +34,8 @@ public sealed class AttentionDriverTests
 
     /// <summary>
     /// Sequences long enough for the 256-row blocks of the 512- and 256-bit paths (docs/design.md, "CPU kernel"): without a key bound
-    /// at 300 positions (one such block and a rest), and causal at 1030 positions of a group of 4 (past the 16 · 64
-    /// positions a bounded mask needs); on the other paths the same problems run in the usual blocks.
+    /// at 300 positions (one such block and a rest), and causal at 1030 positions of a group of 4 (diagonal tiles that
+    /// skip the rows no key of theirs reaches); on the other paths the same problems run in the usual blocks.
     /// </summary>
     [Theory]
     [InlineData(false, 2, 2, 300)]
@@ -52,6 +52,41 @@ public sealed class AttentionDriverTests
         var (expected, lse) = w.Oracle(mask, null, Scaled(d), null);
         w.AssertOutput(expected, result.Output, Workload.Tolerance<float>());
         w.AssertLse(lse, result.Lse, tokens: false);
+    }
+
+    /// <summary>
+    /// A causal row's bits do not depend on the block it shares or on whether a tile skips it: its tiles start at
+    /// key 0 in any block, and a tile computes only the run of rows that sees it, which must leave a row exactly as
+    /// computing it against all-hidden keys would. The last 256 positions of a 1030-position sequence, asked for
+    /// alone (Sq 256 over the same 1030 keys: blocks that start elsewhere, so other rows share them, other tiles skip
+    /// them or compute them with nothing visible), must equal the full call's rows bit for bit.
+    /// </summary>
+    [Fact]
+    public void Causal_rows_are_the_same_bits_whether_a_tile_skips_them_or_not()
+    {
+        // 8 KV heads × 256 positions: the tail call has at least 32 blocks on every path (4 of 64 positions per head
+        // with 256-row blocks), so neither call splits its keys (split-KV merges pieces: other bits).
+        const int sq = 1030, tail = 256, hq = 32, hkv = 8, d = 16, dv = 12;
+        var full = Workload.Dense<float, float>(seed: 11, b: 1, sq, sq, hq, hkv, d, dv);
+        var last = new Workload
+        {
+            Hq = hq, Hkv = hkv, D = d, Dv = dv, QLens = [tail], KvLens = [sq],
+            Q = [full.Q[0].Select(head => head[(sq - tail)..]).ToArray()], K = full.K, V = full.V,
+        };
+        var whole = Dense<CausalSpec, float, float, float>(full, bshd: true);
+        var alone = Dense<CausalSpec, float, float, float>(last, bshd: true);
+        for (int h = 0; h < hq; h++)
+        for (int i = 0; i < tail; i++)
+        {
+            for (int x = 0; x < dv; x++)
+            {
+                Assert.True(
+                    whole.Output[0][h][sq - tail + i][x].Equals(alone.Output[0][h][i][x]),
+                    $"head {h}, position {sq - tail + i}, column {x}: {alone.Output[0][h][i][x]} alone, {whole.Output[0][h][sq - tail + i][x]} in the full call");
+            }
+
+            Assert.Equal(whole.Lse[h * sq + sq - tail + i], alone.Lse[h * tail + i]);
+        }
     }
 
     [Theory]

@@ -123,9 +123,23 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
             int count = Math.Min(tile, maxHi + 1 - start);
             int last = start + count - 1;
             bool full = !TSpec.HasPredicate && start >= maxLo && last <= minHi;
-            if (!full && !AnyRowSees(ws, rows, start, last))
+            // The vectors of rows this tile computes: with a causal, window or chunk mask the rows that see a tile are
+            // one run of a block's position-major rows, and a row no key of the tile reaches would come out of it
+            // exactly as it went in (carry 1, nothing added), so skipping it changes no bit. A 256-row block's second
+            // diagonal tile then costs its lower half nothing (docs/design.md, "CPU kernel").
+            int from = 0, to = lanes;
+            if (!full)
             {
-                continue;
+                if (!SeeingRows(ws, rows, start, last, out int first, out int end))
+                {
+                    continue;
+                }
+
+                if (!byDot)
+                {
+                    from = first / w * w;
+                    to = Math.Min(lanes, (end + w - 1) / w * w);
+                }
             }
 
             if (located == start)
@@ -194,7 +208,8 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
             else
             {
                 ref float keys = ref keysInPlace ? ref Unsafe.As<TKV, float>(ref keySource) : ref keyScratch;
-                TileKernels<TSimd, TV>.Scores(ref ws.QueryT.Start, lanes, depth, ref keys, keyRows, count, ref scores);
+                TileKernels<TSimd, TV>.Scores(
+                    ref Unsafe.Add(ref ws.QueryT.Start, from), lanes, to - from, depth, ref keys, keyRows, count, ref Unsafe.Add(ref scores, from));
             }
 
             if (!ScoreAndMask(item, ws, inputs, rows, lanes, start, count, full))
@@ -202,8 +217,8 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
                 continue;
             }
 
-            bool anyZero = Softmax(ws, lanes, count);
-            ResetDiscardedRows(ws, rows, width);
+            bool anyZero = Softmax(ws, lanes, from, to, count);
+            ResetDiscardedRows(ws, from, Math.Min(to, rows), width);
             if (!valuesInPlace)
             {
                 for (int t = 0; t < count; t++)
@@ -233,7 +248,9 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
             }
             else
             {
-                AddValues(ref scores, lanes, rows, ref valueScratch, valueRows, count, ref output, width, ref carry, anyZero);
+                AddValues(
+                    ref Unsafe.Add(ref scores, from), lanes, Math.Min(to, rows) - from, ref valueScratch, valueRows, count,
+                    ref Unsafe.Add(ref output, from * width), width, ref Unsafe.Add(ref carry, from), anyZero);
             }
         }
 
@@ -440,17 +457,24 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
         rows = end - first;
     }
 
-    private static bool AnyRowSees(Workspace ws, int rows, int start, int last)
+    /// <summary>
+    /// Whether any of the block's rows sees a key of the tile <c>[start, last]</c>, and the run of rows
+    /// <c>[first, end)</c> from the first to the last that does (rows between that do not are computed anyway).
+    /// </summary>
+    private static bool SeeingRows(Workspace ws, int rows, int start, int last, out int first, out int end)
     {
+        first = -1;
+        end = 0;
         for (int r = 0; r < rows; r++)
         {
             if (ws.Low[r] <= last && ws.High[r] >= start && ws.High[r] >= ws.Low[r])
             {
-                return true;
+                if (first < 0) first = r;
+                end = r + 1;
             }
         }
 
-        return false;
+        return first >= 0;
     }
 
     /// <summary>
@@ -531,7 +555,7 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
         if (TSpec.ScoreIsScale && !TSpec.HasPredicate)
         {
             MaskRanges(ws, lanes, start, count);
-            return true; // AnyRowSees found a row that sees a key of this tile
+            return true; // SeeingRows found a row that sees a key of this tile
         }
 
         bool any = false;
@@ -596,10 +620,10 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
     /// than ~87): the row restarts from 0 rather than from <c>accumulator · 0</c>, which is NaN for an accumulator
     /// holding ∞ — keys of weight 0 never reach the output (docs/semantics.md §10).
     /// </summary>
-    private static void ResetDiscardedRows(Workspace ws, int rows, int width)
+    private static void ResetDiscardedRows(Workspace ws, int from, int to, int width)
     {
         var carry = ws.Carry;
-        for (int r = 0; r < rows; r++)
+        for (int r = from; r < to; r++)
         {
             if (carry[r] == 0f)
             {
@@ -615,13 +639,13 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
     /// weight is exactly 0.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool Softmax(Workspace ws, int lanes, int count)
+    private static bool Softmax(Workspace ws, int lanes, int from, int to, int count)
     {
         int w = TSimd.Count;
         bool anyZero = false;
         ref float s = ref ws.Scores.Start;
         var negativeInfinity = TSimd.Broadcast(float.NegativeInfinity);
-        for (int r = 0; r < lanes; r += w)
+        for (int r = from; r < to; r += w)
         {
             TV oldMax = TSimd.Load(ref ws.Max[r]);
             TV oldSum = TSimd.Load(ref ws.Sum[r]);

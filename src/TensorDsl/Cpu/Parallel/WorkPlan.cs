@@ -103,8 +103,7 @@ internal sealed class WorkPlan
     /// Query rows per block of a long sequence on the 512- and 256-bit paths: each K/V tile's fixed work (locating,
     /// prefetching and copying its rows, the value kernel's accumulator loads) serves 2× (512-bit) or 4× (256-bit)
     /// the rows of the path's usual block. In-process A/B at 1 thread (docs/benchmarks.md, "Rows per block"): P3
-    /// −4 to −5 % (512) and −7 % (256), P1 −3 to −4 % and −5 %; 512 rows were no better; P2 (causal, 512 positions)
-    /// level at 256 rows, as its wider diagonal tiles waste what the tiles save.
+    /// −4 to −5 % (512) and −7 % (256), P1 −3 to −4 % and −5 %; 512 rows were no better.
     /// </summary>
     public const int LongRowTarget = 256;
 
@@ -116,19 +115,18 @@ internal sealed class WorkPlan
 
     /// <summary>
     /// The query positions per block of one sequence (of one KV-head group): <see cref="LongRowsPerBlock"/> rows
-    /// where the plan has them and the sequence is long enough for bigger blocks to pay —
-    /// with keys bounded per row (causal, window, chunk) each block's diagonal tiles waste about half a block's
-    /// width of keys, so only at 16 blocks' worth of positions or more; without, at one. A function of the
-    /// sequence's shape and the mask alone, never of threads or head range, as blocks must be.
+    /// where the plan has them and the sequence fills at least one such block, else <see cref="RowsPerBlock"/>.
+    /// With a causal, window or chunk mask a bigger block spans more diagonal tiles, but each tile computes only the
+    /// run of rows that sees it (<c>AttentionJob.Block</c>), so the diagonal costs what it costs in smaller blocks.
+    /// A function of the sequence's shape and the path alone, never of threads or head range, as blocks must be.
     /// </summary>
-    public int PositionsPerBlock(in WorkItem sequence, KeyMask mask)
+    public int PositionsPerBlock(in WorkItem sequence)
     {
         int group = sequence.Group;
         if (LongRowsPerBlock > RowsPerBlock)
         {
             int longPositions = Math.Max(1, LongRowsPerBlock / group);
-            bool bounded = mask.Causal || mask.HasWindow || mask.Chunk > 0;
-            if (sequence.QueryLength >= (bounded ? 16 : 1) * longPositions)
+            if (sequence.QueryLength >= longPositions)
             {
                 return longPositions;
             }
@@ -146,7 +144,7 @@ internal sealed class WorkPlan
     /// <summary>Adds the blocks of one sequence's KV head group; <paramref name="mask"/> gives each row's key range.</summary>
     public void AddSequence(in WorkItem sequence, KeyMask mask)
     {
-        int perBlock = PositionsPerBlock(sequence, mask);
+        int perBlock = PositionsPerBlock(sequence);
         for (int start = 0; start < sequence.QueryLength; start += perBlock)
         {
             var item = sequence;

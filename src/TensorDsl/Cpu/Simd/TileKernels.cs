@@ -47,8 +47,15 @@ internal static class TileKernels<TSimd, TV>
     /// <c>r &lt; rows</c>, where key j's <paramref name="depth"/> floats start at <c>keys[keyOffsets[j]]</c>.
     /// <paramref name="rows"/> is a multiple of the vector width.
     /// </summary>
+    public static void Scores(ref float qt, int rows, int depth, ref float keys, ReadOnlySpan<int> keyOffsets, int count, ref float s) =>
+        Scores(ref qt, rows, rows, depth, ref keys, keyOffsets, count, ref s);
+
+    /// <summary>
+    /// <see cref="Scores(ref float, int, int, ref float, ReadOnlySpan{int}, int, ref float)"/> for <paramref name="rows"/>
+    /// rows of a block whose qt and s rows are <paramref name="stride"/> floats apart: a run of the block's rows.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Scores(ref float qt, int rows, int depth, ref float keys, ReadOnlySpan<int> keyOffsets, int count, ref float s)
+    public static void Scores(ref float qt, int stride, int rows, int depth, ref float keys, ReadOnlySpan<int> keyOffsets, int count, ref float s)
     {
         int w = TSimd.Count;
         int j = 0;
@@ -57,7 +64,7 @@ internal static class TileKernels<TSimd, TV>
             // One vector of rows (decode, small groups): eight keys at a time keep eight FMA chains in flight.
             for (; j + 8 <= count; j += 8)
             {
-                Scores1x8(ref qt, rows, depth, ref keys, keyOffsets.Slice(j, 8), ref Unsafe.Add(ref s, j * rows));
+                Scores1x8(ref qt, stride, depth, ref keys, keyOffsets.Slice(j, 8), ref Unsafe.Add(ref s, j * stride));
             }
         }
 
@@ -67,16 +74,16 @@ internal static class TileKernels<TSimd, TV>
             for (; j + 8 <= count; j += 8)
             {
                 var eight = keyOffsets.Slice(j, 8);
-                ref float sj = ref Unsafe.Add(ref s, j * rows);
+                ref float sj = ref Unsafe.Add(ref s, j * stride);
                 int r = 0;
                 for (; r + 2 * w <= rows; r += 2 * w)
                 {
-                    Scores2x8(ref Unsafe.Add(ref qt, r), rows, depth, ref keys, eight, ref Unsafe.Add(ref sj, r));
+                    Scores2x8(ref Unsafe.Add(ref qt, r), stride, depth, ref keys, eight, ref Unsafe.Add(ref sj, r));
                 }
 
                 for (; r < rows; r += w)
                 {
-                    Scores1x8(ref Unsafe.Add(ref qt, r), rows, depth, ref keys, eight, ref Unsafe.Add(ref sj, r));
+                    Scores1x8(ref Unsafe.Add(ref qt, r), stride, depth, ref keys, eight, ref Unsafe.Add(ref sj, r));
                 }
             }
         }
@@ -87,13 +94,13 @@ internal static class TileKernels<TSimd, TV>
             ref float k1 = ref Unsafe.Add(ref keys, keyOffsets[j + 1]);
             ref float k2 = ref Unsafe.Add(ref keys, keyOffsets[j + 2]);
             ref float k3 = ref Unsafe.Add(ref keys, keyOffsets[j + 3]);
-            ref float sj = ref Unsafe.Add(ref s, j * rows);
+            ref float sj = ref Unsafe.Add(ref s, j * stride);
             int r = 0;
             if (TSimd.ManyRegisters)
             {
                 for (; r + 4 * w <= rows; r += 4 * w)
                 {
-                    Scores4x4(ref Unsafe.Add(ref qt, r), rows, depth, ref k0, ref k1, ref k2, ref k3, ref Unsafe.Add(ref sj, r));
+                    Scores4x4(ref Unsafe.Add(ref qt, r), stride, depth, ref k0, ref k1, ref k2, ref k3, ref Unsafe.Add(ref sj, r));
                 }
             }
             else
@@ -101,32 +108,32 @@ internal static class TileKernels<TSimd, TV>
                 // 16 vector registers (AVX2, SSE): 12 accumulators, 3 q vectors and the broadcast key fill them exactly.
                 for (; r + 3 * w <= rows; r += 3 * w)
                 {
-                    Scores3x4(ref Unsafe.Add(ref qt, r), rows, depth, ref k0, ref k1, ref k2, ref k3, ref Unsafe.Add(ref sj, r));
+                    Scores3x4(ref Unsafe.Add(ref qt, r), stride, depth, ref k0, ref k1, ref k2, ref k3, ref Unsafe.Add(ref sj, r));
                 }
             }
 
             for (; r + 2 * w <= rows; r += 2 * w)
             {
-                Scores2x4(ref Unsafe.Add(ref qt, r), rows, depth, ref k0, ref k1, ref k2, ref k3, ref Unsafe.Add(ref sj, r));
+                Scores2x4(ref Unsafe.Add(ref qt, r), stride, depth, ref k0, ref k1, ref k2, ref k3, ref Unsafe.Add(ref sj, r));
             }
 
             for (; r < rows; r += w)
             {
-                Scores1x4(ref Unsafe.Add(ref qt, r), rows, depth, ref k0, ref k1, ref k2, ref k3, ref Unsafe.Add(ref sj, r));
+                Scores1x4(ref Unsafe.Add(ref qt, r), stride, depth, ref k0, ref k1, ref k2, ref k3, ref Unsafe.Add(ref sj, r));
             }
         }
 
         for (; j < count; j++)
         {
             ref float key = ref Unsafe.Add(ref keys, keyOffsets[j]);
-            ref float sj = ref Unsafe.Add(ref s, j * rows);
+            ref float sj = ref Unsafe.Add(ref s, j * stride);
             for (int r = 0; r < rows; r += w)
             {
                 TV acc = TSimd.Zero;
                 ref float q = ref Unsafe.Add(ref qt, r);
                 for (int d = 0; d < depth; d++)
                 {
-                    acc = TSimd.MultiplyAdd(TSimd.Load(ref Unsafe.Add(ref q, d * rows)), TSimd.Broadcast(Unsafe.Add(ref key, d)), acc);
+                    acc = TSimd.MultiplyAdd(TSimd.Load(ref Unsafe.Add(ref q, d * stride)), TSimd.Broadcast(Unsafe.Add(ref key, d)), acc);
                 }
 
                 TSimd.Store(acc, ref Unsafe.Add(ref sj, r));

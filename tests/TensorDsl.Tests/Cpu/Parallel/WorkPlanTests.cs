@@ -23,6 +23,9 @@ public sealed class WorkPlanTests
     /// <summary>The driver's rows per block on the path these tests run (128 on the 512-bit path, else 64).</summary>
     private static int ActiveRowTarget => WorkPlan.RowTargetFor(global::TensorDsl.VectorPaths.Active == global::TensorDsl.CpuVectorPath.Vector512 ? 16 : 8);
 
+    /// <summary>Positions per block of a long sequence at G = 1 on the active path: 256 where long blocks exist.</summary>
+    private static int BlockPositions => LongBlocks ? 256 : ActiveRowTarget;
+
     private const int TileKeys = AttentionJob<SimdScalar, float, ConfigSpec, float, float, float>.TileKeys;
 
     /// <summary>The plan of the calling thread's last <see cref="ConfigSpec"/> float call at the active vector width.</summary>
@@ -77,15 +80,14 @@ public sealed class WorkPlanTests
         new("decode", MaskKind.None, 32, 4, new[] { 1 }, new[] { 4096 }),
         new("decode", MaskKind.Causal, 6, 6, new[] { 2, 3 }, new[] { 511, 513 }),
         new("decodes", MaskKind.Causal, 16, 2, new[] { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1 }, Enumerable.Repeat(2000, 16).ToArray()),
-        // 31 blocks (split) and 32 blocks (no split), G = 1: ActiveRowTarget positions per block (both sequences stay
-        // below the 512-bit path's long-block threshold, 16 · 256 causal positions). 32 blocks are two KV heads' 16.
-        new("31-blocks", MaskKind.Causal, 1, 1, new[] { 31 * ActiveRowTarget }, new[] { 31 * ActiveRowTarget }),
-        new("32-blocks", MaskKind.Causal, 2, 2, new[] { 16 * ActiveRowTarget }, new[] { 16 * ActiveRowTarget }),
+        // 31 blocks (split) and 32 blocks (no split; two KV heads' 16), G = 1: BlockPositions positions per block.
+        new("31-blocks", MaskKind.Causal, 1, 1, new[] { 31 * BlockPositions }, new[] { 31 * BlockPositions }),
+        new("32-blocks", MaskKind.Causal, 2, 2, new[] { 16 * BlockPositions }, new[] { 16 * BlockPositions }),
         new("prefill", MaskKind.Causal, 4, 4, new[] { 600 }, new[] { 600 }),
         // Long blocks (512- and 256-bit paths): a non-causal sequence of 300 positions (one 256-row block and a rest, G = 1)
-        // beside a short one, and a causal one of 16 · 64 positions at G = 4 (the threshold) beside one just below it.
+        // beside a short one, and causal ones of 64 positions at G = 4 (the threshold) and just below it.
         new("long", MaskKind.None, 3, 3, new[] { 300, 100 }, new[] { 300, 100 }),
-        new("long", MaskKind.Causal, 8, 2, new[] { 1024, 1023 }, new[] { 1024, 1100 }),
+        new("long", MaskKind.Causal, 8, 2, new[] { 64, 63, 200 }, new[] { 64, 100, 200 }),
     }.ToDictionary(p => p.ToString());
 
     [Theory]
@@ -133,24 +135,19 @@ public sealed class WorkPlanTests
         Assert.Equal(4, plan.MergeCount);
     }
 
+    /// <summary>Whether the active path has 256-row blocks for long sequences (docs/design.md, "CPU kernel").</summary>
+    private static bool LongBlocks => VectorPaths.Active is CpuVectorPath.Vector512 or CpuVectorPath.Vector256;
+
     /// <summary>
     /// Positions per block of a sequence of <paramref name="queryLength"/> positions, written from docs/design.md
-    /// ("CPU kernel"): on the 512-bit path a sequence takes blocks of 256 rows where it has at least one such block's
-    /// positions (16 with a causal, window or chunk mask), and so on the 256-bit path, else the path's row target.
+    /// ("CPU kernel"): on the 512- and 256-bit paths a sequence takes blocks of 256 rows where it has at least one
+    /// such block's positions, whatever its mask; otherwise, and on the other paths, the path's row target.
     /// </summary>
     private static int PerBlock(Problem problem, int queryLength)
     {
         int g = problem.G;
-        if (VectorPaths.Active is CpuVectorPath.Vector512 or CpuVectorPath.Vector256)
-        {
-            int longPositions = Math.Max(1, 256 / g);
-            if (queryLength >= (problem.Mask == MaskKind.None ? 1 : 16) * longPositions)
-            {
-                return longPositions;
-            }
-        }
-
-        return Math.Max(1, ActiveRowTarget / g);
+        int longPositions = Math.Max(1, 256 / g);
+        return LongBlocks && queryLength >= longPositions ? longPositions : Math.Max(1, ActiveRowTarget / g);
     }
 
     private static Dictionary<(int Sequence, int KvHead, int RowStart), BlockShape> Check(Problem problem, HeadRange range, WorkPlan plan, string at)
