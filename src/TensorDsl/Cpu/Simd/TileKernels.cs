@@ -43,16 +43,10 @@ internal static class TileKernels<TSimd, TV>
     }
 
     /// <summary>
-    /// <c>s[j · rows + r] = Σ_d qt[d · rows + r] · key_j[d]</c> for keys <c>j &lt; count</c> and rows
-    /// <c>r &lt; rows</c>, where key j's <paramref name="depth"/> floats start at <c>keys[keyOffsets[j]]</c>.
+    /// <c>s[j · stride + r] = Σ_d qt[d · stride + r] · key_j[d]</c> for keys <c>j &lt; count</c> and rows
+    /// <c>r &lt; rows</c>, where key j's <paramref name="depth"/> floats start at <c>keys[keyOffsets[j]]</c>: the
+    /// whole of a block (<c>rows = stride</c>) or a run of its rows (qt and s advanced to the run's first row).
     /// <paramref name="rows"/> is a multiple of the vector width.
-    /// </summary>
-    public static void Scores(ref float qt, int rows, int depth, ref float keys, ReadOnlySpan<int> keyOffsets, int count, ref float s) =>
-        Scores(ref qt, rows, rows, depth, ref keys, keyOffsets, count, ref s);
-
-    /// <summary>
-    /// <see cref="Scores(ref float, int, int, ref float, ReadOnlySpan{int}, int, ref float)"/> for <paramref name="rows"/>
-    /// rows of a block whose qt and s rows are <paramref name="stride"/> floats apart: a run of the block's rows.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Scores(ref float qt, int stride, int rows, int depth, ref float keys, ReadOnlySpan<int> keyOffsets, int count, ref float s)

@@ -208,26 +208,4 @@ public sealed class DecodeBundleTests
         Assert.Equal(QLens.Sum() * range.Count, covered.Count);
         if (bundle > 1 && range.Count == Hq) Assert.Contains(finishers, i => i.KvHeads > 1); // the full run has bundles
     }
-
-    /// <summary>
-    /// Causal, the default scale: <see cref="ConfigSpec"/>'s mask is thread-static, so helper threads would not see
-    /// it; the thread-count comparison needs a spec whose mask is the same on every thread.
-    /// </summary>
-    private struct CausalSpec : IAttentionSpec
-    {
-        public static bool ScoreIsScale => true;
-
-        public static float Scale(in ScoreInputs inputs) => inputs.DefaultScale;
-
-        public static int ConstHeadDim => 0;
-
-        public static KeyMask Mask => new(causal: true, hasWindow: false, left: 0, right: 0, chunk: 0);
-
-        public static bool HasPredicate => false;
-
-        public static bool Visible(int batch, int head, int position, int key) => true;
-
-        public static float Score(in ScoreInputs inputs, int batch, int head, int row, int position, int key, float dot) =>
-            dot * inputs.DefaultScale;
-    }
 }

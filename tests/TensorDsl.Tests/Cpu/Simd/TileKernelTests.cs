@@ -96,7 +96,7 @@ public sealed class TileKernelTests
                 var qtCopy = (float[])qt.Clone();
                 var keysCopy = (float[])keys.Clone();
 
-                TileKernels<TSimd, TV>.Scores(ref qt[0], rows, depth, ref keys[0], offsets, count, ref s[0]);
+                TileKernels<TSimd, TV>.Scores(ref qt[0], rows, rows, depth, ref keys[0], offsets, count, ref s[0]);
 
                 for (int j = 0; j < count; j++)
                 for (int r = 0; r < rows; r++)
