@@ -24,30 +24,34 @@ internal static class Element<T>
     }
 
     /// <summary>
-    /// <c>destination[x] = (T)(source[x] · factor)</c>, rounded once to nearest even; vectorised for float and Half
-    /// (TensorPrimitives). <paramref name="source"/> is scratch: it may be overwritten with the scaled values.
+    /// <c>destination[x] = (T)(source[x] · factor + 0)</c>, the product and the narrowing each rounded to nearest
+    /// even; vectorised for float and Half (TensorPrimitives). The <c>+ 0</c> changes no value but a −0, which becomes
+    /// +0: an accumulator is −0 only after an underflow, and one more key of weight 0 turns it into +0, so without it
+    /// a row's output could differ in the sign of a zero with the keys a tile leaves out for it (docs/design.md,
+    /// "CPU kernel"). <paramref name="source"/> is scratch: it may be overwritten with the scaled values.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Narrow(Span<float> source, float factor, Span<T> destination)
     {
         source = source.Slice(0, destination.Length);
+        if (factor != 1f)
+        {
+            TensorPrimitives.Multiply(source, factor, source);
+        }
+
         if (typeof(T) == typeof(float))
         {
-            TensorPrimitives.Multiply(source, factor, MemoryMarshal.Cast<T, float>(destination));
+            TensorPrimitives.Add(source, 0f, MemoryMarshal.Cast<T, float>(destination));
         }
         else if (typeof(T) == typeof(Half))
         {
-            if (factor != 1f)
-            {
-                TensorPrimitives.Multiply(source, factor, source);
-            }
-
+            TensorPrimitives.Add(source, 0f, source);
             TensorPrimitives.ConvertToHalf(source, MemoryMarshal.Cast<T, Half>(destination));
         }
         else
         {
             var to = MemoryMarshal.Cast<T, BFloat16>(destination);
-            for (int x = 0; x < to.Length; x++) to[x] = (BFloat16)(source[x] * factor);
+            for (int x = 0; x < to.Length; x++) to[x] = (BFloat16)(source[x] + 0f);
         }
     }
 }

@@ -55,6 +55,56 @@ public sealed class AttentionDriverTests
     }
 
     /// <summary>
+    /// Long sequences under masks whose diagonal tiles a block trims from both ends (a 9-key look-back window, and
+    /// causal chunks of 40 that cut tiles of every width): each vector of rows computes only the keys it sees.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Long_windowed_and_chunked_sequences_match_oracle(bool chunked)
+    {
+        const int d = 16, dv = 12, sq = 777, hq = 8, hkv = 2;
+        var w = Workload.Dense<float, float>(seed: 13, b: 1, sq, sq, hq, hkv, d, dv);
+        var mask = chunked ? Chunk40Spec.Mask : GptOssSpec.Mask;
+        var result = chunked
+            ? Dense<Chunk40Spec, float, float, float>(w, bshd: true)
+            : Dense<GptOssSpec, float, float, float>(w, bshd: true);
+        var (expected, lse) = w.Oracle(mask, null, Scaled(d), null);
+        w.AssertOutput(expected, result.Output, Workload.Tolerance<float>());
+        w.AssertLse(lse, result.Lse, tokens: false);
+    }
+
+    /// <summary>
+    /// An output whose weighted sum underflows to zero is +0, never −0: value rows of −ε (the smallest subnormal)
+    /// under equal weights give products that round to −0, and whether a row also adds keys of weight 0 (which
+    /// turn a −0 sum into +0) depends on the tile and the rows beside it, so the sign of such a zero is made +0
+    /// when the row is written. Rows that see one key keep −ε itself.
+    /// </summary>
+    [Fact]
+    public void Underflowed_outputs_are_positive_zero()
+    {
+        const int sq = 300, hq = 4, hkv = 1, d = 16, dv = 12;
+        var w = Workload.Dense<float, float>(seed: 5, b: 1, sq, sq, hq, hkv, d, dv);
+        foreach (var x in w.Q[0].Concat(w.K[0]).SelectMany(head => head)) Array.Clear(x);
+        foreach (var x in w.V[0].SelectMany(head => head)) Array.Fill(x, -(double)float.Epsilon);
+        var result = Dense<CausalSpec, float, float, float>(w, bshd: true);
+        for (int h = 0; h < hq; h++)
+        for (int i = 0; i < sq; i++)
+        for (int x = 0; x < dv; x++)
+        {
+            float o = (float)result.Output[0][h][i][x];
+            if (i == 0)
+            {
+                Assert.Equal(-float.Epsilon, o);
+            }
+            else if (BitConverter.SingleToInt32Bits(o) != 0)
+            {
+                Assert.Fail($"head {h}, position {i}, column {x}: {o} (bits {BitConverter.SingleToInt32Bits(o):X8}), expected +0");
+            }
+        }
+    }
+
+    /// <summary>
     /// A causal row's bits do not depend on the block it shares or on whether a tile skips it: its tiles start at
     /// key 0 in any block, and a tile computes only the run of rows that sees it, which must leave a row exactly as
     /// computing it against all-hidden keys would. The last 256 positions of a 1030-position sequence, asked for
@@ -81,7 +131,7 @@ public sealed class AttentionDriverTests
             for (int x = 0; x < dv; x++)
             {
                 Assert.True(
-                    whole.Output[0][h][sq - tail + i][x].Equals(alone.Output[0][h][i][x]),
+                    BitConverter.DoubleToInt64Bits(whole.Output[0][h][sq - tail + i][x]) == BitConverter.DoubleToInt64Bits(alone.Output[0][h][i][x]),
                     $"head {h}, position {sq - tail + i}, column {x}: {alone.Output[0][h][i][x]} alone, {whole.Output[0][h][sq - tail + i][x]} in the full call");
             }
 

@@ -176,3 +176,22 @@ internal struct ConstD16Spec : IAttentionSpec
 
     public static float Score(in ScoreInputs inputs, int batch, int head, int row, int position, int key, float dot) => dot * 0.25f;
 }
+
+/// <summary>Causal within chunks of 40 keys, default scale: a fixed mask every thread sees (see <see cref="ConfigSpec"/>).</summary>
+internal struct Chunk40Spec : IAttentionSpec
+{
+    public static bool ScoreIsScale => true;
+
+    public static float Scale(in ScoreInputs inputs) => inputs.DefaultScale;
+
+    public static int ConstHeadDim => 0;
+
+    public static KeyMask Mask => new(causal: true, hasWindow: false, left: 0, right: 0, chunk: 40);
+
+    public static bool HasPredicate => false;
+
+    public static bool Visible(int batch, int head, int position, int key) => true;
+
+    public static float Score(in ScoreInputs inputs, int batch, int head, int row, int position, int key, float dot) =>
+        dot * inputs.DefaultScale;
+}

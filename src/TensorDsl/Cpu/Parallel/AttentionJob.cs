@@ -130,7 +130,7 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
             int from = 0, to = lanes;
             if (!full)
             {
-                if (!SeeingRows(ws, rows, start, last, out int first, out int end))
+                if (!KeyRanges(ws, rows, lanes, start, count, out int first, out int end))
                 {
                     continue;
                 }
@@ -141,6 +141,12 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
                     to = Math.Min(lanes, (end + w - 1) / w * w);
                 }
             }
+
+            // Within those rows, a masked tile (a causal diagonal) also leaves out, per vector of rows, the keys none
+            // of its rows sees: their scores are never computed and their weights are stored as 0 without an exp, and
+            // each group of rows of the value kernel stops at its last visible key. Every weight left out is exactly
+            // 0, so the sums do not change (docs/design.md, "CPU kernel").
+            bool trimmed = !full && !byDot;
 
             if (located == start)
             {
@@ -208,8 +214,15 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
             else
             {
                 ref float keys = ref keysInPlace ? ref Unsafe.As<TKV, float>(ref keySource) : ref keyScratch;
-                TileKernels<TSimd, TV>.Scores(
-                    ref Unsafe.Add(ref ws.QueryT.Start, from), lanes, to - from, depth, ref keys, keyRows, count, ref Unsafe.Add(ref scores, from));
+                if (!trimmed)
+                {
+                    TileKernels<TSimd, TV>.Scores(
+                        ref Unsafe.Add(ref ws.QueryT.Start, from), lanes, to - from, depth, ref keys, keyRows, count, ref Unsafe.Add(ref scores, from));
+                }
+                else
+                {
+                    TrimmedScores(ws, lanes, from, to, depth, ref keys, keyRows, count);
+                }
             }
 
             if (!ScoreAndMask(item, ws, inputs, rows, lanes, start, count, full))
@@ -217,7 +230,7 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
                 continue;
             }
 
-            bool anyZero = Softmax(ws, lanes, from, to, count);
+            bool anyZero = Softmax(ws, lanes, from, to, count, trimmed);
             ResetDiscardedRows(ws, from, Math.Min(to, rows), width);
             if (!valuesInPlace)
             {
@@ -248,9 +261,11 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
             }
             else
             {
+                int run = Math.Min(to, rows) - from;
                 AddValues(
-                    ref Unsafe.Add(ref scores, from), lanes, Math.Min(to, rows) - from, ref valueScratch, valueRows, count,
-                    ref Unsafe.Add(ref output, from * width), width, ref Unsafe.Add(ref carry, from), anyZero);
+                    ref Unsafe.Add(ref scores, from), lanes, run, ref valueScratch, valueRows, count,
+                    ref Unsafe.Add(ref output, from * width), width, ref Unsafe.Add(ref carry, from), anyZero,
+                    trimmed ? ws.KeyFrom.AsSpan(from, run) : default, trimmed ? ws.KeyTo.AsSpan(from, run) : default);
             }
         }
 
@@ -274,7 +289,7 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void AddValues<TE>(
         ref float weights, int lanes, int rows, ref TE values, ReadOnlySpan<int> valueRows, int count,
-        ref float output, int width, ref float carry, bool anyZero)
+        ref float output, int width, ref float carry, bool anyZero, ReadOnlySpan<int> keyFrom = default, ReadOnlySpan<int> keyTo = default)
         where TE : unmanaged
     {
         if (anyZero && !TileKernels<TSimd, TV>.ValuesFinite(ref values, valueRows, count, width))
@@ -283,7 +298,7 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
         }
         else
         {
-            TileKernels<TSimd, TV>.Values(ref weights, lanes, rows, ref values, valueRows, count, ref output, width, ref carry);
+            TileKernels<TSimd, TV>.Values(ref weights, lanes, rows, ref values, valueRows, count, ref output, width, ref carry, keyFrom, keyTo);
         }
     }
 
@@ -458,23 +473,75 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
     }
 
     /// <summary>
-    /// Whether any of the block's rows sees a key of the tile <c>[start, last]</c>, and the run of rows
-    /// <c>[first, end)</c> from the first to the last that does (rows between that do not are computed anyway).
+    /// Each row's keys of the tile <c>[start, start + count)</c>, tile-relative, in <c>KeyFrom</c>/<c>KeyTo</c>
+    /// (padding lanes and rows that see none: empty), and each vector of rows' in <c>VectorKeyFrom</c>/<c>VectorKeyTo</c>.
+    /// Returns whether any row sees a key, and the run of rows <c>[first, end)</c> from the first to the last that does
+    /// (rows between that do not are computed anyway).
     /// </summary>
-    private static bool SeeingRows(Workspace ws, int rows, int start, int last, out int first, out int end)
+    private static bool KeyRanges(Workspace ws, int rows, int lanes, int start, int count, out int first, out int end)
     {
         first = -1;
         end = 0;
-        for (int r = 0; r < rows; r++)
+        for (int r = 0; r < lanes; r++)
         {
-            if (ws.Low[r] <= last && ws.High[r] >= start && ws.High[r] >= ws.Low[r])
+            int from = count, to = 0;
+            if (r < rows && ws.High[r] >= ws.Low[r])
             {
-                if (first < 0) first = r;
-                end = r + 1;
+                long lo = (long)ws.Low[r] - start, hi = (long)ws.High[r] - start + 1;
+                if (lo < count && hi > 0)
+                {
+                    from = (int)Math.Max(lo, 0);
+                    to = (int)Math.Min(hi, count);
+                    if (first < 0) first = r;
+                    end = r + 1;
+                }
             }
+
+            ws.KeyFrom[r] = from;
+            ws.KeyTo[r] = to;
+        }
+
+        int w = TSimd.Count;
+        for (int v = 0; v < lanes / w; v++)
+        {
+            int from = count, to = 0;
+            for (int r = v * w; r < (v + 1) * w; r++)
+            {
+                from = Math.Min(from, ws.KeyFrom[r]);
+                to = Math.Max(to, ws.KeyTo[r]);
+            }
+
+            ws.VectorKeyFrom[v] = from;
+            ws.VectorKeyTo[v] = to;
         }
 
         return first >= 0;
+    }
+
+    /// <summary>
+    /// The scores of a masked tile, eight keys at a time (the register-blocked kernels' step), each over the run of
+    /// row vectors that sees one of them; the scores left out are hidden keys, which the mask then sets to −∞.
+    /// </summary>
+    private static void TrimmedScores(Workspace ws, int lanes, int from, int to, int depth, ref float keys, ReadOnlySpan<int> keyRows, int count)
+    {
+        const int Step = 8;
+        int w = TSimd.Count;
+        for (int j = 0; j < count; j += Step)
+        {
+            int n = Math.Min(Step, count - j);
+            int v0 = from / w, v1 = to / w;
+            while (v0 < v1 && !Sees(ws, v0, j, j + n)) v0++;
+            while (v1 > v0 && !Sees(ws, v1 - 1, j, j + n)) v1--;
+            if (v0 < v1)
+            {
+                TileKernels<TSimd, TV>.Scores(
+                    ref Unsafe.Add(ref ws.QueryT.Start, v0 * w), lanes, (v1 - v0) * w, depth, ref keys, keyRows.Slice(j, n), n,
+                    ref Unsafe.Add(ref ws.Scores.Start, j * lanes + v0 * w));
+            }
+        }
+
+        static bool Sees(Workspace ws, int vector, int first, int end) =>
+            ws.VectorKeyFrom[vector] < end && ws.VectorKeyTo[vector] > first;
     }
 
     /// <summary>
@@ -554,7 +621,7 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
 
         if (TSpec.ScoreIsScale && !TSpec.HasPredicate)
         {
-            MaskRanges(ws, lanes, start, count);
+            MaskRanges(ws, lanes, count);
             return true; // SeeingRows found a row that sees a key of this tile
         }
 
@@ -585,18 +652,18 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
     }
 
     /// <summary>
-    /// Hides, lane-wise, every key outside its row's range: with the bounds made tile-relative and clamped to
-    /// <c>[−1, count]</c> they are exact small floats, so two compares per vector decide each key.
+    /// Hides, lane-wise, every key outside its row's range (<see cref="KeyRanges"/>): tile-relative bounds are exact
+    /// small floats, so two compares per vector decide each key.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MaskRanges(Workspace ws, int lanes, int start, int count)
+    private static void MaskRanges(Workspace ws, int lanes, int count)
     {
         var low = ws.Carry.AsSpan(0, lanes); // scratch until Softmax writes the carries
         var high = ws.Row.AsSpan(0, lanes);
         for (int r = 0; r < lanes; r++)
         {
-            low[r] = Math.Clamp((long)ws.Low[r] - start, -1, count);
-            high[r] = ws.High[r] >= ws.Low[r] ? Math.Clamp((long)ws.High[r] - start, -1, count) : -1;
+            low[r] = ws.KeyFrom[r];
+            high[r] = ws.KeyTo[r] - 1;
         }
 
         var hidden = TSimd.Broadcast(float.NegativeInfinity);
@@ -636,10 +703,11 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
     /// <summary>
     /// The online-softmax update of one tile, lane-wise over rows: new maxima and sums, each row's carry factor
     /// <c>l·c/l'</c>, and the tile's weights <c>e^(s − m')/l'</c> in place of its scores. Returns whether any
-    /// weight is exactly 0.
+    /// weight is exactly 0. When <paramref name="trimmed"/>, a vector of rows computes only the keys its rows see
+    /// (<see cref="KeyRanges"/>) and stores 0 for the rest: the hidden keys' <c>e^(−∞)</c>, without the exp.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool Softmax(Workspace ws, int lanes, int from, int to, int count)
+    private static bool Softmax(Workspace ws, int lanes, int from, int to, int count, bool trimmed)
     {
         int w = TSimd.Count;
         bool anyZero = false;
@@ -647,10 +715,26 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
         var negativeInfinity = TSimd.Broadcast(float.NegativeInfinity);
         for (int r = from; r < to; r += w)
         {
+            int first = trimmed ? ws.VectorKeyFrom[r / w] : 0;
+            int end = trimmed ? ws.VectorKeyTo[r / w] : count;
+            if (first > 0 || end < count)
+            {
+                anyZero = true;
+                for (int t = 0; t < first; t++)
+                {
+                    TSimd.Store(TSimd.Zero, ref Unsafe.Add(ref s, t * lanes + r));
+                }
+
+                for (int t = Math.Max(end, first); t < count; t++)
+                {
+                    TSimd.Store(TSimd.Zero, ref Unsafe.Add(ref s, t * lanes + r));
+                }
+            }
+
             TV oldMax = TSimd.Load(ref ws.Max[r]);
             TV oldSum = TSimd.Load(ref ws.Sum[r]);
-            TV tileMax = TSimd.Load(ref Unsafe.Add(ref s, r));
-            for (int t = 1; t < count; t++)
+            TV tileMax = negativeInfinity;
+            for (int t = first; t < end; t++)
             {
                 tileMax = TSimd.Max(tileMax, TSimd.Load(ref Unsafe.Add(ref s, t * lanes + r)));
             }
@@ -660,7 +744,7 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
             TV correction = VectorMath<TSimd, TV>.Exp(TSimd.Subtract(oldMax, shift));
             TV sum = TSimd.Zero;
             TV least = TSimd.Broadcast(1f); // weights are ≤ 1: whether any is exactly 0, tested once per row vector
-            for (int t = 0; t < count; t++)
+            for (int t = first; t < end; t++)
             {
                 ref float st = ref Unsafe.Add(ref s, t * lanes + r);
                 TV p = VectorMath<TSimd, TV>.Exp(TSimd.Subtract(TSimd.Load(ref st), shift));
@@ -674,7 +758,7 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
             TV kept = TSimd.Multiply(oldSum, correction);
             TV newSum = TSimd.Add(kept, sum);
             TV inverse = TSimd.SelectEqual(newSum, TSimd.Zero, TSimd.Zero, TSimd.Divide(TSimd.Broadcast(1f), newSum));
-            for (int t = 0; t < count; t++)
+            for (int t = first; t < end; t++)
             {
                 ref float st = ref Unsafe.Add(ref s, t * lanes + r);
                 TSimd.Store(TSimd.Multiply(TSimd.Load(ref st), inverse), ref st);

@@ -35,6 +35,12 @@ internal sealed class Workspace
     /// <summary>Per row: query head, row in its sequence, absolute position, first and last visible key.</summary>
     public int[] Head = Array.Empty<int>(), RowIndex = Array.Empty<int>(), Position = Array.Empty<int>(), Low = Array.Empty<int>(), High = Array.Empty<int>();
 
+    /// <summary>
+    /// Per row, then per vector of rows, of the tile being computed: the keys <c>[from, to)</c> it may see, relative to
+    /// the tile (an empty range is <c>[count, 0)</c>, so a vector's range is the minimum and maximum of its rows').
+    /// </summary>
+    public int[] KeyFrom = Array.Empty<int>(), KeyTo = Array.Empty<int>(), VectorKeyFrom = Array.Empty<int>(), VectorKeyTo = Array.Empty<int>();
+
     /// <summary>Per key of a tile: the element offset of its K and V row in the caller's tensors; the same for the next tile.</summary>
     public int[] KeyOffsets = Array.Empty<int>(), ValueOffsets = Array.Empty<int>(), NextKeyOffsets = Array.Empty<int>(), NextValueOffsets = Array.Empty<int>();
 
@@ -76,6 +82,10 @@ internal sealed class Workspace
         Grow(ref Position, rows);
         Grow(ref Low, rows);
         Grow(ref High, rows);
+        Grow(ref KeyFrom, rows);
+        Grow(ref KeyTo, rows);
+        Grow(ref VectorKeyFrom, rows);
+        Grow(ref VectorKeyTo, rows);
         Grow(ref QueryOffsets, rows);
         Grow(ref KeyRows, tileKeys);
         Grow(ref ValueRows, tileKeys);

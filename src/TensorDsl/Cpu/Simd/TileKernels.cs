@@ -536,12 +536,15 @@ internal static class TileKernels<TSimd, TV>
     /// <summary>
     /// <c>o[r · width + c] = o[r · width + c] · carry[r] + Σ_j p[j · pRows + r] · value_j[c]</c> for rows
     /// <c>r &lt; rows</c>, columns <c>c &lt; width</c> (a multiple of the vector width) and keys <c>j &lt; count</c>,
-    /// where value j's <paramref name="width"/> floats start at <c>values[valueOffsets[j]]</c>.
+    /// where value j's <paramref name="width"/> floats start at <c>values[valueOffsets[j]]</c>. With
+    /// <paramref name="keyFrom"/> and <paramref name="keyTo"/> (per row, relative to the first) a group of rows runs
+    /// only over the keys <c>[min from, max to)</c> its rows see: every weight outside a row's range is exactly 0, so
+    /// leaving it out changes nothing but the sign of a zero sum (which the output step makes +0).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Values<TE>(
         ref float p, int pRows, int rows, ref TE values, ReadOnlySpan<int> valueOffsets, int count,
-        ref float o, int width, ref float carry)
+        ref float o, int width, ref float carry, ReadOnlySpan<int> keyFrom = default, ReadOnlySpan<int> keyTo = default)
         where TE : unmanaged
     {
         int w = TSimd.Count;
@@ -551,9 +554,10 @@ internal static class TileKernels<TSimd, TV>
             // 16 vector registers: six rows × two vectors of columns, 12 accumulators + 2 value loads + 1 broadcast.
             for (; r + 6 <= rows; r += 6)
             {
+                KeySpan(keyFrom, keyTo, r, 6, count, out int first, out int end);
                 for (int c = 0; c < width; c += 2 * w)
                 {
-                    Values6x2(ref p, pRows, r, ref values, valueOffsets, count, ref Unsafe.Add(ref o, r * width + c), width, c, ref Unsafe.Add(ref carry, r));
+                    Values6x2(ref p, pRows, r, ref values, valueOffsets, first, end, ref Unsafe.Add(ref o, r * width + c), width, c, ref Unsafe.Add(ref carry, r));
                 }
             }
         }
@@ -570,15 +574,17 @@ internal static class TileKernels<TSimd, TV>
 
             for (; r + 6 <= sixes; r += 6)
             {
+                KeySpan(keyFrom, keyTo, r, 6, count, out int first, out int end);
                 for (int c = 0; c < width; c += 4 * w)
                 {
-                    Values6x4(ref p, pRows, r, ref values, valueOffsets, count, ref Unsafe.Add(ref o, r * width + c), width, c, ref Unsafe.Add(ref carry, r));
+                    Values6x4(ref p, pRows, r, ref values, valueOffsets, first, end, ref Unsafe.Add(ref o, r * width + c), width, c, ref Unsafe.Add(ref carry, r));
                 }
             }
         }
 
         for (; r + 4 <= rows; r += 4)
         {
+            KeySpan(keyFrom, keyTo, r, 4, count, out int first, out int end);
             ref float or = ref Unsafe.Add(ref o, r * width);
             TV c0 = TSimd.Broadcast(Unsafe.Add(ref carry, r));
             TV c1 = TSimd.Broadcast(Unsafe.Add(ref carry, r + 1));
@@ -589,7 +595,7 @@ internal static class TileKernels<TSimd, TV>
             {
                 for (; c + 4 * w <= width; c += 4 * w)
                 {
-                    Values4x4(ref p, pRows, r, ref values, valueOffsets, count, ref Unsafe.Add(ref or, c), width, c, c0, c1, c2, c3);
+                    Values4x4(ref p, pRows, r, ref values, valueOffsets, first, end, ref Unsafe.Add(ref or, c), width, c, c0, c1, c2, c3);
                 }
             }
 
@@ -604,7 +610,7 @@ internal static class TileKernels<TSimd, TV>
                 TV a21 = TSimd.Multiply(TSimd.Load(ref Unsafe.Add(ref oc, 2 * width + w)), c2);
                 TV a30 = TSimd.Multiply(TSimd.Load(ref Unsafe.Add(ref oc, 3 * width)), c3);
                 TV a31 = TSimd.Multiply(TSimd.Load(ref Unsafe.Add(ref oc, 3 * width + w)), c3);
-                for (int j = 0; j < count; j++)
+                for (int j = first; j < end; j++)
                 {
                     ref TE v = ref Unsafe.Add(ref values, valueOffsets[j] + c);
                     TV v0 = LoadAs(ref v);
@@ -638,26 +644,47 @@ internal static class TileKernels<TSimd, TV>
             {
                 for (int x = 0; x < 4; x++)
                 {
-                    ValuesColumn(ref p, pRows, r + x, ref values, valueOffsets, count, ref Unsafe.Add(ref or, x * width + c), c, Unsafe.Add(ref carry, r + x));
+                    ValuesColumn(ref p, pRows, r + x, ref values, valueOffsets, first, end, ref Unsafe.Add(ref or, x * width + c), c, Unsafe.Add(ref carry, r + x));
                 }
             }
         }
 
         for (; r < rows; r++)
         {
+            KeySpan(keyFrom, keyTo, r, 1, count, out int first, out int end);
             ref float or = ref Unsafe.Add(ref o, r * width);
             float rowCarry = Unsafe.Add(ref carry, r);
             for (int c = 0; c < width; c += w)
             {
-                ValuesColumn(ref p, pRows, r, ref values, valueOffsets, count, ref Unsafe.Add(ref or, c), c, rowCarry);
+                ValuesColumn(ref p, pRows, r, ref values, valueOffsets, first, end, ref Unsafe.Add(ref or, c), c, rowCarry);
             }
+        }
+    }
+
+    /// <summary>The keys <c>[first, end)</c> any of rows <c>[r, r + n)</c> sees: all <paramref name="count"/> without ranges.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void KeySpan(ReadOnlySpan<int> keyFrom, ReadOnlySpan<int> keyTo, int r, int n, int count, out int first, out int end)
+    {
+        if (keyFrom.IsEmpty)
+        {
+            first = 0;
+            end = count;
+            return;
+        }
+
+        first = count;
+        end = 0;
+        for (int x = r; x < r + n; x++)
+        {
+            first = Math.Min(first, keyFrom[x]);
+            end = Math.Max(end, keyTo[x]);
         }
     }
 
     /// <summary>Four rows × four vectors of columns of <see cref="Values"/>: sixteen accumulators.</summary>
     [MethodImpl(MicroKernel)]
     private static void Values4x4<TE>(
-        ref float p, int pRows, int r, ref TE values, ReadOnlySpan<int> valueOffsets, int count,
+        ref float p, int pRows, int r, ref TE values, ReadOnlySpan<int> valueOffsets, int first, int end,
         ref float o, int width, int column, TV c0, TV c1, TV c2, TV c3)
         where TE : unmanaged
     {
@@ -673,7 +700,7 @@ internal static class TileKernels<TSimd, TV>
         TV a22 = TSimd.Multiply(TSimd.Load(ref Unsafe.Add(ref o2, 2 * w)), c2), a23 = TSimd.Multiply(TSimd.Load(ref Unsafe.Add(ref o2, 3 * w)), c2);
         TV a30 = TSimd.Multiply(TSimd.Load(ref o3), c3), a31 = TSimd.Multiply(TSimd.Load(ref Unsafe.Add(ref o3, w)), c3);
         TV a32 = TSimd.Multiply(TSimd.Load(ref Unsafe.Add(ref o3, 2 * w)), c3), a33 = TSimd.Multiply(TSimd.Load(ref Unsafe.Add(ref o3, 3 * w)), c3);
-        for (int j = 0; j < count; j++)
+        for (int j = first; j < end; j++)
         {
             ref TE v = ref Unsafe.Add(ref values, valueOffsets[j] + column);
             TV v0 = LoadAs(ref v);
@@ -715,7 +742,7 @@ internal static class TileKernels<TSimd, TV>
     /// </summary>
     [MethodImpl(MicroKernel)]
     private static void Values6x2<TE>(
-        ref float p, int pRows, int r, ref TE values, ReadOnlySpan<int> valueOffsets, int count,
+        ref float p, int pRows, int r, ref TE values, ReadOnlySpan<int> valueOffsets, int first, int end,
         ref float o, int width, int column, ref float carry)
         where TE : unmanaged
     {
@@ -737,8 +764,8 @@ internal static class TileKernels<TSimd, TV>
         TV a40 = TSimd.Multiply(TSimd.Load(ref o4), c), a41 = TSimd.Multiply(TSimd.Load(ref Unsafe.Add(ref o4, w)), c);
         c = TSimd.Broadcast(Unsafe.Add(ref carry, 5));
         TV a50 = TSimd.Multiply(TSimd.Load(ref o5), c), a51 = TSimd.Multiply(TSimd.Load(ref Unsafe.Add(ref o5, w)), c);
-        ref float pj = ref Unsafe.Add(ref p, r);
-        for (int j = 0; j < count; j++)
+        ref float pj = ref Unsafe.Add(ref p, first * pRows + r);
+        for (int j = first; j < end; j++)
         {
             ref TE v = ref Unsafe.Add(ref values, valueOffsets[j] + column);
             TV v0 = LoadAs(ref v);
@@ -784,7 +811,7 @@ internal static class TileKernels<TSimd, TV>
     /// </summary>
     [MethodImpl(MicroKernel)]
     private static void Values6x4<TE>(
-        ref float p, int pRows, int r, ref TE values, ReadOnlySpan<int> valueOffsets, int count,
+        ref float p, int pRows, int r, ref TE values, ReadOnlySpan<int> valueOffsets, int first, int end,
         ref float o, int width, int column, ref float carry)
         where TE : unmanaged
     {
@@ -824,8 +851,8 @@ internal static class TileKernels<TSimd, TV>
         TV a51 = TSimd.Multiply(TSimd.Load(ref Unsafe.Add(ref o5, 1 * w)), c);
         TV a52 = TSimd.Multiply(TSimd.Load(ref Unsafe.Add(ref o5, 2 * w)), c);
         TV a53 = TSimd.Multiply(TSimd.Load(ref Unsafe.Add(ref o5, 3 * w)), c);
-        ref float pj = ref Unsafe.Add(ref p, r);
-        for (int j = 0; j < count; j++)
+        ref float pj = ref Unsafe.Add(ref p, first * pRows + r);
+        for (int j = first; j < end; j++)
         {
             ref TE v = ref Unsafe.Add(ref values, valueOffsets[j] + column);
             TV v0 = LoadAs(ref v);
@@ -894,11 +921,11 @@ internal static class TileKernels<TSimd, TV>
     /// <summary>One row, one vector of columns of <see cref="Values"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ValuesColumn<TE>(
-        ref float p, int pRows, int r, ref TE values, ReadOnlySpan<int> valueOffsets, int count, ref float o, int column, float carry)
+        ref float p, int pRows, int r, ref TE values, ReadOnlySpan<int> valueOffsets, int first, int end, ref float o, int column, float carry)
         where TE : unmanaged
     {
         TV acc = TSimd.Multiply(TSimd.Load(ref o), TSimd.Broadcast(carry));
-        for (int j = 0; j < count; j++)
+        for (int j = first; j < end; j++)
         {
             acc = TSimd.MultiplyAdd(TSimd.Broadcast(Unsafe.Add(ref p, j * pRows + r)), LoadAs(ref Unsafe.Add(ref values, valueOffsets[j] + column)), acc);
         }

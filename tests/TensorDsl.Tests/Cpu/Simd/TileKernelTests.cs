@@ -275,6 +275,65 @@ public sealed class TileKernelTests
     }
 
     /// <summary>
+    /// Per-row key ranges (a masked tile's trimming): each group of rows runs only over the keys its rows see, the
+    /// weights outside a row's range being 0. The result must equal the untrimmed kernel's bit for bit (the start
+    /// output has no −0, which is the one value a weight-0 term can change), and a range must really be honoured:
+    /// a key outside every row's range holds a huge value that would show in any row that added it.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(AllWidths))]
+    public void Values_over_per_row_key_ranges_equal_the_untrimmed_kernel(string width) => Widths.Run(width, new ValuesKeyRanges());
+
+    private readonly struct ValuesKeyRanges : IWidthTest
+    {
+        public void Run<TSimd, TV>()
+            where TSimd : struct, ISimd<TV>
+            where TV : struct
+        {
+            int w = TSimd.Count;
+            foreach (int rows in ValueRowCounts)
+            foreach (int widthVectors in new[] { 1, 2, 4 })
+            foreach (bool window in new[] { false, true })
+            {
+                int width = widthVectors * w, count = 19;
+                string at = $"w={w} rows={rows} width={width} window={window}";
+                var random = new Random(rows * 13 + widthVectors * 5 + (window ? 1 : 0));
+                var t = ValuesTile.Make(random, rows, width, count, zeroWeights: false);
+                var from = new int[rows];
+                var to = new int[rows];
+                for (int r = 0; r < rows; r++)
+                {
+                    // A causal diagonal (row r sees keys up to r + 2), or a sliding window of 6 keys; every third row
+                    // from the fourth sees nothing.
+                    to[r] = Math.Min(count - 1, r + 3);
+                    from[r] = window ? Math.Max(0, to[r] - 6) : 0;
+                    if (r % 3 == 0 && r > 0) (from[r], to[r]) = (count, 0);
+                    for (int j = 0; j < count; j++)
+                    {
+                        if (j < from[r] || j >= to[r]) t.P[j * t.PRows + r] = 0f;
+                    }
+                }
+
+                // No row sees the last key: with weight 0 everywhere, a kernel that ran over it adds 0 · 1e30 = 0,
+                // so poison it with a value that shows: NaN (0 · NaN = NaN).
+                t.Values.AsSpan(t.Offsets[count - 1], width).Fill(float.NaN);
+                var full = t.Output();
+                var trimmed = t.Output();
+                TileKernels<TSimd, TV>.Values(ref t.P[0], t.PRows, rows, ref t.Values[0], t.Offsets, count - 1, ref full[0], width, ref t.Carry[0]);
+                TileKernels<TSimd, TV>.Values(
+                    ref t.P[0], t.PRows, rows, ref t.Values[0], t.Offsets, count, ref trimmed[0], width, ref t.Carry[0], from, to);
+                for (int i = 0; i < full.Length; i++)
+                {
+                    if (BitConverter.SingleToInt32Bits(full[i]) != BitConverter.SingleToInt32Bits(trimmed[i]))
+                    {
+                        Assert.Fail($"{at}: o[{i}] untrimmed {F(full[i])} vs over key ranges {F(trimmed[i])}");
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
     /// A key of weight exactly 0 whose value row holds ±∞ or NaN must leave a row finite (0·∞ = NaN never reaches it);
     /// a positive weight on the same row carries the ∞ / NaN through (docs/semantics.md, §10).
     /// </summary>
