@@ -49,12 +49,17 @@ internal sealed record CaseResult(
     public double? VsOrt => Ours is null || Ort is null ? null : Ort.MedianMs / Ours.MedianMs;
 }
 
-/// <summary>Runs one case: prepare, run and check each side once, then time it; never throws.</summary>
+/// <summary>
+/// Runs one case: prepare, run and check each side once (ours, ONNX Runtime, other peers), then time the sides that
+/// passed in turns (<see cref="Timing.MeasureInterleaved"/>); never throws.
+/// </summary>
 internal static class CaseRunner
 {
     public static CaseResult Run(BenchCase benchCase, BenchOptions options, IReadOnlyList<IPeer> peers)
     {
         var peerResults = new List<PeerResult>();
+        var peerCalls = new List<(IPeer Peer, IPeerCall Call, double? Error, double First)>();
+        var sides = new List<(string Label, Action Call, double First)>();
         string name = benchCase.Name;
         Console.WriteLine($"{name}: {benchCase.Description}");
         Timing? ours = null, ort = null;
@@ -86,9 +91,7 @@ internal static class CaseRunner
                     }
                 }
 
-                stage = "timing our kernel";
-                ours = Timing.Measure(benchCase.RunOurs, options.Policy, first);
-                Console.WriteLine($"    ours: {ours.MedianMs:F3} ms median of {ours.Reps} (min {ours.MinMs:F3}, max {ours.MaxMs:F3})");
+                sides.Add(("ours", benchCase.RunOurs, first));
             }
 
             if (ortNote is null)
@@ -108,9 +111,7 @@ internal static class CaseRunner
                 }
                 else
                 {
-                    stage = "timing ONNX Runtime";
-                    ort = Timing.Measure(benchCase.RunOrt, options.Policy, first);
-                    Console.WriteLine($"    ORT:  {ort.MedianMs:F3} ms median of {ort.Reps} (min {ort.MinMs:F3}, max {ort.MaxMs:F3}) — {benchCase.OrtPlan}");
+                    sides.Add(("ORT", benchCase.RunOrt, first));
                 }
             }
             else
@@ -121,11 +122,35 @@ internal static class CaseRunner
             foreach (var peer in peers)
             {
                 stage = $"running {peer.Name}";
-                var result = RunPeer(peer, benchCase, options, oursNote is null ? benchCase.OursOutput() : null);
-                peerResults.Add(result);
-                if (result.Note is { } note && result.Timing is null)
+                var (call, failure, peerError, first) = PreparePeer(peer, benchCase, options, oursNote is null ? benchCase.OursOutput() : null);
+                if (call is null)
                 {
-                    error = error is null ? note : error + "; " + note;
+                    peerResults.Add(failure!);
+                    error = error is null ? failure!.Note : error + "; " + failure!.Note;
+                    continue;
+                }
+
+                peerCalls.Add((peer, call, peerError, first));
+                sides.Add((peer.Name, call.Run, first));
+            }
+
+            if (sides.Count > 0)
+            {
+                stage = "timing";
+                var timings = Timing.MeasureInterleaved(sides.ConvertAll(side => side.Call), options.Policy, sides.ConvertAll(side => side.First));
+                for (int i = 0; i < sides.Count; i++)
+                {
+                    var t = timings[i];
+                    string label = sides[i].Label;
+                    if (label == "ours") ours = t;
+                    else if (label == "ORT") ort = t;
+                    string plan = label == "ORT" ? $" — {benchCase.OrtPlan}" : label == "ours" ? "" : $" — {peerCalls.Find(c => c.Peer.Name == label).Call.Plan}";
+                    Console.WriteLine($"    {label}: {t.MedianMs:F3} ms median of {t.Reps} (min {t.MinMs:F3}, max {t.MaxMs:F3}){plan}");
+                }
+
+                foreach (var (peer, call, peerError, _) in peerCalls)
+                {
+                    peerResults.Add(new PeerResult(peer.Name, call.Plan, timings[sides.FindIndex(side => side.Label == peer.Name)], peerError, null));
                 }
             }
         }
@@ -137,6 +162,7 @@ internal static class CaseRunner
         }
         finally
         {
+            foreach (var (_, call, _, _) in peerCalls) call.Dispose();
             benchCase.Release();
             GC.Collect();
             GC.WaitForPendingFinalizers();
@@ -148,10 +174,11 @@ internal static class CaseRunner
     }
 
     /// <summary>
-    /// Binds, runs and checks a peer against our output, then times it; a failure or mismatch is returned as the
-    /// result's note (with no timing), never thrown.
+    /// Binds, runs and checks a peer against our output: its call to time, or a failure or mismatch as a result
+    /// with no timing (never thrown).
     /// </summary>
-    private static PeerResult RunPeer(IPeer peer, BenchCase benchCase, BenchOptions options, float[]? oursOutput)
+    private static (IPeerCall? Call, PeerResult? Failure, double? Error, double First) PreparePeer(
+        IPeer peer, BenchCase benchCase, BenchOptions options, float[]? oursOutput)
     {
         string name = benchCase.Name, stage = "binding";
         IPeerCall? call = null;
@@ -169,24 +196,21 @@ internal static class CaseRunner
                 {
                     string mismatch = $"{peer.Name}'s output differs from ours: max abs error {error:E2} > {call.Tolerance:E0}; {peer.Name} not timed";
                     Console.WriteLine($"{name}: ERROR {mismatch}");
-                    return new PeerResult(peer.Name, call.Plan, null, error, mismatch);
+                    var failed = new PeerResult(peer.Name, call.Plan, null, error, mismatch);
+                    call.Dispose();
+                    return (null, failed, error, 0);
                 }
             }
 
-            stage = "timing";
-            var timing = Timing.Measure(call.Run, options.Policy, first);
-            Console.WriteLine($"    {peer.Name}: {timing.MedianMs:F3} ms median of {timing.Reps} (min {timing.MinMs:F3}, max {timing.MaxMs:F3}) — {call.Plan}");
-            return new PeerResult(peer.Name, call.Plan, timing, error, null);
+            return (call, null, error, first);
         }
         catch (Exception exception)
         {
             string failure = $"{peer.Name} {stage} failed: {exception.GetType().Name}: {exception.Message}";
             Console.WriteLine($"{name}: ERROR {failure}");
-            return new PeerResult(peer.Name, call?.Plan, null, null, failure);
-        }
-        finally
-        {
+            string? plan = call?.Plan;
             call?.Dispose();
+            return (null, new PeerResult(peer.Name, plan, null, null, failure), null, 0);
         }
     }
 }

@@ -26,34 +26,87 @@ internal sealed record Timing(double MedianMs, double MinMs, double MaxMs, int R
     /// Times <paramref name="call"/> under <paramref name="policy"/>. <paramref name="warmedSeconds"/> is how long the
     /// caller already spent calling it (the checked first call), counted towards the warm-up.
     /// </summary>
-    public static Timing Measure(Action call, TimingPolicy policy, double warmedSeconds)
+    public static Timing Measure(Action call, TimingPolicy policy, double warmedSeconds) =>
+        MeasureInterleaved([call], policy, [warmedSeconds])[0];
+
+    /// <summary>How long one side runs before the next takes over (<see cref="MeasureInterleaved"/>).</summary>
+    public const double SliceSeconds = 0.25;
+
+    /// <summary>
+    /// Times several sides of one case (ours, ONNX Runtime, other peers) in turns of <see cref="SliceSeconds"/>
+    /// each, until every side has what <paramref name="policy"/> asks of one side alone. This machine's load moves
+    /// over seconds (a case's median moved by 25 % between two back-to-back runs while ONNX Runtime's did not),
+    /// so timing one side after the other compared two different machines; in turns, every side sees the same load.
+    /// The first call of each turn is not timed: it absorbs what the previous side left behind (ONNX Runtime's
+    /// worker threads spin for a while after a call; the caches hold the other side's data).
+    /// </summary>
+    public static Timing[] MeasureInterleaved(IReadOnlyList<Action> calls, TimingPolicy policy, IReadOnlyList<double> warmedSeconds)
     {
-        var warmup = Stopwatch.StartNew();
-        while (warmedSeconds + warmup.Elapsed.TotalSeconds < policy.WarmupSeconds)
+        int n = calls.Count;
+        for (int i = 0; i < n; i++)
         {
-            call();
+            var warmup = Stopwatch.StartNew();
+            while (warmedSeconds[i] + warmup.Elapsed.TotalSeconds < policy.WarmupSeconds)
+            {
+                calls[i]();
+            }
         }
 
-        var samples = new List<double>();
-        var total = Stopwatch.StartNew();
+        var samples = new List<double>[n];
+        var spent = new double[n];
+        for (int i = 0; i < n; i++) samples[i] = new List<double>();
+        double slice = Math.Min(SliceSeconds, policy.MinSeconds / 4);
         while (true)
         {
-            long start = Stopwatch.GetTimestamp();
-            call();
-            samples.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            bool all = true;
+            for (int i = 0; i < n; i++)
+            {
+                if (Done(i))
+                {
+                    continue;
+                }
 
-            double elapsed = total.Elapsed.TotalSeconds;
-            bool enough = samples.Count >= policy.MinReps && elapsed >= policy.MinSeconds;
-            if (enough || samples.Count >= policy.MaxReps || elapsed >= policy.MaxSeconds)
+                all = false;
+                if (n > 1)
+                {
+                    calls[i](); // untimed: the turn's first call
+                }
+
+                var turn = Stopwatch.StartNew();
+                do
+                {
+                    long start = Stopwatch.GetTimestamp();
+                    calls[i]();
+                    double ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                    samples[i].Add(ms);
+                    spent[i] += ms / 1e3;
+                }
+                while (!Done(i) && turn.Elapsed.TotalSeconds < slice);
+            }
+
+            if (all)
             {
                 break;
             }
         }
 
-        samples.Sort();
-        int n = samples.Count;
-        double median = n % 2 == 1 ? samples[n / 2] : (samples[n / 2 - 1] + samples[n / 2]) / 2;
-        return new Timing(median, samples[0], samples[n - 1], n);
+        var timings = new Timing[n];
+        for (int i = 0; i < n; i++)
+        {
+            var sorted = samples[i];
+            sorted.Sort();
+            int count = sorted.Count;
+            double median = count % 2 == 1 ? sorted[count / 2] : (sorted[count / 2 - 1] + sorted[count / 2]) / 2;
+            timings[i] = new Timing(median, sorted[0], sorted[count - 1], count);
+        }
+
+        return timings;
+
+        bool Done(int i)
+        {
+            int reps = samples[i].Count;
+            return (reps >= policy.MinReps && spent[i] >= policy.MinSeconds) || reps >= policy.MaxReps || (reps > 0 && spent[i] >= policy.MaxSeconds);
+        }
     }
 
     /// <summary>Runs <paramref name="call"/> once and returns its wall time in seconds.</summary>
