@@ -188,28 +188,17 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
                 }
             }
 
-            ref float qRows = ref ws.QueryRows.Start;
             ref float scores = ref ws.Scores.Start;
-            if (byDot && kvHeads == 1)
+            // An fp16 tile read in place is checked for ±∞ and NaN first: a finite one (every tile of a sane cache) is
+            // widened by the loads' finite form, half the operations (docs/design.md, "Where K/V are read").
+            bool finiteKeys = typeof(TKV) == typeof(Half) && byDot && TileFinite(item, k, ws.KeyOffsets, count, depth);
+            if (finiteKeys)
             {
-                TileKernels<TSimd, TV>.ScoresByDot(ref qRows, rows, lanes, lanes, depth, ref keySource, keyRows, count, ref scores);
+                ScoresInPlace(item, ws, ref Unsafe.As<TKV, FiniteHalf>(ref keySource), keyRows, count, nextCount, lanes, rows, depth);
             }
             else if (byDot)
             {
-                // A bundle: each KV head's group of rows against its own keys, side by side in the lanes.
-                for (int h = 0; h < kvHeads; h++)
-                {
-                    BundleGroup(item, h, out int lo, out int groupRows);
-                    Prefetch(call.K, ws.NextKeyOffsets.AsSpan(h * TileKeys, nextCount), depth);
-                    TileKernels<TSimd, TV>.ScoresByDot(
-                        ref Unsafe.Add(ref qRows, lo * depth), groupRows, lanes, groupRows, depth, ref keySource,
-                        keyRows.Slice(h * TileKeys, count), count, ref Unsafe.Add(ref scores, lo));
-                }
-
-                for (int t = 0; t < count; t++)
-                {
-                    ws.Scores.AsSpan(t * lanes + rows, lanes - rows).Clear();
-                }
+                ScoresInPlace(item, ws, ref keySource, keyRows, count, nextCount, lanes, rows, depth);
             }
             else
             {
@@ -244,20 +233,13 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
 
             ref float output = ref ws.Output.Start;
             ref float carry = ref ws.Carry.Start;
-            if (valuesInPlace && kvHeads == 1)
+            if (valuesInPlace && typeof(TKV) == typeof(Half) && TileFinite(item, v, ws.ValueOffsets, count, valueDim))
             {
-                AddValues(ref scores, lanes, rows, ref valueSource, valueRows, count, ref output, width, ref carry, anyZero);
+                ValuesInPlace(item, ws, ref Unsafe.As<TKV, FiniteHalf>(ref valueSource), valueRows, count, nextCount, lanes, rows, width, anyZero);
             }
             else if (valuesInPlace)
             {
-                for (int h = 0; h < kvHeads; h++)
-                {
-                    BundleGroup(item, h, out int lo, out int groupRows);
-                    Prefetch(call.V, ws.NextValueOffsets.AsSpan(h * TileKeys, nextCount), valueDim);
-                    AddValues(
-                        ref Unsafe.Add(ref scores, lo), lanes, groupRows, ref valueSource, valueRows.Slice(h * TileKeys, count), count,
-                        ref Unsafe.Add(ref output, lo * width), width, ref Unsafe.Add(ref carry, lo), anyZero);
-                }
+                ValuesInPlace(item, ws, ref valueSource, valueRows, count, nextCount, lanes, rows, width, anyZero);
             }
             else
             {
@@ -311,6 +293,76 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
         {
             TileKernels<TSimd, TV>.Values(ref weights, lanes, rows, ref values, valueRows, count, ref output, width, ref carry, keyFrom, keyTo);
         }
+    }
+
+    /// <summary>
+    /// The scores of a few-row block (a decode) by dot products against K rows read in place: one KV head's group, or
+    /// a bundle's groups side by side in the lanes, each against its own head's keys.
+    /// </summary>
+    private void ScoresInPlace<TE>(
+        in WorkItem item, Workspace ws, ref TE keys, ReadOnlySpan<int> keyRows, int count, int nextCount, int lanes, int rows, int depth)
+        where TE : unmanaged
+    {
+        ref float qRows = ref ws.QueryRows.Start;
+        ref float scores = ref ws.Scores.Start;
+        if (item.KvHeads == 1)
+        {
+            TileKernels<TSimd, TV>.ScoresByDot(ref qRows, rows, lanes, lanes, depth, ref keys, keyRows, count, ref scores);
+            return;
+        }
+
+        for (int h = 0; h < item.KvHeads; h++)
+        {
+            BundleGroup(item, h, out int lo, out int groupRows);
+            Prefetch(Call.K, ws.NextKeyOffsets.AsSpan(h * TileKeys, nextCount), depth);
+            TileKernels<TSimd, TV>.ScoresByDot(
+                ref Unsafe.Add(ref qRows, lo * depth), groupRows, lanes, groupRows, depth, ref keys,
+                keyRows.Slice(h * TileKeys, count), count, ref Unsafe.Add(ref scores, lo));
+        }
+
+        for (int t = 0; t < count; t++)
+        {
+            ws.Scores.AsSpan(t * lanes + rows, lanes - rows).Clear();
+        }
+    }
+
+    /// <summary>The weighted value rows of a few-row block, V rows read in place; a bundle's groups each from its own head's rows.</summary>
+    private void ValuesInPlace<TE>(
+        in WorkItem item, Workspace ws, ref TE values, ReadOnlySpan<int> valueRows, int count, int nextCount, int lanes, int rows, int width, bool anyZero)
+        where TE : unmanaged
+    {
+        ref float scores = ref ws.Scores.Start;
+        ref float output = ref ws.Output.Start;
+        ref float carry = ref ws.Carry.Start;
+        if (item.KvHeads == 1)
+        {
+            AddValues(ref scores, lanes, rows, ref values, valueRows, count, ref output, width, ref carry, anyZero);
+            return;
+        }
+
+        for (int h = 0; h < item.KvHeads; h++)
+        {
+            BundleGroup(item, h, out int lo, out int groupRows);
+            Prefetch(Call.V, ws.NextValueOffsets.AsSpan(h * TileKeys, nextCount), Call.ValueDim);
+            AddValues(
+                ref Unsafe.Add(ref scores, lo), lanes, groupRows, ref values, valueRows.Slice(h * TileKeys, count), count,
+                ref Unsafe.Add(ref output, lo * width), width, ref Unsafe.Add(ref carry, lo), anyZero);
+        }
+    }
+
+    /// <summary>Whether this tile's fp16 K or V rows (every KV head of the item) hold no ±∞ or NaN.</summary>
+    private static bool TileFinite(in WorkItem item, ReadOnlySpan<TKV> data, int[] offsets, int count, int elements)
+    {
+        var halves = MemoryMarshal.Cast<TKV, ushort>(data);
+        for (int h = 0; h < item.KvHeads; h++)
+        {
+            if (!FiniteHalf.AllFinite(halves, offsets.AsSpan(h * TileKeys, count), elements))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Each row's head, row, position and visible key range, clipped to the item's keys; the block's bounds.</summary>

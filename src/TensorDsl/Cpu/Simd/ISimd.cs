@@ -89,6 +89,12 @@ internal interface ISimd<TV>
     /// </summary>
     static abstract TV LoadHalf(ref ushort source);
 
+    /// <summary>
+    /// <see cref="LoadHalf"/> for values known to be finite (<see cref="FiniteHalf"/>): the same bits for every finite
+    /// half, without the steps that force ±∞ and NaN's exponent (4 operations of 8; docs/design.md, "Where K/V are read").
+    /// </summary>
+    static abstract TV LoadFiniteHalf(ref ushort source);
+
     /// <summary><see cref="Count"/> bfloat16 values (raw bits) widened exactly to floats: the bits become the upper half.</summary>
     static abstract TV LoadBFloat16(ref ushort source);
 }

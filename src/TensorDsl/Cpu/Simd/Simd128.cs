@@ -73,13 +73,22 @@ internal readonly struct Simd128 : ISimd<Vector128<float>>
         // the value, subnormals included, signed by the multiply. A half exponent of all ones (±∞, NaN) becomes
         // exponent 0xFF with the payload kept. 8 operations; the former form (separate sign, an unsigned compare
         // that AVX2 emulates with max + compare-equal, a blend) took 11 (docs/benchmarks.md, "Decode").
-        Vector128<int> x = Vector128.WidenLower(Vector64.LoadUnsafe(ref Unsafe.As<ushort, short>(ref source)).ToVector128Unsafe()) << 13;
-        x &= Vector128.Create(unchecked((int)0x8FFFE000));
+        Vector128<int> x = ShiftedHalf(ref source);
         Vector128<float> value = x.AsSingle() * Vector128.Create(5.192296858534828e33f); // 2^112
         Vector128<int> exponent = Vector128.Create(0x0F800000);
         Vector128<int> special = Vector128.Equals(x & exponent, exponent) & Vector128.Create(0x7F800000);
         return (value.AsInt32() | special).AsSingle();
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> LoadFiniteHalf(ref ushort source) =>
+        ShiftedHalf(ref source).AsSingle() * Vector128.Create(5.192296858534828e33f); // 2^112
+
+    /// <summary>The halves sign-extended, shifted by 13 and masked: <see cref="LoadHalf"/>'s first three steps.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<int> ShiftedHalf(ref ushort source) =>
+        (Vector128.WidenLower(Vector64.LoadUnsafe(ref Unsafe.As<ushort, short>(ref source)).ToVector128Unsafe()) << 13)
+        & Vector128.Create(unchecked((int)0x8FFFE000));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> LoadBFloat16(ref ushort source) =>

@@ -73,13 +73,22 @@ internal readonly struct Simd256 : ISimd<Vector256<float>>
         // the value, subnormals included, signed by the multiply. A half exponent of all ones (±∞, NaN) becomes
         // exponent 0xFF with the payload kept. 8 operations; the former form (separate sign, an unsigned compare
         // that AVX2 emulates with max + compare-equal, a blend) took 11 (docs/benchmarks.md, "Decode").
-        Vector256<int> x = Vector256.WidenLower(Vector128.LoadUnsafe(ref Unsafe.As<ushort, short>(ref source)).ToVector256Unsafe()) << 13;
-        x &= Vector256.Create(unchecked((int)0x8FFFE000));
+        Vector256<int> x = ShiftedHalf(ref source);
         Vector256<float> value = x.AsSingle() * Vector256.Create(5.192296858534828e33f); // 2^112
         Vector256<int> exponent = Vector256.Create(0x0F800000);
         Vector256<int> special = Vector256.Equals(x & exponent, exponent) & Vector256.Create(0x7F800000);
         return (value.AsInt32() | special).AsSingle();
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> LoadFiniteHalf(ref ushort source) =>
+        ShiftedHalf(ref source).AsSingle() * Vector256.Create(5.192296858534828e33f); // 2^112
+
+    /// <summary>The halves sign-extended, shifted by 13 and masked: <see cref="LoadHalf"/>'s first three steps.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> ShiftedHalf(ref ushort source) =>
+        (Vector256.WidenLower(Vector128.LoadUnsafe(ref Unsafe.As<ushort, short>(ref source)).ToVector256Unsafe()) << 13)
+        & Vector256.Create(unchecked((int)0x8FFFE000));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> LoadBFloat16(ref ushort source) =>

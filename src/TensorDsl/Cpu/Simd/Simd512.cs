@@ -76,13 +76,22 @@ internal readonly struct Simd512 : ISimd<Vector512<float>>
         // the value, subnormals included, signed by the multiply. A half exponent of all ones (±∞, NaN) becomes
         // exponent 0xFF with the payload kept. 8 operations; the former form (separate sign, an unsigned compare
         // that AVX2 emulates with max + compare-equal, a blend) took 11 (docs/benchmarks.md, "Decode").
-        Vector512<int> x = Vector512.WidenLower(Vector256.LoadUnsafe(ref Unsafe.As<ushort, short>(ref source)).ToVector512Unsafe()) << 13;
-        x &= Vector512.Create(unchecked((int)0x8FFFE000));
+        Vector512<int> x = ShiftedHalf(ref source);
         Vector512<float> value = x.AsSingle() * Vector512.Create(5.192296858534828e33f); // 2^112
         Vector512<int> exponent = Vector512.Create(0x0F800000);
         Vector512<int> special = Vector512.Equals(x & exponent, exponent) & Vector512.Create(0x7F800000);
         return (value.AsInt32() | special).AsSingle();
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> LoadFiniteHalf(ref ushort source) =>
+        ShiftedHalf(ref source).AsSingle() * Vector512.Create(5.192296858534828e33f); // 2^112
+
+    /// <summary>The halves sign-extended, shifted by 13 and masked: <see cref="LoadHalf"/>'s first three steps.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<int> ShiftedHalf(ref ushort source) =>
+        (Vector512.WidenLower(Vector256.LoadUnsafe(ref Unsafe.As<ushort, short>(ref source)).ToVector512Unsafe()) << 13)
+        & Vector512.Create(unchecked((int)0x8FFFE000));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> LoadBFloat16(ref ushort source) =>

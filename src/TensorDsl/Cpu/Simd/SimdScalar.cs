@@ -64,6 +64,9 @@ internal readonly struct SimdScalar : ISimd<float>
     public static float LoadHalf(ref ushort source) => (float)BitConverter.UInt16BitsToHalf(source);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float LoadFiniteHalf(ref ushort source) => (float)BitConverter.UInt16BitsToHalf(source);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float LoadBFloat16(ref ushort source) => BitConverter.Int32BitsToSingle(source << 16);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -22,13 +22,14 @@ internal static class TileKernels<TSimd, TV>
     /// </summary>
     private const MethodImplOptions MicroKernel = MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization;
 
-    /// <summary>One vector of a stored float, Half or BFloat16 row, widened in registers.</summary>
+    /// <summary>One vector of a stored float, Half (or <see cref="FiniteHalf"/>) or BFloat16 row, widened in registers.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV LoadAs<TE>(ref TE source)
         where TE : unmanaged
     {
         if (typeof(TE) == typeof(float)) return TSimd.Load(ref Unsafe.As<TE, float>(ref source));
         if (typeof(TE) == typeof(Half)) return TSimd.LoadHalf(ref Unsafe.As<TE, ushort>(ref source));
+        if (typeof(TE) == typeof(FiniteHalf)) return TSimd.LoadFiniteHalf(ref Unsafe.As<TE, ushort>(ref source));
         return TSimd.LoadBFloat16(ref Unsafe.As<TE, ushort>(ref source));
     }
 
@@ -38,7 +39,7 @@ internal static class TileKernels<TSimd, TV>
         where TE : unmanaged
     {
         if (typeof(TE) == typeof(float)) return Unsafe.As<TE, float>(ref source);
-        if (typeof(TE) == typeof(Half)) return (float)Unsafe.As<TE, Half>(ref source);
+        if (typeof(TE) == typeof(Half) || typeof(TE) == typeof(FiniteHalf)) return (float)Unsafe.As<TE, Half>(ref source);
         return BitConverter.Int32BitsToSingle(Unsafe.As<TE, ushort>(ref source) << 16);
     }
 

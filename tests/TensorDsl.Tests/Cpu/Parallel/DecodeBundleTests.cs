@@ -66,6 +66,57 @@ public sealed class DecodeBundleTests
         else Check<float>(d);
     }
 
+    /// <summary>
+    /// A decode over an fp16 cache widens each tile's K/V rows by the loads' finite form only when the tile holds no
+    /// ±∞ or NaN (FiniteHalf). Poison one V element (+∞) of KV head 1 and one K element (NaN) of KV head 2, in
+    /// different tiles: head 1's rows must carry +∞ in that column alone, head 2's rows must be NaN, and heads 0 and 3 —
+    /// whose tiles then take the full load — must equal a clean run bit for bit (so both forms give the same bits).
+    /// A finite form used on a poisoned tile would turn +∞ into 131,072 and NaN into a finite number.
+    /// </summary>
+    [Fact]
+    public void Non_finite_half_rows_reach_exactly_their_rows_and_other_heads_keep_their_bits()
+    {
+        const int d = 128, sk = 300;
+        var clean = Workload.Random<float, Half>(seed: 21, [1], [sk], Hq, Hkv, d, d);
+        var poisoned = Workload.Random<float, Half>(seed: 21, [1], [sk], Hq, Hkv, d, d);
+        poisoned.V[0][1][100][5] = double.PositiveInfinity;
+        poisoned.K[0][2][201][7] = double.NaN;
+        int savedThreads = AttentionOptions.ThreadCount;
+        try
+        {
+            AttentionOptions.ThreadCount = 1;
+            var expected = Varlen<CausalSpec, float, Half, float>(clean, KvKind.Tokens);
+            var actual = Varlen<CausalSpec, float, Half, float>(poisoned, KvKind.Tokens);
+            for (int h = 0; h < Hq; h++)
+            {
+                for (int x = 0; x < d; x++)
+                {
+                    float o = actual.Raw[h * d + x];
+                    switch (h / G)
+                    {
+                        case 1:
+                            Assert.True(x == 5 ? float.IsPositiveInfinity(o) : float.IsFinite(o), $"head {h}, column {x}: {o}");
+                            break;
+                        case 2:
+                            Assert.True(float.IsNaN(o), $"head {h}, column {x}: {o}, expected NaN (a NaN key element)");
+                            break;
+                        default:
+                            Assert.True(
+                                BitConverter.SingleToInt32Bits(expected.Raw[h * d + x]) == BitConverter.SingleToInt32Bits(o),
+                                $"head {h}, column {x}: {o}, clean run {expected.Raw[h * d + x]}");
+                            break;
+                    }
+                }
+
+                Assert.True(h / G == 2 ? float.IsNaN(actual.Lse[h]) : float.IsFinite(actual.Lse[h]), $"LSE of head {h}: {actual.Lse[h]}");
+            }
+        }
+        finally
+        {
+            AttentionOptions.ThreadCount = savedThreads;
+        }
+    }
+
     private static void Check<TKV>(int d)
         where TKV : unmanaged
     {

@@ -43,4 +43,76 @@ public sealed class HalfWideningTests
             }
         }
     }
+
+    /// <summary><see cref="ISimd{TV}.LoadFiniteHalf"/> gives exactly <see cref="ISimd{TV}.LoadHalf"/>'s bits for every finite half.</summary>
+    [Theory]
+    [MemberData(nameof(AllWidths))]
+    public void The_finite_form_equals_the_full_load_on_every_finite_half(string width) => Widths.Run(width, new Finite());
+
+    private readonly struct Finite : IWidthTest
+    {
+        public void Run<TSimd, TV>()
+            where TSimd : struct, ISimd<TV>
+            where TV : struct
+        {
+            int w = TSimd.Count;
+            var source = new ushort[65536 + w];
+            for (int i = 0; i < 65536; i++) source[i] = (ushort)i;
+            var full = new float[w];
+            var finite = new float[w];
+            for (int start = 0; start < 65536; start += w)
+            {
+                TSimd.Store(TSimd.LoadHalf(ref source[start]), ref full[0]);
+                TSimd.Store(TSimd.LoadFiniteHalf(ref source[start]), ref finite[0]);
+                for (int lane = 0; lane < w && start + lane < 65536; lane++)
+                {
+                    int bits = start + lane;
+                    if ((bits & 0x7C00) == 0x7C00) continue; // ±∞ and NaN: the finite form is never used on them
+                    if (BitConverter.SingleToInt32Bits(full[lane]) != BitConverter.SingleToInt32Bits(finite[lane]))
+                    {
+                        Assert.Fail($"w={w}: half 0x{bits:X4}: finite form {finite[lane]}, full load {full[lane]}");
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="FiniteHalf.AllFinite"/> finds a single ±∞ or NaN (either sign) anywhere in any row — in a vector's
+    /// lanes or a row's tail — and passes the largest finite halves, for row lengths on and off every vector width.
+    /// </summary>
+    [Fact]
+    public void The_tile_check_finds_every_infinity_and_NaN_and_passes_finite_rows()
+    {
+        ushort[] specials = [0x7C00, 0xFC00, 0x7C01, 0xFE00, 0x7FFF, 0xFFFF];
+        ushort[] largest = [0x7BFF, 0xFBFF, 0x0001, 0x8000];
+        foreach (int elements in new[] { 1, 7, 8, 15, 16, 17, 31, 32, 33, 64, 128, 130 })
+        {
+            const int rows = 3;
+            int stride = elements + 5;
+            var data = new ushort[rows * stride];
+            var random = new Random(elements);
+            for (int i = 0; i < data.Length; i++) data[i] = (ushort)(random.Next(0, 0x7C00) | (random.Next(2) << 15));
+            int[] offsets = [2 * stride, 0, stride + 3];
+            foreach (ushort big in largest)
+            {
+                data[offsets[2] + elements - 1] = big;
+                Assert.True(FiniteHalf.AllFinite(data, offsets, elements), $"{elements} elements: 0x{big:X4} is finite");
+            }
+
+            foreach (int row in new[] { 0, 1, 2 })
+            foreach (int at in new[] { 0, elements / 2, elements - 1 })
+            foreach (ushort special in specials)
+            {
+                var poisoned = (ushort[])data.Clone();
+                poisoned[offsets[row] + at] = special;
+                Assert.False(FiniteHalf.AllFinite(poisoned, offsets, elements), $"{elements} elements: 0x{special:X4} at row {row}, element {at}");
+            }
+
+            // Outside the rows named, a special is none of the check's business.
+            var outside = (ushort[])data.Clone();
+            outside[stride - 1] = 0x7C00;
+            Assert.True(FiniteHalf.AllFinite(outside, offsets, elements), $"{elements} elements: a special outside the rows");
+        }
+    }
 }
