@@ -19,80 +19,69 @@ internal readonly struct FiniteHalf
     /// <summary>
     /// Whether the <paramref name="elements"/>-long rows of <paramref name="data"/> at <paramref name="offsets"/> hold
     /// only finite halves. One pass of a max over the magnitudes' bits (3 operations per vector of 16 or 32 halves, at
-    /// the widest hardware width), against the 4 per vector of 8 or 16 floats that the loads save.
+    /// the widest hardware width), against the 4 per vector of 8 or 16 floats that the loads save. Rows that follow
+    /// each other in memory (a dense cache's keys of one head, a page's) are scanned as one run.
     /// </summary>
     public static bool AllFinite(ReadOnlySpan<ushort> data, ReadOnlySpan<int> offsets, int elements)
     {
-        // Each row slice is bounds-checked once; the vectors within it are read unchecked.
-        ushort most = 0;
-        if (Vector512.IsHardwareAccelerated && elements >= Vector512<ushort>.Count)
+        for (int i = 0; i < offsets.Length; i++)
         {
-            var acc = Vector512<ushort>.Zero;
-            foreach (int offset in offsets)
+            int first = offsets[i], length = elements;
+            while (i + 1 < offsets.Length && offsets[i + 1] == first + length)
             {
-                ref ushort row = ref MemoryMarshal.GetReference(data.Slice(offset, elements));
-                int x = 0;
-                for (; x + Vector512<ushort>.Count <= elements; x += Vector512<ushort>.Count)
-                {
-                    acc = Vector512.Max(acc, Vector512.LoadUnsafe(ref row, (nuint)x) & Vector512.Create((ushort)0x7FFF));
-                }
-
-                most = Tail(ref row, x, elements, most);
+                length += elements;
+                i++;
             }
 
-            return most < Special && !Vector512.GreaterThanOrEqualAny(acc, Vector512.Create(Special));
-        }
-
-        if (Vector256.IsHardwareAccelerated && elements >= Vector256<ushort>.Count)
-        {
-            var acc = Vector256<ushort>.Zero;
-            foreach (int offset in offsets)
+            if (MaxMagnitude(data.Slice(first, length)) >= Special)
             {
-                ref ushort row = ref MemoryMarshal.GetReference(data.Slice(offset, elements));
-                int x = 0;
-                for (; x + Vector256<ushort>.Count <= elements; x += Vector256<ushort>.Count)
-                {
-                    acc = Vector256.Max(acc, Vector256.LoadUnsafe(ref row, (nuint)x) & Vector256.Create((ushort)0x7FFF));
-                }
-
-                most = Tail(ref row, x, elements, most);
+                return false;
             }
-
-            return most < Special && !Vector256.GreaterThanOrEqualAny(acc, Vector256.Create(Special));
         }
 
-        if (Vector128.IsHardwareAccelerated && elements >= Vector128<ushort>.Count)
-        {
-            var acc = Vector128<ushort>.Zero;
-            foreach (int offset in offsets)
-            {
-                ref ushort row = ref MemoryMarshal.GetReference(data.Slice(offset, elements));
-                int x = 0;
-                for (; x + Vector128<ushort>.Count <= elements; x += Vector128<ushort>.Count)
-                {
-                    acc = Vector128.Max(acc, Vector128.LoadUnsafe(ref row, (nuint)x) & Vector128.Create((ushort)0x7FFF));
-                }
-
-                most = Tail(ref row, x, elements, most);
-            }
-
-            return most < Special && !Vector128.GreaterThanOrEqualAny(acc, Vector128.Create(Special));
-        }
-
-        foreach (int offset in offsets)
-        {
-            most = Tail(ref MemoryMarshal.GetReference(data.Slice(offset, elements)), 0, elements, most);
-        }
-
-        return most < Special;
+        return true;
     }
 
-    /// <summary>The largest magnitude bits of elements <c>[from, elements)</c> of a row, and <paramref name="most"/>.</summary>
-    private static ushort Tail(ref ushort row, int from, int elements, ushort most)
+    /// <summary>The largest <c>bits &amp; 0x7FFF</c> of a run, at the widest hardware vector width.</summary>
+    private static ushort MaxMagnitude(ReadOnlySpan<ushort> run)
     {
-        for (int x = from; x < elements; x++)
+        ref ushort start = ref MemoryMarshal.GetReference(run);
+        int x = 0;
+        ushort most = 0;
+        if (Vector512.IsHardwareAccelerated && run.Length >= Vector512<ushort>.Count)
         {
-            most = Math.Max(most, (ushort)(System.Runtime.CompilerServices.Unsafe.Add(ref row, x) & 0x7FFF));
+            var acc = Vector512<ushort>.Zero;
+            for (; x + Vector512<ushort>.Count <= run.Length; x += Vector512<ushort>.Count)
+            {
+                acc = Vector512.Max(acc, Vector512.LoadUnsafe(ref start, (nuint)x) & Vector512.Create((ushort)0x7FFF));
+            }
+
+            most = Vector512.GreaterThanOrEqualAny(acc, Vector512.Create(Special)) ? Special : (ushort)0;
+        }
+        else if (Vector256.IsHardwareAccelerated && run.Length >= Vector256<ushort>.Count)
+        {
+            var acc = Vector256<ushort>.Zero;
+            for (; x + Vector256<ushort>.Count <= run.Length; x += Vector256<ushort>.Count)
+            {
+                acc = Vector256.Max(acc, Vector256.LoadUnsafe(ref start, (nuint)x) & Vector256.Create((ushort)0x7FFF));
+            }
+
+            most = Vector256.GreaterThanOrEqualAny(acc, Vector256.Create(Special)) ? Special : (ushort)0;
+        }
+        else if (Vector128.IsHardwareAccelerated && run.Length >= Vector128<ushort>.Count)
+        {
+            var acc = Vector128<ushort>.Zero;
+            for (; x + Vector128<ushort>.Count <= run.Length; x += Vector128<ushort>.Count)
+            {
+                acc = Vector128.Max(acc, Vector128.LoadUnsafe(ref start, (nuint)x) & Vector128.Create((ushort)0x7FFF));
+            }
+
+            most = Vector128.GreaterThanOrEqualAny(acc, Vector128.Create(Special)) ? Special : (ushort)0;
+        }
+
+        for (; x < run.Length; x++)
+        {
+            most = Math.Max(most, (ushort)(System.Runtime.CompilerServices.Unsafe.Add(ref start, x) & 0x7FFF));
         }
 
         return most;

@@ -87,13 +87,14 @@ public sealed class HalfWideningTests
         ushort[] specials = [0x7C00, 0xFC00, 0x7C01, 0xFE00, 0x7FFF, 0xFFFF];
         ushort[] largest = [0x7BFF, 0xFBFF, 0x0001, 0x8000];
         foreach (int elements in new[] { 1, 7, 8, 15, 16, 17, 31, 32, 33, 64, 128, 130 })
+        foreach (bool backToBack in new[] { false, true }) // rows apart, or one run (a dense cache's keys)
         {
             const int rows = 3;
             int stride = elements + 5;
             var data = new ushort[rows * stride];
             var random = new Random(elements);
             for (int i = 0; i < data.Length; i++) data[i] = (ushort)(random.Next(0, 0x7C00) | (random.Next(2) << 15));
-            int[] offsets = [2 * stride, 0, stride + 3];
+            int[] offsets = backToBack ? [0, elements, 2 * elements] : [2 * stride, 0, stride + 3];
             foreach (ushort big in largest)
             {
                 data[offsets[2] + elements - 1] = big;
@@ -111,7 +112,7 @@ public sealed class HalfWideningTests
 
             // Outside the rows named, a special is none of the check's business.
             var outside = (ushort[])data.Clone();
-            outside[stride - 1] = 0x7C00;
+            outside[backToBack ? 3 * elements : stride - 1] = 0x7C00;
             Assert.True(FiniteHalf.AllFinite(outside, offsets, elements), $"{elements} elements: a special outside the rows");
         }
     }
