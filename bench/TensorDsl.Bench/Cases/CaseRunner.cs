@@ -58,8 +58,10 @@ internal static class CaseRunner
     public static CaseResult Run(BenchCase benchCase, BenchOptions options, IReadOnlyList<IPeer> peers)
     {
         var peerResults = new List<PeerResult>();
-        var peerCalls = new List<(IPeer Peer, IPeerCall Call, double? Error, double First)>();
-        var sides = new List<(string Label, Action Call, double First)>();
+        var peerCalls = new List<IPeerCall>();
+        // Each side timed: its label, the plan printed after its timing, the call, its checked first call's seconds,
+        // and where its timing goes.
+        var sides = new List<(string Label, string Plan, Action Call, double First, Action<Timing> Record)>();
         string name = benchCase.Name;
         Console.WriteLine($"{name}: {benchCase.Description}");
         Timing? ours = null, ort = null;
@@ -91,7 +93,7 @@ internal static class CaseRunner
                     }
                 }
 
-                sides.Add(("ours", benchCase.RunOurs, first));
+                sides.Add(("ours", "", benchCase.RunOurs, first, timing => ours = timing));
             }
 
             if (ortNote is null)
@@ -111,7 +113,7 @@ internal static class CaseRunner
                 }
                 else
                 {
-                    sides.Add(("ORT", benchCase.RunOrt, first));
+                    sides.Add(("ORT", $" — {benchCase.OrtPlan}", benchCase.RunOrt, first, timing => ort = timing));
                 }
             }
             else
@@ -130,8 +132,9 @@ internal static class CaseRunner
                     continue;
                 }
 
-                peerCalls.Add((peer, call, peerError, first));
-                sides.Add((peer.Name, call.Run, first));
+                peerCalls.Add(call);
+                sides.Add((peer.Name, $" — {call.Plan}", call.Run, first,
+                    timing => peerResults.Add(new PeerResult(peer.Name, call.Plan, timing, peerError, null))));
             }
 
             if (sides.Count > 0)
@@ -140,17 +143,10 @@ internal static class CaseRunner
                 var timings = Timing.MeasureInterleaved(sides.ConvertAll(side => side.Call), options.Policy, sides.ConvertAll(side => side.First));
                 for (int i = 0; i < sides.Count; i++)
                 {
+                    var (label, plan, _, _, record) = sides[i];
                     var t = timings[i];
-                    string label = sides[i].Label;
-                    if (label == "ours") ours = t;
-                    else if (label == "ORT") ort = t;
-                    string plan = label == "ORT" ? $" — {benchCase.OrtPlan}" : label == "ours" ? "" : $" — {peerCalls.Find(c => c.Peer.Name == label).Call.Plan}";
+                    record(t);
                     Console.WriteLine($"    {label}: {t.MedianMs:F3} ms median of {t.Reps} (min {t.MinMs:F3}, max {t.MaxMs:F3}){plan}");
-                }
-
-                foreach (var (peer, call, peerError, _) in peerCalls)
-                {
-                    peerResults.Add(new PeerResult(peer.Name, call.Plan, timings[sides.FindIndex(side => side.Label == peer.Name)], peerError, null));
                 }
             }
         }
@@ -162,7 +158,7 @@ internal static class CaseRunner
         }
         finally
         {
-            foreach (var (_, call, _, _) in peerCalls) call.Dispose();
+            foreach (var call in peerCalls) call.Dispose();
             benchCase.Release();
             GC.Collect();
             GC.WaitForPendingFinalizers();

@@ -14,6 +14,14 @@ public sealed class HalfWideningTests
 {
     public static TheoryData<string> AllWidths => Widths.All;
 
+    /// <summary>Every fp16 bit pattern in order, then <paramref name="w"/> zeros so the last vector load stays inside.</summary>
+    private static ushort[] AllHalves(int w)
+    {
+        var source = new ushort[65536 + w];
+        for (int i = 0; i < 65536; i++) source[i] = (ushort)i;
+        return source;
+    }
+
     [Theory]
     [MemberData(nameof(AllWidths))]
     public void Every_half_widens_to_the_bits_of_the_float_conversion(string width) => Widths.Run(width, new Every());
@@ -25,8 +33,7 @@ public sealed class HalfWideningTests
             where TV : struct
         {
             int w = TSimd.Count;
-            var source = new ushort[65536 + w];
-            for (int i = 0; i < 65536; i++) source[i] = (ushort)i;
+            var source = AllHalves(w);
             var widened = new float[w];
             for (int start = 0; start < 65536; start += w)
             {
@@ -56,8 +63,7 @@ public sealed class HalfWideningTests
             where TV : struct
         {
             int w = TSimd.Count;
-            var source = new ushort[65536 + w];
-            for (int i = 0; i < 65536; i++) source[i] = (ushort)i;
+            var source = AllHalves(w);
             var full = new float[w];
             var finite = new float[w];
             for (int start = 0; start < 65536; start += w)
