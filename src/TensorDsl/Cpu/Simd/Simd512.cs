@@ -107,13 +107,33 @@ internal readonly struct Simd512 : ISimd<Vector512<float>>
     }
 
     /// <summary>
-    /// Four <see cref="Sum"/>s: folding to 256 bits and transposing (<see cref="Simd256.StoreSums4"/>) showed no gain
-    /// on a decode tile here (290 against 280 ns, within that measurement's ±5 %), where on the 256-bit path the
-    /// transpose saves 9–11 % (305–310 against 335–345 ns).
+    /// Four <see cref="Sum"/>s, with AVX-512 as one reduction tree: 512 → 256 bits for two vectors per shuffle pair,
+    /// 256 → 128 for all four at once, then the four-lane sum in every 128-bit block together, 13 instructions where
+    /// four <see cref="Sum"/>s take ~32. Each step adds the lanes <see cref="Sum"/> adds, in its order (lane i + lane
+    /// i + 8, then i + 4, then Vector128.Sum's <c>(l₀ + l₁) + (l₂ + l₃)</c>), so a row's sum has the same bits whichever
+    /// of the two reduced it (LaneSumTests). D1h −4 to −5 %, D1 −1 % (docs/benchmarks.md, "Fourth round"). An earlier
+    /// fold to 256 bits followed by <see cref="Simd256.StoreSums4"/>'s transpose showed no gain and changed the order.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreSums4(Vector512<float> a0, Vector512<float> a1, Vector512<float> a2, Vector512<float> a3, ref float destination)
     {
+        if (Avx512F.IsSupported)
+        {
+            // [a0 lo256 | a1 lo256] + [a0 hi256 | a1 hi256]: each 256-bit half is one vector folded to 8 lanes.
+            var t01 = Avx512F.Shuffle4x128(a0, a1, 0x44) + Avx512F.Shuffle4x128(a0, a1, 0xEE);
+            var t23 = Avx512F.Shuffle4x128(a2, a3, 0x44) + Avx512F.Shuffle4x128(a2, a3, 0xEE);
+
+            // Block k of u: vector k folded to 4 lanes (its 8-lane fold's low 128 bits + high 128 bits).
+            var u = Avx512F.Shuffle4x128(t01, t23, 0x88) + Avx512F.Shuffle4x128(t01, t23, 0xDD);
+
+            // In every block: (l0 + l1, ., l2 + l3, .), then lane 0 = (l0 + l1) + (l2 + l3).
+            var pairs = u + Avx512F.Permute4x32(u, 0b10_11_00_01);
+            var sums = pairs + Avx512F.Permute4x32(pairs, 0b01_00_11_10);
+            Avx512F.PermuteVar16x32(sums, Vector512.Create(0, 4, 8, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+                .GetLower().GetLower().StoreUnsafe(ref destination);
+            return;
+        }
+
         destination = Sum(a0);
         System.Runtime.CompilerServices.Unsafe.Add(ref destination, 1) = Sum(a1);
         System.Runtime.CompilerServices.Unsafe.Add(ref destination, 2) = Sum(a2);
