@@ -97,6 +97,7 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
         // Few rows (a decode's group): dot products along d beat a mostly-padding vector of rows.
         bool byDot = TSimd.Count >= 8 && item.RowCount * item.Group <= TSimd.Count / 2; // by shape, not head range
         PackQueries(item, ws, lanes, byDot, TSpec.ScoreIsScale ? TSpec.Scale(inputs) : 1f);
+        bool scaledQueries = typeof(TKV) == typeof(Half) && byDot && ScaleQueries(ws, item.Rows * Call.HeadDim);
 
         ws.Max.AsSpan(0, lanes).Fill(float.NegativeInfinity);
         ws.Sum.AsSpan(0, lanes).Clear();
@@ -190,9 +191,14 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
 
             ref float scores = ref ws.Scores.Start;
             // An fp16 tile read in place is checked for ±∞ and NaN first: a finite one (every tile of a sane cache) is
-            // widened by the loads' finite form, half the operations (docs/design.md, "Where K/V are read").
+            // widened by the loads' scaled form against q rows times 2^112 (3 operations of 8), or by the finite form
+            // when the scaled q would overflow (4 of 8); the same bits either way (docs/design.md, "Where K/V are read").
             bool finiteKeys = typeof(TKV) == typeof(Half) && byDot && TileFinite(item, k, ws.KeyOffsets, count, depth);
-            if (finiteKeys)
+            if (finiteKeys && scaledQueries)
+            {
+                ScoresInPlace(item, ws, ref Unsafe.As<TKV, ScaledHalf>(ref keySource), keyRows, count, nextCount, lanes, rows, depth, scaledQueries: true);
+            }
+            else if (finiteKeys)
             {
                 ScoresInPlace(item, ws, ref Unsafe.As<TKV, FiniteHalf>(ref keySource), keyRows, count, nextCount, lanes, rows, depth);
             }
@@ -235,7 +241,10 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
             ref float carry = ref ws.Carry.Start;
             if (valuesInPlace && typeof(TKV) == typeof(Half) && TileFinite(item, v, ws.ValueOffsets, count, valueDim))
             {
-                ValuesInPlace(item, ws, ref Unsafe.As<TKV, FiniteHalf>(ref valueSource), valueRows, count, nextCount, lanes, rows, width, anyZero);
+                // The weights (each ≤ 1, so never overflowing) take the 2^112 that the finite tile's loads leave out.
+                var weights = ws.Scores.AsSpan(0, count * lanes);
+                System.Numerics.Tensors.TensorPrimitives.Multiply(weights, FiniteHalf.Rebias, weights);
+                ValuesInPlace(item, ws, ref Unsafe.As<TKV, ScaledHalf>(ref valueSource), valueRows, count, nextCount, lanes, rows, width, anyZero);
             }
             else if (valuesInPlace)
             {
@@ -300,10 +309,10 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
     /// a bundle's groups side by side in the lanes, each against its own head's keys.
     /// </summary>
     private void ScoresInPlace<TE>(
-        in WorkItem item, Workspace ws, ref TE keys, ReadOnlySpan<int> keyRows, int count, int nextCount, int lanes, int rows, int depth)
+        in WorkItem item, Workspace ws, ref TE keys, ReadOnlySpan<int> keyRows, int count, int nextCount, int lanes, int rows, int depth, bool scaledQueries = false)
         where TE : unmanaged
     {
-        ref float qRows = ref ws.QueryRows.Start;
+        ref float qRows = ref scaledQueries ? ref ws.ScaledQueryRows.Start : ref ws.QueryRows.Start;
         ref float scores = ref ws.Scores.Start;
         if (item.KvHeads == 1)
         {
@@ -348,6 +357,23 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
                 ref Unsafe.Add(ref scores, lo), lanes, groupRows, ref values, valueRows.Slice(h * TileKeys, count), count,
                 ref Unsafe.Add(ref output, lo * width), width, ref Unsafe.Add(ref carry, lo), anyZero);
         }
+    }
+
+    /// <summary>
+    /// The block's q rows times 2^112 into <c>ScaledQueryRows</c>, for K tiles read as <see cref="ScaledHalf"/>; false
+    /// when a scaled row would overflow (|q · scale| ≥ 2^16) or q holds NaN, and those tiles take the finite form instead.
+    /// The same bits either way: each product q · k is the same real number.
+    /// </summary>
+    private static bool ScaleQueries(Workspace ws, int elements)
+    {
+        if (elements == 0)
+        {
+            return false;
+        }
+
+        var scaled = ws.ScaledQueryRows.AsSpan(0, elements);
+        System.Numerics.Tensors.TensorPrimitives.Multiply(ws.QueryRows.AsSpan(0, elements), FiniteHalf.Rebias, scaled);
+        return float.IsFinite(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(scaled));
     }
 
     /// <summary>Whether this tile's fp16 K or V rows (every KV head of the item) hold no ±∞ or NaN.</summary>

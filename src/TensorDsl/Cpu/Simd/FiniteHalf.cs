@@ -5,6 +5,20 @@ using System.Runtime.Intrinsics;
 namespace TensorDsl.Cpu.Simd;
 
 /// <summary>
+/// An fp16 element of a finite tile (<see cref="FiniteHalf.AllFinite"/>) read as its value times 2^-112: the finite
+/// form without its rebiasing multiply (<see cref="ISimd{TV}.LoadScaledHalf"/>, 3 operations). The other operand of
+/// every product it enters is scaled by <see cref="FiniteHalf.Rebias"/> instead — a decode's q rows, once per block,
+/// or a tile's weights — so each product, and so every sum, is the same real number and gets the same bits
+/// (docs/design.md, "Where K/V are read"). Never stored: a Half span is reinterpreted as this type for one tile.
+/// </summary>
+[StructLayout(LayoutKind.Sequential, Size = 2)]
+internal readonly struct ScaledHalf
+{
+    /// <summary>2^-112, exactly: <see cref="ISimd{TV}.LoadScaledHalf"/> = <c>(float)half · Unbias</c>.</summary>
+    public const float Unbias = 1.925929944387236e-34f;
+}
+
+/// <summary>
 /// An fp16 element of K/V rows the driver has checked hold no ±∞ or NaN (<see cref="AllFinite"/>): the tile kernels,
 /// generic over the element type, then widen it with <see cref="ISimd{TV}.LoadFiniteHalf"/>, which gives the same
 /// bits as <see cref="ISimd{TV}.LoadHalf"/> for every finite half in half the operations. Never stored: a Half span is
@@ -13,6 +27,12 @@ namespace TensorDsl.Cpu.Simd;
 [StructLayout(LayoutKind.Sequential, Size = 2)]
 internal readonly struct FiniteHalf
 {
+    /// <summary>
+    /// 2^112, exactly: a half's bits shifted into a float's place read as its value times 2^-112 (the exponent biases
+    /// are 15 and 127), and this multiply rebiases them, subnormal halves included.
+    /// </summary>
+    public const float Rebias = 5.192296858534828e33f;
+
     /// <summary>Bits of a half with the sign cleared at or above this are ±∞ (exactly) or NaN.</summary>
     private const ushort Special = 0x7C00;
 

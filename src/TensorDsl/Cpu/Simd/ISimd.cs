@@ -95,6 +95,12 @@ internal interface ISimd<TV>
     /// </summary>
     static abstract TV LoadFiniteHalf(ref ushort source);
 
+    /// <summary>
+    /// <see cref="LoadFiniteHalf"/> without its rebiasing multiply: finite halves as their values times 2^-112, exactly
+    /// (<see cref="ScaledHalf"/>; 3 operations).
+    /// </summary>
+    static abstract TV LoadScaledHalf(ref ushort source);
+
     /// <summary><see cref="Count"/> bfloat16 values (raw bits) widened exactly to floats: the bits become the upper half.</summary>
     static abstract TV LoadBFloat16(ref ushort source);
 }

@@ -74,7 +74,7 @@ internal readonly struct Simd128 : ISimd<Vector128<float>>
         // exponent 0xFF with the payload kept. 8 operations; the former form (separate sign, an unsigned compare
         // that AVX2 emulates with max + compare-equal, a blend) took 11 (docs/benchmarks.md, "Decode").
         Vector128<int> x = ShiftedHalf(ref source);
-        Vector128<float> value = x.AsSingle() * Vector128.Create(5.192296858534828e33f); // 2^112
+        Vector128<float> value = x.AsSingle() * Vector128.Create(FiniteHalf.Rebias);
         Vector128<int> exponent = Vector128.Create(0x0F800000);
         Vector128<int> special = Vector128.Equals(x & exponent, exponent) & Vector128.Create(0x7F800000);
         return (value.AsInt32() | special).AsSingle();
@@ -82,7 +82,10 @@ internal readonly struct Simd128 : ISimd<Vector128<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> LoadFiniteHalf(ref ushort source) =>
-        ShiftedHalf(ref source).AsSingle() * Vector128.Create(5.192296858534828e33f); // 2^112
+        ShiftedHalf(ref source).AsSingle() * Vector128.Create(FiniteHalf.Rebias);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> LoadScaledHalf(ref ushort source) => ShiftedHalf(ref source).AsSingle();
 
     /// <summary>The halves sign-extended, shifted by 13 and masked: <see cref="LoadHalf"/>'s first three steps.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -77,7 +77,7 @@ internal readonly struct Simd512 : ISimd<Vector512<float>>
         // exponent 0xFF with the payload kept. 8 operations; the former form (separate sign, an unsigned compare
         // that AVX2 emulates with max + compare-equal, a blend) took 11 (docs/benchmarks.md, "Decode").
         Vector512<int> x = ShiftedHalf(ref source);
-        Vector512<float> value = x.AsSingle() * Vector512.Create(5.192296858534828e33f); // 2^112
+        Vector512<float> value = x.AsSingle() * Vector512.Create(FiniteHalf.Rebias);
         Vector512<int> exponent = Vector512.Create(0x0F800000);
         Vector512<int> special = Vector512.Equals(x & exponent, exponent) & Vector512.Create(0x7F800000);
         return (value.AsInt32() | special).AsSingle();
@@ -85,7 +85,10 @@ internal readonly struct Simd512 : ISimd<Vector512<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> LoadFiniteHalf(ref ushort source) =>
-        ShiftedHalf(ref source).AsSingle() * Vector512.Create(5.192296858534828e33f); // 2^112
+        ShiftedHalf(ref source).AsSingle() * Vector512.Create(FiniteHalf.Rebias);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> LoadScaledHalf(ref ushort source) => ShiftedHalf(ref source).AsSingle();
 
     /// <summary>The halves sign-extended, shifted by 13 and masked: <see cref="LoadHalf"/>'s first three steps.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -67,6 +67,9 @@ internal readonly struct SimdScalar : ISimd<float>
     public static float LoadFiniteHalf(ref ushort source) => (float)BitConverter.UInt16BitsToHalf(source);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float LoadScaledHalf(ref ushort source) => (float)BitConverter.UInt16BitsToHalf(source) * ScaledHalf.Unbias;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float LoadBFloat16(ref ushort source) => BitConverter.Int32BitsToSingle(source << 16);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

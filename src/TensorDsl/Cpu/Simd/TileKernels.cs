@@ -22,7 +22,7 @@ internal static class TileKernels<TSimd, TV>
     /// </summary>
     private const MethodImplOptions MicroKernel = MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization;
 
-    /// <summary>One vector of a stored float, Half (or <see cref="FiniteHalf"/>) or BFloat16 row, widened in registers.</summary>
+    /// <summary>One vector of a stored float, Half (or <see cref="FiniteHalf"/>, <see cref="ScaledHalf"/>) or BFloat16 row, widened in registers.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV LoadAs<TE>(ref TE source)
         where TE : unmanaged
@@ -30,6 +30,7 @@ internal static class TileKernels<TSimd, TV>
         if (typeof(TE) == typeof(float)) return TSimd.Load(ref Unsafe.As<TE, float>(ref source));
         if (typeof(TE) == typeof(Half)) return TSimd.LoadHalf(ref Unsafe.As<TE, ushort>(ref source));
         if (typeof(TE) == typeof(FiniteHalf)) return TSimd.LoadFiniteHalf(ref Unsafe.As<TE, ushort>(ref source));
+        if (typeof(TE) == typeof(ScaledHalf)) return TSimd.LoadScaledHalf(ref Unsafe.As<TE, ushort>(ref source));
         return TSimd.LoadBFloat16(ref Unsafe.As<TE, ushort>(ref source));
     }
 
@@ -40,6 +41,7 @@ internal static class TileKernels<TSimd, TV>
     {
         if (typeof(TE) == typeof(float)) return Unsafe.As<TE, float>(ref source);
         if (typeof(TE) == typeof(Half) || typeof(TE) == typeof(FiniteHalf)) return (float)Unsafe.As<TE, Half>(ref source);
+        if (typeof(TE) == typeof(ScaledHalf)) return (float)Unsafe.As<TE, Half>(ref source) * ScaledHalf.Unbias;
         return BitConverter.Int32BitsToSingle(Unsafe.As<TE, ushort>(ref source) << 16);
     }
 

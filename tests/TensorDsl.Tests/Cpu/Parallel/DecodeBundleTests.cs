@@ -117,6 +117,48 @@ public sealed class DecodeBundleTests
         }
     }
 
+    /// <summary>
+    /// A decode over an fp16 cache reads finite K tiles in the scaled form against q rows times 2^112, unless a scaled
+    /// q row would overflow (|q · scale| ≥ 2^16), when the block takes the finite form (docs/design.md, "Where K/V are
+    /// read"). Give query head 5 (KV head 1) such a row: the whole-call bundle holds it and takes the finite form, a
+    /// slice of heads 0–3 does not and takes the scaled form, and heads 0–3 must have the same bits in both. Head 5's
+    /// outputs must be finite: without the fallback its scores would be ∞ − ∞ = NaN.
+    /// </summary>
+    [Fact]
+    public void Queries_too_large_for_the_scaled_form_take_the_finite_form_with_the_same_bits()
+    {
+        const int d = 128, sk = 300;
+        var w = Workload.Random<float, Half>(seed: 23, [1], [sk], Hq, Hkv, d, d);
+        for (int x = 0; x < d; x++) w.Q[0][5][0][x] *= 4e6; // |q · 128^-0.5| up to ~3.5e5, past 2^16
+        int savedThreads = AttentionOptions.ThreadCount;
+        try
+        {
+            AttentionOptions.ThreadCount = 1;
+            var whole = Varlen<CausalSpec, float, Half, float>(w, KvKind.Tokens);
+            var slice = Varlen<CausalSpec, float, Half, float>(w, KvKind.Tokens, heads: new HeadRange(0, G));
+            for (int h = 0; h < Hq; h++)
+            {
+                for (int x = 0; x < d; x++)
+                {
+                    float o = whole.Raw[h * d + x];
+                    Assert.True(float.IsFinite(o), $"head {h}, column {x}: {o}");
+                    if (h < G)
+                    {
+                        Assert.True(
+                            BitConverter.SingleToInt32Bits(slice.Raw[h * d + x]) == BitConverter.SingleToInt32Bits(o),
+                            $"head {h}, column {x}: {o} in the whole call (finite form), {slice.Raw[h * d + x]} in the slice (scaled form)");
+                    }
+                }
+
+                Assert.True(float.IsFinite(whole.Lse[h]), $"LSE of head {h}: {whole.Lse[h]}");
+            }
+        }
+        finally
+        {
+            AttentionOptions.ThreadCount = savedThreads;
+        }
+    }
+
     private static void Check<TKV>(int d)
         where TKV : unmanaged
     {

@@ -84,6 +84,47 @@ public sealed class HalfWideningTests
     }
 
     /// <summary>
+    /// <see cref="ISimd{TV}.LoadScaledHalf"/> is every finite half's value times 2^-112 exactly (compared in double,
+    /// where that product is exact), and times <see cref="FiniteHalf.Rebias"/> gives the finite form's bits.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(AllWidths))]
+    public void The_scaled_form_is_the_value_times_2_to_the_minus_112_on_every_finite_half(string width) => Widths.Run(width, new Scaled());
+
+    private readonly struct Scaled : IWidthTest
+    {
+        public void Run<TSimd, TV>()
+            where TSimd : struct, ISimd<TV>
+            where TV : struct
+        {
+            int w = TSimd.Count;
+            var source = AllHalves(w);
+            var finite = new float[w];
+            var scaled = new float[w];
+            for (int start = 0; start < 65536; start += w)
+            {
+                TSimd.Store(TSimd.LoadFiniteHalf(ref source[start]), ref finite[0]);
+                TSimd.Store(TSimd.LoadScaledHalf(ref source[start]), ref scaled[0]);
+                for (int lane = 0; lane < w && start + lane < 65536; lane++)
+                {
+                    int bits = start + lane;
+                    if ((bits & 0x7C00) == 0x7C00) continue; // ±∞ and NaN: never read in the scaled form
+                    double exact = (double)BitConverter.UInt16BitsToHalf((ushort)bits) * Math.Pow(2, -112);
+                    if ((double)scaled[lane] != exact || (exact == 0 && BitConverter.SingleToInt32Bits(scaled[lane]) != BitConverter.SingleToInt32Bits(finite[lane])))
+                    {
+                        Assert.Fail($"w={w}: half 0x{bits:X4}: scaled form {scaled[lane]:E9}, expected {exact:E9}");
+                    }
+
+                    if (BitConverter.SingleToInt32Bits(scaled[lane] * FiniteHalf.Rebias) != BitConverter.SingleToInt32Bits(finite[lane]))
+                    {
+                        Assert.Fail($"w={w}: half 0x{bits:X4}: scaled form times 2^112 is {scaled[lane] * FiniteHalf.Rebias}, finite form {finite[lane]}");
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
     /// <see cref="FiniteHalf.AllFinite"/> finds a single ±∞ or NaN (either sign) anywhere in any row — in a vector's
     /// lanes or a row's tail — and passes the largest finite halves, for row lengths on and off every vector width.
     /// </summary>
