@@ -60,24 +60,41 @@ public sealed class HalfWideningTests
     {
         public void Run<TSimd, TV>()
             where TSimd : struct, ISimd<TV>
-            where TV : struct
-        {
-            int w = TSimd.Count;
-            var source = AllHalves(w);
-            var full = new float[w];
-            var finite = new float[w];
-            for (int start = 0; start < 65536; start += w)
-            {
-                TSimd.Store(TSimd.LoadHalf(ref source[start]), ref full[0]);
-                TSimd.Store(TSimd.LoadFiniteHalf(ref source[start]), ref finite[0]);
-                for (int lane = 0; lane < w && start + lane < 65536; lane++)
+            where TV : struct =>
+            EachFiniteHalf<TSimd, TV>(
+                (source, i) => TSimd.LoadHalf(ref source[i]),
+                (source, i) => TSimd.LoadFiniteHalf(ref source[i]),
+                (bits, full, finite) =>
                 {
-                    int bits = start + lane;
-                    if ((bits & 0x7C00) == 0x7C00) continue; // ±∞ and NaN: the finite form is never used on them
-                    if (BitConverter.SingleToInt32Bits(full[lane]) != BitConverter.SingleToInt32Bits(finite[lane]))
+                    if (BitConverter.SingleToInt32Bits(full) != BitConverter.SingleToInt32Bits(finite))
                     {
-                        Assert.Fail($"w={w}: half 0x{bits:X4}: finite form {finite[lane]}, full load {full[lane]}");
+                        Assert.Fail($"w={TSimd.Count}: half 0x{bits:X4}: finite form {finite}, full load {full}");
                     }
+                });
+    }
+
+    /// <summary>
+    /// Two loads of every fp16 bit pattern, lane by lane, for the finite ones only (±∞ and NaN: the finite and scaled
+    /// forms are never used on them): <paramref name="check"/> gets the bits and both widened values.
+    /// </summary>
+    private static void EachFiniteHalf<TSimd, TV>(Func<ushort[], int, TV> first, Func<ushort[], int, TV> second, Action<int, float, float> check)
+        where TSimd : struct, ISimd<TV>
+        where TV : struct
+    {
+        int w = TSimd.Count;
+        var source = AllHalves(w);
+        var a = new float[w];
+        var b = new float[w];
+        for (int start = 0; start < 65536; start += w)
+        {
+            TSimd.Store(first(source, start), ref a[0]);
+            TSimd.Store(second(source, start), ref b[0]);
+            for (int lane = 0; lane < w && start + lane < 65536; lane++)
+            {
+                int bits = start + lane;
+                if ((bits & 0x7C00) != 0x7C00)
+                {
+                    check(bits, a[lane], b[lane]);
                 }
             }
         }
@@ -95,33 +112,24 @@ public sealed class HalfWideningTests
     {
         public void Run<TSimd, TV>()
             where TSimd : struct, ISimd<TV>
-            where TV : struct
-        {
-            int w = TSimd.Count;
-            var source = AllHalves(w);
-            var finite = new float[w];
-            var scaled = new float[w];
-            for (int start = 0; start < 65536; start += w)
-            {
-                TSimd.Store(TSimd.LoadFiniteHalf(ref source[start]), ref finite[0]);
-                TSimd.Store(TSimd.LoadScaledHalf(ref source[start]), ref scaled[0]);
-                for (int lane = 0; lane < w && start + lane < 65536; lane++)
+            where TV : struct =>
+            EachFiniteHalf<TSimd, TV>(
+                (source, i) => TSimd.LoadFiniteHalf(ref source[i]),
+                (source, i) => TSimd.LoadScaledHalf(ref source[i]),
+                (bits, finite, scaled) =>
                 {
-                    int bits = start + lane;
-                    if ((bits & 0x7C00) == 0x7C00) continue; // ±∞ and NaN: never read in the scaled form
                     double exact = (double)BitConverter.UInt16BitsToHalf((ushort)bits) * Math.Pow(2, -112);
-                    if ((double)scaled[lane] != exact || (exact == 0 && BitConverter.SingleToInt32Bits(scaled[lane]) != BitConverter.SingleToInt32Bits(finite[lane])))
+                    bool sameZero = exact != 0 || BitConverter.SingleToInt32Bits(scaled) == BitConverter.SingleToInt32Bits(finite);
+                    if ((double)scaled != exact || !sameZero)
                     {
-                        Assert.Fail($"w={w}: half 0x{bits:X4}: scaled form {scaled[lane]:E9}, expected {exact:E9}");
+                        Assert.Fail($"w={TSimd.Count}: half 0x{bits:X4}: scaled form {scaled:E9}, expected {exact:E9}");
                     }
 
-                    if (BitConverter.SingleToInt32Bits(scaled[lane] * FiniteHalf.Rebias) != BitConverter.SingleToInt32Bits(finite[lane]))
+                    if (BitConverter.SingleToInt32Bits(scaled * FiniteHalf.Rebias) != BitConverter.SingleToInt32Bits(finite))
                     {
-                        Assert.Fail($"w={w}: half 0x{bits:X4}: scaled form times 2^112 is {scaled[lane] * FiniteHalf.Rebias}, finite form {finite[lane]}");
+                        Assert.Fail($"w={TSimd.Count}: half 0x{bits:X4}: scaled form times 2^112 is {scaled * FiniteHalf.Rebias}, finite form {finite}");
                     }
-                }
-            }
-        }
+                });
     }
 
     /// <summary>
