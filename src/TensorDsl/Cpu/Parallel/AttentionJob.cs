@@ -682,10 +682,7 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
     /// <summary>
     /// A software prefetch of each row's cache lines (x86 only; elsewhere the hardware prefetchers alone): rows of
     /// <paramref name="elements"/> elements of <paramref name="elementSize"/> bytes at element offsets the caller has
-    /// checked lie inside the tensor. Rows that follow each other in memory (a dense cache's keys of one head, a page's)
-    /// are prefetched as one run, eight lines per loop step: a decode issues one prefetch per 64 bytes it reads, and
-    /// a loop step per line cost more instructions than the prefetches themselves (D1 −16 to −17 %; docs/benchmarks.md,
-    /// "Fourth round").
+    /// checked lie inside the tensor.
     /// </summary>
     private static unsafe void PrefetchRows(nint tensor, ReadOnlySpan<int> offsets, int elements, int elementSize)
     {
@@ -694,33 +691,13 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
             return;
         }
 
-        long bytes = (long)elements * elementSize;
+        int bytes = elements * elementSize;
         for (int t = 0; t < offsets.Length; t++)
         {
-            long first = (long)offsets[t] * elementSize, length = bytes;
-            while (t + 1 < offsets.Length && (long)offsets[t + 1] * elementSize == first + length)
+            byte* row = (byte*)tensor + (long)offsets[t] * elementSize;
+            for (int x = 0; x < bytes; x += 64)
             {
-                length += bytes;
-                t++;
-            }
-
-            byte* run = (byte*)tensor + first;
-            long x = 0;
-            for (; x + 512 <= length; x += 512)
-            {
-                System.Runtime.Intrinsics.X86.Sse.Prefetch0(run + x);
-                System.Runtime.Intrinsics.X86.Sse.Prefetch0(run + x + 64);
-                System.Runtime.Intrinsics.X86.Sse.Prefetch0(run + x + 128);
-                System.Runtime.Intrinsics.X86.Sse.Prefetch0(run + x + 192);
-                System.Runtime.Intrinsics.X86.Sse.Prefetch0(run + x + 256);
-                System.Runtime.Intrinsics.X86.Sse.Prefetch0(run + x + 320);
-                System.Runtime.Intrinsics.X86.Sse.Prefetch0(run + x + 384);
-                System.Runtime.Intrinsics.X86.Sse.Prefetch0(run + x + 448);
-            }
-
-            for (; x < length; x += 64)
-            {
-                System.Runtime.Intrinsics.X86.Sse.Prefetch0(run + x);
+                System.Runtime.Intrinsics.X86.Sse.Prefetch0(row + x);
             }
         }
     }
