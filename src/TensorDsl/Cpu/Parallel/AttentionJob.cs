@@ -371,6 +371,7 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
             return false;
         }
 
+        ws.ScaledQueryRows.Ensure(elements); // only decodes over fp16 caches use it: grown once, never per call
         var scaled = ws.ScaledQueryRows.AsSpan(0, elements);
         System.Numerics.Tensors.TensorPrimitives.Multiply(ws.QueryRows.AsSpan(0, elements), FiniteHalf.Rebias, scaled);
         return float.IsFinite(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(scaled));

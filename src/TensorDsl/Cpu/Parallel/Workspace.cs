@@ -20,7 +20,7 @@ internal sealed class Workspace
     /// <summary>The q block row-major, <c>[rows, D]</c>, fp32 and scaled.</summary>
     public readonly AlignedFloats QueryRows = new();
 
-    /// <summary>The q rows times 2^112, for a decode's fp16 K tiles read as <see cref="Simd.ScaledHalf"/>.</summary>
+    /// <summary>The q rows times 2^112, for a decode's fp16 K tiles read as <see cref="Simd.ScaledHalf"/> (sized on first use).</summary>
     public readonly AlignedFloats ScaledQueryRows = new();
 
     /// <summary>Scores, then weights, of one tile: <c>[keys, rows]</c>.</summary>
@@ -72,7 +72,6 @@ internal sealed class Workspace
     {
         QueryT.Ensure(depth * rows);
         QueryRows.Ensure(depth * rows);
-        ScaledQueryRows.Ensure(depth * rows);
         Scores.Ensure(tileKeys * rows);
         Output.Ensure(rows * valueWidth);
         Keys.Ensure(tileKeys * depth);
