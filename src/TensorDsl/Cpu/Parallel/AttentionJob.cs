@@ -196,7 +196,7 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
             bool finiteKeys = typeof(TKV) == typeof(Half) && byDot && TileFinite(item, k, ws.KeyOffsets, count, depth);
             if (finiteKeys && scaledQueries)
             {
-                ScoresInPlace(item, ws, ref Unsafe.As<TKV, ScaledHalf>(ref keySource), keyRows, count, nextCount, lanes, rows, depth, scaledQueries: true);
+                ScoresInPlace(item, ws, ref Unsafe.As<TKV, ScaledHalf>(ref keySource), keyRows, count, nextCount, lanes, rows, depth);
             }
             else if (finiteKeys)
             {
@@ -241,9 +241,6 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
             ref float carry = ref ws.Carry.Start;
             if (valuesInPlace && typeof(TKV) == typeof(Half) && TileFinite(item, v, ws.ValueOffsets, count, valueDim))
             {
-                // The weights (each ≤ 1, so never overflowing) take the 2^112 that the finite tile's loads leave out.
-                var weights = ws.Scores.AsSpan(0, count * lanes);
-                System.Numerics.Tensors.TensorPrimitives.Multiply(weights, FiniteHalf.Rebias, weights);
                 ValuesInPlace(item, ws, ref Unsafe.As<TKV, ScaledHalf>(ref valueSource), valueRows, count, nextCount, lanes, rows, width, anyZero);
             }
             else if (valuesInPlace)
@@ -306,13 +303,14 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
 
     /// <summary>
     /// The scores of a few-row block (a decode) by dot products against K rows read in place: one KV head's group, or
-    /// a bundle's groups side by side in the lanes, each against its own head's keys.
+    /// a bundle's groups side by side in the lanes, each against its own head's keys. Keys read as
+    /// <see cref="ScaledHalf"/> go against the q rows times 2^112 (<see cref="ScaleQueries"/>).
     /// </summary>
     private void ScoresInPlace<TE>(
-        in WorkItem item, Workspace ws, ref TE keys, ReadOnlySpan<int> keyRows, int count, int nextCount, int lanes, int rows, int depth, bool scaledQueries = false)
+        in WorkItem item, Workspace ws, ref TE keys, ReadOnlySpan<int> keyRows, int count, int nextCount, int lanes, int rows, int depth)
         where TE : unmanaged
     {
-        ref float qRows = ref scaledQueries ? ref ws.ScaledQueryRows.Start : ref ws.QueryRows.Start;
+        ref float qRows = ref typeof(TE) == typeof(ScaledHalf) ? ref ws.ScaledQueryRows.Start : ref ws.QueryRows.Start;
         ref float scores = ref ws.Scores.Start;
         if (item.KvHeads == 1)
         {
@@ -335,11 +333,20 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
         }
     }
 
-    /// <summary>The weighted value rows of a few-row block, V rows read in place; a bundle's groups each from its own head's rows.</summary>
+    /// <summary>
+    /// The weighted value rows of a few-row block, V rows read in place; a bundle's groups each from its own head's rows.
+    /// Rows read as <see cref="ScaledHalf"/> go against the weights times 2^112 (each weight ≤ 1, so never overflowing).
+    /// </summary>
     private void ValuesInPlace<TE>(
         in WorkItem item, Workspace ws, ref TE values, ReadOnlySpan<int> valueRows, int count, int nextCount, int lanes, int rows, int width, bool anyZero)
         where TE : unmanaged
     {
+        if (typeof(TE) == typeof(ScaledHalf))
+        {
+            var weights = ws.Scores.AsSpan(0, count * lanes);
+            System.Numerics.Tensors.TensorPrimitives.Multiply(weights, FiniteHalf.Rebias, weights);
+        }
+
         ref float scores = ref ws.Scores.Start;
         ref float output = ref ws.Output.Start;
         ref float carry = ref ws.Carry.Start;
@@ -727,7 +734,7 @@ internal sealed class AttentionJob<TSimd, TV, TSpec, TQ, TKV, TO> : ParallelJob
         if (TSpec.ScoreIsScale && !TSpec.HasPredicate)
         {
             MaskRanges(ws, lanes, count);
-            return true; // SeeingRows found a row that sees a key of this tile
+            return true; // KeyRanges found a row that sees a key of this tile
         }
 
         bool any = false;

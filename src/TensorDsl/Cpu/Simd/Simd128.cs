@@ -82,7 +82,7 @@ internal readonly struct Simd128 : ISimd<Vector128<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> LoadFiniteHalf(ref ushort source) =>
-        ShiftedHalf(ref source).AsSingle() * Vector128.Create(FiniteHalf.Rebias);
+        LoadScaledHalf(ref source) * Vector128.Create(FiniteHalf.Rebias);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> LoadScaledHalf(ref ushort source) => ShiftedHalf(ref source).AsSingle();

@@ -82,7 +82,7 @@ internal readonly struct Simd256 : ISimd<Vector256<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> LoadFiniteHalf(ref ushort source) =>
-        ShiftedHalf(ref source).AsSingle() * Vector256.Create(FiniteHalf.Rebias);
+        LoadScaledHalf(ref source) * Vector256.Create(FiniteHalf.Rebias);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> LoadScaledHalf(ref ushort source) => ShiftedHalf(ref source).AsSingle();

@@ -85,7 +85,7 @@ internal readonly struct Simd512 : ISimd<Vector512<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> LoadFiniteHalf(ref ushort source) =>
-        ShiftedHalf(ref source).AsSingle() * Vector512.Create(FiniteHalf.Rebias);
+        LoadScaledHalf(ref source) * Vector512.Create(FiniteHalf.Rebias);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> LoadScaledHalf(ref ushort source) => ShiftedHalf(ref source).AsSingle();
